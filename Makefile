@@ -1,0 +1,61 @@
+# Kedja — `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.kedja-setup
+PYTEST := $(PY) -m pytest
+WORKERS ?= 2
+
+.PHONY: help setup demo run test test-sqlite test-postgres test-browser bench lint messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/dev.lock package.json package-lock.json scripts/build_assets.py $(wildcard kedja/locale/*/LC_MESSAGES/django.po)
+	@command -v npm >/dev/null || { echo "npm (Node.js) is missing: install Node.js 20 or newer (e.g. 'apt-get install nodejs npm')." >&2; exit 1; }
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (e.g. 'apt-get install gettext')." >&2; exit 1; }
+	@[ -x $(PY) ] || { py=$$(scripts/find_python.sh) && echo "Using $$py" && $$py -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/build_assets.py
+	cd kedja && ../$(PY) ../manage.py compilemessages --ignore "node_modules" -v 0
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Install Python and npm packages, build assets, compile translations
+
+demo: setup ## Run Kedja with demo data at http://127.0.0.1:8000 (SQLite under var/)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+run: setup ## Run Kedja without (re)building demo data
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup ## The whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser"
+
+test-sqlite: setup ## Only the SQLite run
+	$(PYTEST) -n $(WORKERS)
+
+test-postgres: setup ## Only the PostgreSQL run (starts a throwaway server)
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -m "not browser"
+
+test-browser: setup ## Only the journeys in headless Chromium
+	$(PYTEST) -m browser
+
+bench: setup ## Run every benchmark; writes var/bench/results.json
+	$(PY) -m bench
+
+lint: setup ## ruff, formatting and import contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+messages: setup ## Extract translatable strings into the catalogs (then translate and run make setup)
+	cd kedja && ../$(PY) ../manage.py makemessages -l sv -l nb -l en --no-obsolete --ignore "static_vendor/*"
+
+clean: ## Remove the virtualenv, node_modules and built files (keeps var/ data)
+	rm -rf $(VENV) node_modules kedja/static_vendor

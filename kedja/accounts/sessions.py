@@ -1,0 +1,50 @@
+"""Rules about sign-in sessions: recorded at sign-in, ended on the server at sign-out and deactivation."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from .models import User, UserSession
+
+LOGIN_AT_KEY = "kedja_login_at"
+SEEN_AT_KEY = "kedja_seen_at"
+
+
+def record_session(user: User, session, *, user_agent: str = "") -> None:
+    """Called right after sign-in (when Django has already given the session a new key)."""
+    now = timezone.now().timestamp()
+    session[LOGIN_AT_KEY] = now
+    session[SEEN_AT_KEY] = now
+    if session.session_key is None:
+        session.save()
+    UserSession.objects.update_or_create(
+        session_key=session.session_key, defaults={"user": user, "user_agent": user_agent[:300]}
+    )
+
+
+def session_expired(session, *, now: float, idle_seconds: int, absolute_seconds: int) -> bool:
+    """True when the session has been idle too long or has lived past its absolute lifetime."""
+    login_at = session.get(LOGIN_AT_KEY)
+    seen_at = session.get(SEEN_AT_KEY, login_at)
+    if login_at is None:
+        return False
+    return now - seen_at > idle_seconds or now - login_at > absolute_seconds
+
+
+@transaction.atomic
+def end_sessions(user: User) -> int:
+    """Delete every server-side session of this person; returns how many were ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def purge_stale_records(*, older_than: timedelta) -> int:
+    """Drop session records whose session no longer exists (used by clearsessions housekeeping)."""
+    live = Session.objects.values("session_key")
+    cutoff = timezone.now() - older_than
+    deleted, _ = UserSession.objects.exclude(session_key__in=live).filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,108 @@
+"""Sign-in, sign-out, password reset and the "my account" page."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.models import Session
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import AccountForm, SignInForm
+from .models import UserSession
+from .sessions import record_session
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # django.contrib.auth.login() has given the session a new key
+        user = form.get_user()
+        record_session(user, self.request.session, user_agent=self.request.headers.get("User-Agent", ""))
+        translation.activate(user.language)
+        response.set_cookie("django_language", user.language, samesite="Lax", httponly=True)
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView): the session row is deleted on the server."""
+
+    def post(self, request, *args, **kwargs):
+        key = request.session.session_key
+        response = super().post(request, *args, **kwargs)
+        if key:
+            UserSession.objects.filter(session_key=key).delete()
+        messages.success(request, _("You have signed out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Other sessions no longer match the password hash and are dropped; keep the record tidy.
+        UserSession.objects.filter(user=self.request.user).exclude(
+            session_key=self.request.session.session_key
+        ).delete()
+        record_session(self.request.user, self.request.session)
+        messages.success(self.request, _("Your password has been changed. Other sessions were signed out."))
+        return response
+
+
+@login_required
+def account(request):
+    """My account: name, phone, language, password, and where I am signed in."""
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(form.instance.language)
+        messages.success(request, _("Your details have been saved."))
+        response = redirect("accounts:account")
+        response.set_cookie("django_language", form.instance.language, samesite="Lax", httponly=True)
+        return response
+    sessions = request.user.sessions.all()
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "sessions": sessions, "current_key": request.session.session_key},
+    )
+
+
+@login_required
+@require_POST
+def end_other_sessions(request):
+    """Sign out everywhere else: every other session of mine is deleted on the server."""
+    others = UserSession.objects.filter(user=request.user).exclude(session_key=request.session.session_key)
+    keys = list(others.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    others.delete()
+    messages.success(request, _("Signed out of %(n)d other sessions.") % {"n": len(keys)})
+    return redirect("accounts:account")

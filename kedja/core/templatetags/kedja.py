@@ -1,0 +1,25 @@
+"""Accessible form-field rendering, written once: the widget is linked to its help text and error."""
+
+from django import template
+from django.forms import CheckboxSelectMultiple, RadioSelect
+
+register = template.Library()
+
+
+@register.simple_tag
+def widget(bound_field, **extra):
+    """Render a field's widget with Designsystemet classes, aria-describedby pointing at its help text and
+    errors, and aria-invalid when it has errors."""
+    attrs = dict(extra)
+    w = bound_field.field.widget
+    if not isinstance(w, (RadioSelect, CheckboxSelectMultiple)):
+        attrs.setdefault("class", "ds-input")
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_help")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)

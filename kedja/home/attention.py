@@ -1,0 +1,149 @@
+"""What needs my attention: the start page's items, per role. Plain functions over the database; each
+returns items the person may see, computed through the access layer."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kedja.access import policy
+from kedja.organisations.models import Invitation, Membership, Organisation
+from kedja.organisations.roles import Kind, Role
+
+
+@dataclass
+class Item:
+    title: str
+    text: str = ""
+    url: str = ""
+    tone: str = "info"  # info | warning | success
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def for_membership(user, membership: Membership) -> list[Item]:
+    """Attention items for the role the person works as now."""
+    org = membership.organisation
+    items: list[Item] = []
+    if policy.can_manage_members(user, org):
+        items += _admin_items(org)
+    if membership.role == Role.REGIONAL_OFFICER:
+        items += _region_items(user, org)
+    elif membership.role in (Role.MUNICIPAL_COORDINATOR, Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.READER):
+        items += _municipality_items(user, org)
+    elif membership.role in (Role.PRINCIPAL, Role.TEACHER):
+        items += _unit_items(org, membership.role)
+    elif membership.role == Role.PARTNER_CONTACT:
+        items += _partner_items(org)
+    return items
+
+
+def _admin_items(org: Organisation) -> list[Item]:
+    now = timezone.now()
+    invitations = Invitation.objects.filter(
+        organisation__path__startswith=org.path, accepted_at=None, revoked_at=None
+    ).aggregate(open=Count("pk", filter=Q(expires_at__gt=now)), expired=Count("pk", filter=Q(expires_at__lte=now)))
+    items = []
+    url = reverse("organisations:members", args=[org.pk])
+    if invitations["open"]:
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d invitation not yet accepted", "%(n)d invitations not yet accepted", invitations["open"]
+                )
+                % {"n": invitations["open"]},
+                _("People you invited have not yet chosen a password."),
+                url,
+            )
+        )
+    if invitations["expired"]:
+        items.append(
+            Item(
+                ngettext("%(n)d invitation has expired", "%(n)d invitations have expired", invitations["expired"])
+                % {"n": invitations["expired"]},
+                _("Withdraw it and invite the person again."),
+                url,
+                tone="warning",
+            )
+        )
+    if not org.org_number and org.kind != Kind.SCHOOL_UNIT:
+        items.append(
+            Item(
+                _("The organisation number is missing"),
+                _("Calls and applications need it. Add it to the organisation's details."),
+                reverse("organisations:edit", args=[org.pk]),
+                tone="warning",
+            )
+        )
+    return items
+
+
+def _region_items(user, region: Organisation) -> list[Item]:
+    municipalities = (
+        policy.visible_organisations(user).filter(parent=region, kind=Kind.MUNICIPALITY).order_by("name")
+    )
+    links = [(m.name, reverse("organisations:detail", args=[m.pk])) for m in municipalities]
+    return [
+        Item(
+            ngettext("%(n)d municipality in your region", "%(n)d municipalities in your region", len(links))
+            % {"n": len(links)},
+            _("Open a municipality to see its units and contacts."),
+            reverse("organisations:detail", args=[region.pk]),
+            links=links,
+        )
+    ]
+
+
+def _municipality_items(user, org: Organisation) -> list[Item]:
+    units = policy.visible_organisations(user).descendants_of(org, include_self=False).order_by("path")
+    links = [(u.name, reverse("organisations:detail", args=[u.pk])) for u in units]
+    without_people = units.filter(kind=Kind.SCHOOL_UNIT).annotate(
+        n=Count("memberships", filter=Q(memberships__is_active=True))
+    ).filter(n=0)
+    items = [
+        Item(
+            ngettext("%(n)d unit in %(org)s", "%(n)d units in %(org)s", len(links)) % {"n": len(links), "org": org},
+            _("Administrations and school units that belong to your organisation."),
+            reverse("organisations:detail", args=[org.pk]),
+            links=links,
+        )
+    ]
+    missing = list(without_people)
+    if missing:
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d school unit has nobody in Kedja yet", "%(n)d school units have nobody in Kedja yet", len(missing)
+                )
+                % {"n": len(missing)},
+                _("Ask the organisation admin to invite the principal."),
+                tone="warning",
+                links=[(u.name, reverse("organisations:detail", args=[u.pk])) for u in missing],
+            )
+        )
+    return items
+
+
+def _unit_items(org: Organisation, role: str) -> list[Item]:
+    text = (
+        _("Your school unit's page: its people and details.")
+        if role == Role.PRINCIPAL
+        else _("Your school unit. Your groups appear here once mid-term follow-up is in use.")
+    )
+    return [Item(str(org), text, reverse("organisations:detail", args=[org.pk]))]
+
+
+def _partner_items(org: Organisation) -> list[Item]:
+    items = [Item(str(org), _("Your partner organisation's page."), reverse("organisations:detail", args=[org.pk]))]
+    if not org.email:
+        items.append(
+            Item(
+                _("Add a contact e-mail address"),
+                _("Municipalities and regions use it to reach your organisation."),
+                reverse("organisations:edit", args=[org.pk]),
+                tone="warning",
+            )
+        )
+    return items

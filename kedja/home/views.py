@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kedja.access import policy
+
+from . import attention
+
+ACTIVE_KEY = "kedja_active_membership"
+
+
+@login_required
+def start(request):
+    """The start page: what needs my attention, for the role I work as now."""
+    membership = policy.active_membership(request.user, request.session)
+    items = attention.for_membership(request.user, membership) if membership else []
+    return render(request, "home/start.html", {"membership": membership, "items": items})
+
+
+@login_required
+@require_POST
+def switch_organisation(request):
+    """Choose which of my memberships I work as; only my own memberships can be chosen."""
+    try:
+        wanted = int(request.POST.get("membership", ""))
+    except ValueError:
+        raise Http404() from None
+    chosen = next((m for m in policy.memberships(request.user) if m.pk == wanted), None)
+    if chosen is None:
+        raise Http404()
+    request.session[ACTIVE_KEY] = chosen.pk
+    messages.success(
+        request,
+        _("You now work as %(role)s at %(org)s.") % {"role": chosen.get_role_display(), "org": chosen.organisation},
+    )
+    nxt = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        nxt = "home:start"
+    return redirect(nxt)

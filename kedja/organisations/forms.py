@@ -1,0 +1,83 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from kedja.accounts.models import User
+from kedja.core.identifiers import normalise_org_number
+
+from .models import Organisation
+from .roles import Role
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the editor started from, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class OrganisationForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "org_number", "school_unit_code", "email", "website"]
+        help_texts = {
+            "org_number": _("Ten digits, NNNNNN-NNNN."),
+            "school_unit_code": _("Eight digits, from the national school register."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind != "school_unit":
+            del self.fields["school_unit_code"]
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_org_number(self):
+        return normalise_org_number(self.cleaned_data.get("org_number", ""))
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, roles: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class MembershipForm(VersionedForm):
+    role = forms.ChoiceField(label=_("Role"))
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+
+    def __init__(self, *args, roles: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. Common passwords are not accepted."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as e:
+                self.add_error("password1", e)
+        return data

@@ -1,0 +1,228 @@
+"""Organisation pages: details, people and invitations. Thin: the access layer fetches, forms validate,
+actions change."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kedja.access import policy
+from kedja.access.decorators import get_membership_for, require_org_perm
+from kedja.accounts.models import User
+from kedja.accounts.sessions import record_session
+from kedja.core.concurrency import EditConflict
+
+from . import actions
+from .forms import AcceptInvitationForm, InviteForm, MembershipForm, OrganisationForm
+from .models import Invitation
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@require_org_perm("organisations.view_organisation")
+def organisation_detail(request, org):
+    """The part of the tree below `org` that this person may see."""
+    visible = policy.visible_organisations(request.user)
+    children = visible.filter(parent=org).order_by("kind", "name")
+    return render(request, "organisations/detail.html", {"org": org, "children": children})
+
+
+@require_org_perm("organisations.change_organisation")
+def organisation_edit(request, org):
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_organisation(
+                org, data=form.cleaned_data, expected_version=form.cleaned_data["version"], by=request.user
+            )
+        except EditConflict as conflict:
+            org.refresh_from_db()
+            form.add_error(None, conflict.message)
+            form.data = form.data.copy()
+            form.data["version"] = org.version
+            return render(request, "organisations/edit.html", {"org": org, "form": form, "current": org}, status=409)
+        messages.success(request, _("The details have been saved."))
+        return redirect("organisations:detail", org_id=org.pk)
+    return render(request, "organisations/edit.html", {"org": org, "form": form})
+
+
+@require_org_perm("organisations.view_members")
+def member_list(request, org):
+    grantable = policy.grantable_roles(request.user, org)
+    form = InviteForm(request.POST or None, roles=grantable)
+    if request.method == "POST":
+        if not grantable:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                actions.invite_person(
+                    org,
+                    **form.cleaned_data,
+                    grantable=grantable,
+                    by=request.user,
+                    accept_url=lambda token: request.build_absolute_uri(
+                        reverse("organisations:accept_invitation", args=[token])
+                    ),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect("organisations:members", org_id=org.pk)
+    members = (
+        org.memberships.filter(is_active=True).select_related("user").order_by("user__full_name", "role")
+    )
+    invitations = org.invitations.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "org": org,
+            "members": members,
+            "invitations": invitations,
+            "form": form,
+            "can_manage": bool(grantable),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def membership_edit(request, membership_id):
+    membership = get_membership_for(request.user, membership_id)
+    org = membership.organisation
+    grantable = policy.grantable_roles(request.user, org)
+    form = MembershipForm(
+        request.POST or None,
+        roles=grantable,
+        initial={"role": membership.role, "title": membership.title, "version": membership.version},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_membership(
+                membership,
+                role=form.cleaned_data["role"],
+                title=form.cleaned_data["title"],
+                expected_version=form.cleaned_data["version"],
+                grantable=grantable,
+                by=request.user,
+            )
+        except EditConflict as conflict:
+            membership.refresh_from_db()
+            form.add_error(None, conflict.message)
+            form.data = form.data.copy()
+            form.data["version"] = membership.version
+            status = 409
+        except ValidationError as error:
+            _apply_errors(form, error)
+            status = 400
+        else:
+            messages.success(request, _("The membership has been updated."))
+            return redirect("organisations:members", org_id=org.pk)
+    person_memberships = list(membership.user.memberships.active().select_related("organisation"))
+    return render(
+        request,
+        "organisations/membership_edit.html",
+        {
+            "org": org,
+            "membership": membership,
+            "form": form,
+            "can_deactivate": policy.may_deactivate(request.user, membership.user, person_memberships),
+        },
+        status=status if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_end(request, membership_id):
+    membership = get_membership_for(request.user, membership_id)
+    try:
+        actions.end_membership(membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s no longer has this role.") % {"name": membership.user})
+    return redirect("organisations:members", org_id=membership.organisation_id)
+
+
+@login_required
+@require_POST
+def person_deactivate(request, membership_id):
+    membership = get_membership_for(request.user, membership_id)
+    person = membership.user
+    if not policy.may_deactivate(request.user, person, person.memberships.active().select_related("organisation")):
+        raise PermissionDenied()
+    actions.deactivate_person(person, by=request.user)
+    messages.success(request, _("%(name)s has been deactivated and signed out everywhere.") % {"name": person})
+    return redirect("organisations:members", org_id=membership.organisation_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, invitation_id):
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, organisation__in=policy.visible_organisations(request.user)
+    ).first()
+    if invitation is None:
+        raise Http404()
+    if not request.user.has_perm("organisations.manage_members", invitation.organisation):
+        raise PermissionDenied()
+    actions.revoke_invitation(invitation, by=request.user)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    return redirect("organisations:members", org_id=invitation.organisation_id)
+
+
+def accept_invitation(request, token):
+    """Public: the link in the invitation e-mail. A new person chooses name and password; a person with an
+    account must be signed in as the invited address."""
+    invitation = actions.find_open_invitation(token)
+    if invitation is None:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None if existing else AcceptInvitationForm(request.POST or None, email=invitation.email,
+                                                      initial={"full_name": invitation.full_name})
+    if request.method == "POST":
+        try:
+            if existing:
+                if not request.user.is_authenticated:
+                    return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                actions.accept_invitation(invitation, user=request.user)
+                user = request.user
+            elif form.is_valid():
+                user, _membership = actions.accept_invitation(
+                    invitation, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                record_session(user, request.session, user_agent=request.headers.get("User-Agent", ""))
+            else:
+                user = None
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            user = None
+        if user is not None:
+            policy.forget(user)
+            messages.success(
+                request, _("Welcome! You now have a role at %(org)s.") % {"org": invitation.organisation}
+            )
+            return redirect("home:start")
+    return render(
+        request,
+        "organisations/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kedja.core.views import health
+
+admin.site.site_header = "Kedja"
+
+urlpatterns = [
+    path("", include("kedja.home.urls")),
+    path("accounts/", include("kedja.accounts.urls")),
+    path("organisations/", include("kedja.organisations.urls")),
+    path("language/", set_language, name="set_language"),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+]
