@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ORG_NUMBER_RE = re.compile(r"^(\d{6})-?(\d{4})$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
+PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ()-]{5,}$")
 
 
 def luhn_ok(digits: str) -> bool:

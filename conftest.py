@@ -1,0 +1,25 @@
+"""Test-wide setup: fast hashing, no lockouts (except where a test turns them on), named personas."""
+
+import os
+
+import pytest
+
+from tests.world import World, build_world
+
+
+def pytest_configure(config):
+    # A test that needs PostgreSQL or Chromium skips on a laptop without them, but never in CI.
+    config.kedja_ci = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Two regions, each with a municipality, administration and school units, and one person per role."""
+    return build_world()

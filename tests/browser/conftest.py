@@ -1,0 +1,160 @@
+"""Browser journeys: Debian's headless Chromium (never a downloaded one) driven by Playwright's sync API
+against pytest-django's live_server, with axe-core from npm checking every page.
+
+Without Chromium or axe-core the journeys are skipped locally, but fail in CI (CI=true), so that a broken
+runner never turns the accessibility gate silently green.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop running in this thread, and the test itself (factories,
+# assertions) uses the ORM from the same thread; Django would otherwise refuse with SynchronousOnlyOperation.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test (so `-m "not browser"` leaves them all out)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+
+
+def missing_prerequisites() -> list[str]:
+    problems = []
+    if not CHROMIUM.is_file():
+        problems.append(f"{CHROMIUM} is missing (install Debian's chromium package)")
+    if not AXE_JS.is_file():
+        problems.append(f"{AXE_JS.relative_to(ROOT)} is missing (run `make setup`, which runs `npm ci`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing (run `make setup`)")
+    return problems
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problems = missing_prerequisites()
+    if problems:
+        reason = "Browser tests cannot run: " + "; ".join(problems) + "."
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+def _new_page(browser, live_server, *, bypass_csp: bool):
+    # A Swedish browser: without a language cookie Django follows Accept-Language.
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=bypass_csp, locale="sv-SE", timezone_id="Europe/Stockholm"
+    )
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Opens a fresh context + page (e.g. a second person); all are closed after the test. axe-core is
+    injected as an inline script, which the strict CSP would block, so these contexts bypass CSP;
+    `strict_page` keeps it."""
+    contexts = []
+
+    def factory(*, bypass_csp: bool = True):
+        context, page = _new_page(browser, live_server, bypass_csp=bypass_csp)
+        contexts.append(context)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def strict_page(new_page):
+    """A page under the real Content-Security-Policy that records every violation the browser reports,
+    both as `securitypolicyviolation` events (init scripts run whatever the CSP says) and console errors."""
+    page = new_page(bypass_csp=False)
+    page.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__csp.push("
+        "`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"
+    )
+    page.csp_console = []
+    page.on(
+        "console",
+        lambda msg: page.csp_console.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return page
+
+
+def csp_violations(page) -> list[str]:
+    return list(page.evaluate("() => window.__csp || []")) + list(page.csp_console)
+
+
+def axe_violations(page) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 10)}))",
+        AXE_TAGS,
+    )
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now; fail listing rule ids and targets."""
+
+    def check(page, *, where: str = ""):
+        page.wait_for_load_state("load")
+        violations = axe_violations(page)
+        if violations:
+            report = json.dumps(violations, indent=2, ensure_ascii=False)
+            pytest.fail(f"axe-core found {len(violations)} violation(s) on {where or page.url}:\n{report}")
+
+    return check
+
+
+@pytest.fixture
+def assert_no_csp_violations():
+    def check(page, *, where: str = ""):
+        page.wait_for_load_state("load")
+        found = csp_violations(page)
+        assert not found, f"Content-Security-Policy violations on {where or page.url}: {found}"
+
+    return check
