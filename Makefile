@@ -33,7 +33,9 @@ run: setup ## Run Kedja without (re)building demo data
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup ## The whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL
+test: setup ## Lint, then the whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
 	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser"
@@ -52,7 +54,7 @@ bench: setup ## Run every benchmark; writes var/bench/results.json
 
 lint: setup ## ruff, formatting and import contracts
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 
 messages: setup ## Extract translatable strings into the catalogs (then translate and run make setup)
 	cd kedja && ../$(PY) ../manage.py makemessages -l sv -l nb -l en --no-obsolete --ignore "static_vendor/*"

@@ -24,7 +24,12 @@ FILES = {
 def main() -> int:
     missing = [src for src in FILES if not (NODE / src).exists()]
     if missing:
-        print("Front-end packages are missing; run `npm ci` first. Not found:", *missing, sep="\n  ", file=sys.stderr)
+        print(
+            "Front-end packages are missing; run `npm ci` first. Not found:",
+            *missing,
+            sep="\n  ",
+            file=sys.stderr,
+        )
         return 1
     for src, dst in FILES.items():
         out = TARGET / dst

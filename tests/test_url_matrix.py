@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kedja.organisations.factories import make_user
-from tests.world import PERSONAS, PASSWORD, World, build_world, open_invitation
+from tests.world import PASSWORD, PERSONAS, World, build_world, open_invitation
 
 EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = EVERYONE
@@ -52,7 +52,9 @@ def _own_membership(w, persona):
     return {"membership": w.membership(persona).pk} if persona in w.people else {}
 
 
-SEES_SCHOOL = frozenset({"regional_officer", "coordinator", "head_of_schools", "admin", "principal", "teacher", "reader"})
+SEES_SCHOOL = frozenset(
+    {"regional_officer", "coordinator", "head_of_schools", "admin", "principal", "teacher", "reader"}
+)
 
 MATRIX: dict[str, Entry] = {
     "home:start": Entry("get", lambda w: [], SIGNED_IN),
@@ -69,7 +71,9 @@ MATRIX: dict[str, Entry] = {
     "accounts:account": Entry("get", lambda w: [], SIGNED_IN),
     "accounts:end_other_sessions": Entry("post", lambda w: [], SIGNED_IN, ok=302),
     "organisations:detail": Entry("get", _org("school"), SEES_SCHOOL),
-    "organisations:edit": Entry("get", _org("school"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}),
+    "organisations:edit": Entry(
+        "get", _org("school"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
+    ),
     "organisations:members": Entry(
         "get",
         _org("school"),
@@ -95,7 +99,9 @@ MATRIX: dict[str, Entry] = {
     "organisations:accept_invitation": Entry(
         "get", lambda w: [open_invitation(w, TOKEN) and TOKEN], EVERYONE, public=True
     ),
-    "set_language": Entry("post", lambda w: [], EVERYONE, public=True, ok=302, data=lambda w, p: {"language": "en"}),
+    "set_language": Entry(
+        "post", lambda w: [], EVERYONE, public=True, ok=302, data=lambda w, p: {"language": "en"}
+    ),
     "health": Entry("get", lambda w: [], EVERYONE, public=True),
 }
 
@@ -162,9 +168,13 @@ def test_access_matrix(db, name, persona):
         return
     if entry.public or persona in entry.allowed:
         expected = entry.ok
-        assert response.status_code == expected, f"{name}: {persona} got {response.status_code}, expected {expected}"
+        assert response.status_code == expected, (
+            f"{name}: {persona} got {response.status_code}, expected {expected}"
+        )
         if response.status_code == 302 and not entry.may_end_at_login:
-            assert not response["Location"].startswith(reverse("accounts:login")), f"{name}: {persona} sent to sign-in"
+            assert not response["Location"].startswith(reverse("accounts:login")), (
+                f"{name}: {persona} sent to sign-in"
+            )
     elif persona in entry.forbidden:
         assert response.status_code == 403, f"{name}: {persona} got {response.status_code}, expected 403"
     else:

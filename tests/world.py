@@ -10,7 +10,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kedja.accounts.models import User
-from kedja.organisations.factories import make_member, make_municipality, make_partner, make_region, make_unit, make_user
+from kedja.organisations.factories import (
+    make_member,
+    make_municipality,
+    make_partner,
+    make_region,
+    make_unit,
+    make_user,
+)
 from kedja.organisations.models import Invitation, Membership, Organisation, hash_token
 from kedja.organisations.roles import Kind, Role
 
@@ -57,13 +64,24 @@ def build_world() -> World:
     other_municipality = make_municipality(other_region, name="Sydby kommun", code="9201")
     other_school_far = make_unit(other_municipality, name="Sydbyskolan")
     w = World(
-        region, municipality, administration, school, other_school, partner,
-        other_region, other_municipality, other_school_far,
+        region,
+        municipality,
+        administration,
+        school,
+        other_school,
+        partner,
+        other_region,
+        other_municipality,
+        other_school_far,
     )
     w.people = {
         "regional_officer": make_member(region, Role.REGIONAL_OFFICER, make_user(full_name="Rut Region")),
-        "coordinator": make_member(municipality, Role.MUNICIPAL_COORDINATOR, make_user(full_name="Sara Samordnare")),
-        "head_of_schools": make_member(administration, Role.HEAD_OF_SCHOOLS, make_user(full_name="Stina Skolchef")),
+        "coordinator": make_member(
+            municipality, Role.MUNICIPAL_COORDINATOR, make_user(full_name="Sara Samordnare")
+        ),
+        "head_of_schools": make_member(
+            administration, Role.HEAD_OF_SCHOOLS, make_user(full_name="Stina Skolchef")
+        ),
         "admin": make_member(municipality, Role.ORG_ADMIN, make_user(full_name="Anna Admin")),
         "principal": make_member(school, Role.PRINCIPAL, make_user(full_name="Rebecka Rektor")),
         "teacher": make_member(school, Role.TEACHER, make_user(full_name="Lars Lärare")),

@@ -27,8 +27,12 @@ class SessionLifetimeMiddleware:
                 absolute_seconds=settings.SESSION_ABSOLUTE_SECONDS,
             ):
                 logout(request)
-                messages.info(request, _("You were signed out after a period of inactivity. Please sign in again."))
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+                messages.info(
+                    request, _("You were signed out after a period of inactivity. Please sign in again.")
+                )
+                return redirect(
+                    f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                )
             # Touch at most once a minute, so that every request does not write the session.
             if now - request.session.get(SEEN_AT_KEY, 0) > 60:
                 request.session[SEEN_AT_KEY] = now

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .forms import AccountForm, SignInForm
@@ -104,5 +105,9 @@ def end_other_sessions(request):
     keys = list(others.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     others.delete()
-    messages.success(request, _("Signed out of %(n)d other sessions.") % {"n": len(keys)})
+    messages.success(
+        request,
+        ngettext("Signed out of %(n)d other session.", "Signed out of %(n)d other sessions.", len(keys))
+        % {"n": len(keys)},
+    )
     return redirect("accounts:account")

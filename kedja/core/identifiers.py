@@ -54,7 +54,9 @@ def validate_org_number(value: str) -> None:
 def validate_municipality_code_se(value: str) -> None:
     """Four digits; the first two are the county code (01–25)."""
     if not re.fullmatch(r"\d{4}", value or ""):
-        raise ValidationError(_("A municipality code has exactly four digits, e.g. 1880."), code="municipality_code")
+        raise ValidationError(
+            _("A municipality code has exactly four digits, e.g. 1880."), code="municipality_code"
+        )
     if not 1 <= int(value[:2]) <= 25:
         raise ValidationError(
             _("The first two digits of a municipality code are the county code (01–25)."),

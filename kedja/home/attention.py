@@ -31,7 +31,12 @@ def for_membership(user, membership: Membership) -> list[Item]:
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
         items += _region_items(user, org)
-    elif membership.role in (Role.MUNICIPAL_COORDINATOR, Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.READER):
+    elif membership.role in (
+        Role.MUNICIPAL_COORDINATOR,
+        Role.HEAD_OF_SCHOOLS,
+        Role.QUALITY_DEVELOPER,
+        Role.READER,
+    ):
         items += _municipality_items(user, org)
     elif membership.role in (Role.PRINCIPAL, Role.TEACHER):
         items += _unit_items(org, membership.role)
@@ -44,14 +49,18 @@ def _admin_items(org: Organisation) -> list[Item]:
     now = timezone.now()
     invitations = Invitation.objects.filter(
         organisation__path__startswith=org.path, accepted_at=None, revoked_at=None
-    ).aggregate(open=Count("pk", filter=Q(expires_at__gt=now)), expired=Count("pk", filter=Q(expires_at__lte=now)))
+    ).aggregate(
+        open=Count("pk", filter=Q(expires_at__gt=now)), expired=Count("pk", filter=Q(expires_at__lte=now))
+    )
     items = []
     url = reverse("organisations:members", args=[org.pk])
     if invitations["open"]:
         items.append(
             Item(
                 ngettext(
-                    "%(n)d invitation not yet accepted", "%(n)d invitations not yet accepted", invitations["open"]
+                    "%(n)d invitation not yet accepted",
+                    "%(n)d invitations not yet accepted",
+                    invitations["open"],
                 )
                 % {"n": invitations["open"]},
                 _("People you invited have not yet chosen a password."),
@@ -61,9 +70,11 @@ def _admin_items(org: Organisation) -> list[Item]:
     if invitations["expired"]:
         items.append(
             Item(
-                ngettext("%(n)d invitation has expired", "%(n)d invitations have expired", invitations["expired"])
+                ngettext(
+                    "%(n)d invitation has expired", "%(n)d invitations have expired", invitations["expired"]
+                )
                 % {"n": invitations["expired"]},
-                _("Withdraw it and invite the person again."),
+                _("Withdraw expired invitations and send new ones."),
                 url,
                 tone="warning",
             )
@@ -99,12 +110,15 @@ def _region_items(user, region: Organisation) -> list[Item]:
 def _municipality_items(user, org: Organisation) -> list[Item]:
     units = policy.visible_organisations(user).descendants_of(org, include_self=False).order_by("path")
     links = [(u.name, reverse("organisations:detail", args=[u.pk])) for u in units]
-    without_people = units.filter(kind=Kind.SCHOOL_UNIT).annotate(
-        n=Count("memberships", filter=Q(memberships__is_active=True))
-    ).filter(n=0)
+    without_people = (
+        units.filter(kind=Kind.SCHOOL_UNIT)
+        .annotate(n=Count("memberships", filter=Q(memberships__is_active=True)))
+        .filter(n=0)
+    )
     items = [
         Item(
-            ngettext("%(n)d unit in %(org)s", "%(n)d units in %(org)s", len(links)) % {"n": len(links), "org": org},
+            ngettext("%(n)d unit in %(org)s", "%(n)d units in %(org)s", len(links))
+            % {"n": len(links), "org": org},
             _("Administrations and school units that belong to your organisation."),
             reverse("organisations:detail", args=[org.pk]),
             links=links,
@@ -115,10 +129,12 @@ def _municipality_items(user, org: Organisation) -> list[Item]:
         items.append(
             Item(
                 ngettext(
-                    "%(n)d school unit has nobody in Kedja yet", "%(n)d school units have nobody in Kedja yet", len(missing)
+                    "%(n)d school unit has nobody in Kedja yet",
+                    "%(n)d school units have nobody in Kedja yet",
+                    len(missing),
                 )
                 % {"n": len(missing)},
-                _("Ask the organisation admin to invite the principal."),
+                _("Ask the organisation admin to invite the principals."),
                 tone="warning",
                 links=[(u.name, reverse("organisations:detail", args=[u.pk])) for u in missing],
             )
@@ -136,7 +152,9 @@ def _unit_items(org: Organisation, role: str) -> list[Item]:
 
 
 def _partner_items(org: Organisation) -> list[Item]:
-    items = [Item(str(org), _("Your partner organisation's page."), reverse("organisations:detail", args=[org.pk]))]
+    items = [
+        Item(str(org), _("Your partner organisation's page."), reverse("organisations:detail", args=[org.pk]))
+    ]
     if not org.email:
         items.append(
             Item(

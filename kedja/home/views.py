@@ -35,9 +35,12 @@ def switch_organisation(request):
     request.session[ACTIVE_KEY] = chosen.pk
     messages.success(
         request,
-        _("You now work as %(role)s at %(org)s.") % {"role": chosen.get_role_display(), "org": chosen.organisation},
+        _("You now work as %(role)s at %(org)s.")
+        % {"role": chosen.get_role_display(), "org": chosen.organisation},
     )
     nxt = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         nxt = "home:start"
     return redirect(nxt)

@@ -20,7 +20,9 @@ from .roles import roles_for_kind
 
 
 def record_event(verb: str, *, by, organisation: Organisation | None, **detail) -> None:
-    AuditEvent.objects.create(actor=by if by and by.pk else None, organisation=organisation, verb=verb, detail=detail)
+    AuditEvent.objects.create(
+        actor=by if by and by.pk else None, organisation=organisation, verb=verb, detail=detail
+    )
 
 
 def _check_grant(role: str, org: Organisation, grantable: tuple[str, ...]) -> None:
@@ -32,13 +34,22 @@ def _check_grant(role: str, org: Organisation, grantable: tuple[str, ...]) -> No
 
 @transaction.atomic
 def invite_person(
-    org: Organisation, *, email: str, full_name: str, role: str, grantable: tuple[str, ...], by: User, accept_url
+    org: Organisation,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    grantable: tuple[str, ...],
+    by: User,
+    accept_url,
 ) -> Invitation:
     """Create an invitation and e-mail its link. `grantable` comes from access.policy.grantable_roles;
     `accept_url(token)` builds the absolute link."""
     _check_grant(role, org, grantable)
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email, organisation=org, role=role, is_active=True).exists():
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=org, role=role, is_active=True
+    ).exists():
         raise ValidationError({"email": _("This person already has this role here.")})
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
@@ -65,12 +76,16 @@ def invite_person(
 
 
 def find_open_invitation(token: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("organisation").filter(token_hash=hash_token(token)).first()
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(token_hash=hash_token(token)).first()
+    )
     return invitation if invitation and invitation.is_open else None
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user: User | None = None, password: str = "", full_name: str = ""):
+def accept_invitation(
+    invitation: Invitation, *, user: User | None = None, password: str = "", full_name: str = ""
+):
     """Turn an open invitation into a membership. An existing person must be signed in as the invited
     address; a new person chooses a password here. Returns (user, membership)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -79,7 +94,9 @@ def accept_invitation(invitation: Invitation, *, user: User | None = None, passw
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(_("An account with this e-mail address exists. Sign in to accept."))
-        user = User.objects.create_user(invitation.email, password, full_name=full_name or invitation.full_name)
+        user = User.objects.create_user(
+            invitation.email, password, full_name=full_name or invitation.full_name
+        )
     elif user.email.lower() != invitation.email.lower():
         raise PermissionDenied(_("This invitation was sent to another e-mail address."))
     membership, _created = Membership.objects.update_or_create(
@@ -91,7 +108,11 @@ def accept_invitation(invitation: Invitation, *, user: User | None = None, passw
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_event(
-        "invitation.accepted", by=user, organisation=invitation.organisation, email=user.email, role=invitation.role
+        "invitation.accepted",
+        by=user,
+        organisation=invitation.organisation,
+        email=user.email,
+        role=invitation.role,
     )
     return user, membership
 
@@ -105,7 +126,13 @@ def revoke_invitation(invitation: Invitation, *, by: User) -> None:
 
 @transaction.atomic
 def change_membership(
-    membership: Membership, *, role: str, title: str, expected_version: int, grantable: tuple[str, ...], by: User
+    membership: Membership,
+    *,
+    role: str,
+    title: str,
+    expected_version: int,
+    grantable: tuple[str, ...],
+    by: User,
 ) -> None:
     """Change a membership's role or title; raises EditConflict if someone else changed it meanwhile."""
     _check_grant(role, membership.organisation, grantable)

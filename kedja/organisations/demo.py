@@ -19,8 +19,16 @@ DEMO_DOMAIN = "kedja.example"
 
 # region county code -> municipalities (real codes) -> demo school units (invented names, no real codes)
 WORLD = {
-    "18": {"1880": ["Björkskolan", "Hagaskolan"], "1883": ["Tallbackaskolan"], "1860": ["Laxå centralskola (demo)"]},
-    "12": {"1280": ["Rosengårdsskolan (demo)", "Ekskolan"], "1283": ["Sundsskolan"], "1281": ["Kunskapsskolan Lund (demo)"]},
+    "18": {
+        "1880": ["Björkskolan", "Hagaskolan"],
+        "1883": ["Tallbackaskolan"],
+        "1860": ["Laxå centralskola (demo)"],
+    },
+    "12": {
+        "1280": ["Rosengårdsskolan (demo)", "Ekskolan"],
+        "1283": ["Sundsskolan"],
+        "1281": ["Kunskapsskolan Lund (demo)"],
+    },
 }
 
 
@@ -67,7 +75,9 @@ def build_demo() -> list[tuple[str, str, str]]:
         for code, units in municipalities.items():
             municipality = Organisation.objects.get(country=Country.SWEDEN, kind=Kind.MUNICIPALITY, code=code)
             orgs[f"municipality:{code}"] = municipality
-            administration = _unit(municipality, f"Utbildningsförvaltningen {municipality.name}", Kind.ADMINISTRATION)
+            administration = _unit(
+                municipality, f"Utbildningsförvaltningen {municipality.name}", Kind.ADMINISTRATION
+            )
             orgs[f"admin:{code}"] = administration
             for i, unit_name in enumerate(units):
                 orgs[f"unit:{code}:{i}"] = _unit(administration, unit_name, Kind.SCHOOL_UNIT)
@@ -90,7 +100,12 @@ def build_demo() -> list[tuple[str, str, str]]:
         roles = ", ".join(f"{Role(role).label} – {orgs[key]}" for key, role in person.memberships)
         logins.append((email, DEMO_PASSWORD, roles))
     staff = User.objects.filter(email=f"drift@{DEMO_DOMAIN}").first() or User(email=f"drift@{DEMO_DOMAIN}")
-    staff.full_name, staff.is_staff, staff.is_superuser, staff.is_active = "Drift (Django admin)", True, True, True
+    staff.full_name, staff.is_staff, staff.is_superuser, staff.is_active = (
+        "Drift (Django admin)",
+        True,
+        True,
+        True,
+    )
     staff.set_password(DEMO_PASSWORD)
     staff.save()
     logins.append((staff.email, DEMO_PASSWORD, "Django admin (staff)"))

@@ -25,7 +25,9 @@ def make_municipality(region: Organisation | None = None, **overrides) -> Organi
     return Organisation.objects.create(**values)
 
 
-def make_unit(parent: Organisation | None = None, *, kind: str = Kind.SCHOOL_UNIT, **overrides) -> Organisation:
+def make_unit(
+    parent: Organisation | None = None, *, kind: str = Kind.SCHOOL_UNIT, **overrides
+) -> Organisation:
     n = next(_seq)
     parent = parent or make_municipality()
     values = {"kind": kind, "name": f"Enhet {n}", "parent": parent, "country": parent.country}

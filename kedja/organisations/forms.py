@@ -63,7 +63,9 @@ class AcceptInvitationForm(forms.Form):
         help_text=_("At least 10 characters. Common passwords are not accepted."),
     )
     password2 = forms.CharField(
-        label=_("Repeat the password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email: str = "", **kwargs):

@@ -41,7 +41,12 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.SWEDEN)
@@ -80,7 +85,8 @@ class Organisation(models.Model):
                 fields=["school_unit_code"], condition=~Q(school_unit_code=""), name="school_unit_code_unique"
             ),
             models.CheckConstraint(
-                condition=Q(school_unit_code="") | Q(kind="school_unit"), name="school_unit_code_only_on_units"
+                condition=Q(school_unit_code="") | Q(kind="school_unit"),
+                name="school_unit_code_only_on_units",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(kind__in=["region", "partner"]),
@@ -163,7 +169,9 @@ class Invitation(models.Model):
     full_name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -190,7 +198,9 @@ class AuditEvent(models.Model):
     """Who did what to which organisation's people, and when. Written by the action functions only."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, related_name="+")
     verb = models.CharField(max_length=60)
     detail = models.JSONField(default=dict, blank=True)

@@ -28,8 +28,10 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _upsert(report: LoadReport, *, country: str, kind: str, code: str, name: str, parent=None) -> Organisation:
-    org = Organisation.objects.filter(country=country, kind=kind, code=code).first()
+def _upsert(
+    report: LoadReport, existing: dict, *, country: str, kind: str, code: str, name: str, parent=None
+) -> Organisation:
+    org = existing.get((country, kind, code))
     if org is None:
         org = Organisation.objects.create(country=country, kind=kind, code=code, name=name, parent=parent)
         report.add("created")
@@ -45,6 +47,10 @@ def _upsert(report: LoadReport, *, country: str, kind: str, code: str, name: str
 @transaction.atomic
 def load_reference_data() -> LoadReport:
     report = LoadReport()
+    existing = {
+        (o.country, o.kind, o.code): o
+        for o in Organisation.objects.filter(kind__in=[Kind.REGION, Kind.MUNICIPALITY]).exclude(code="")
+    }
     region_names = {row["county_code"]: row["region_name"] for row in _read("regions_se.csv")}
     regions: dict[tuple[str, str], Organisation] = {}
     se = _read("municipalities_se.csv")
@@ -54,11 +60,12 @@ def load_reference_data() -> LoadReport:
         raise ValueError(f"regions_se.csv lacks county codes {sorted(missing)}")
     for code in sorted(counties_se):
         regions[("SE", code)] = _upsert(
-            report, country=Country.SWEDEN, kind=Kind.REGION, code=code, name=region_names[code]
+            report, existing, country=Country.SWEDEN, kind=Kind.REGION, code=code, name=region_names[code]
         )
     for row in se:
         _upsert(
             report,
+            existing,
             country=Country.SWEDEN,
             kind=Kind.MUNICIPALITY,
             code=row["code"],
@@ -67,10 +74,13 @@ def load_reference_data() -> LoadReport:
         )
     no = _read("municipalities_no.csv")
     for code, name in sorted({(r["county_code"], r["county_name"]) for r in no}):
-        regions[("NO", code)] = _upsert(report, country=Country.NORWAY, kind=Kind.REGION, code=code, name=name)
+        regions[("NO", code)] = _upsert(
+            report, existing, country=Country.NORWAY, kind=Kind.REGION, code=code, name=name
+        )
     for row in no:
         _upsert(
             report,
+            existing,
             country=Country.NORWAY,
             kind=Kind.MUNICIPALITY,
             code=row["code"],

@@ -51,7 +51,9 @@ def organisation_edit(request, org):
             form.add_error(None, conflict.message)
             form.data = form.data.copy()
             form.data["version"] = org.version
-            return render(request, "organisations/edit.html", {"org": org, "form": form, "current": org}, status=409)
+            return render(
+                request, "organisations/edit.html", {"org": org, "form": form, "current": org}, status=409
+            )
         messages.success(request, _("The details have been saved."))
         return redirect("organisations:detail", org_id=org.pk)
     return render(request, "organisations/edit.html", {"org": org, "form": form})
@@ -79,7 +81,8 @@ def member_list(request, org):
                 _apply_errors(form, error)
             else:
                 messages.success(
-                    request, _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                    request,
+                    _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("organisations:members", org_id=org.pk)
     members = (
@@ -165,10 +168,14 @@ def membership_end(request, membership_id):
 def person_deactivate(request, membership_id):
     membership = get_membership_for(request.user, membership_id)
     person = membership.user
-    if not policy.may_deactivate(request.user, person, person.memberships.active().select_related("organisation")):
+    if not policy.may_deactivate(
+        request.user, person, person.memberships.active().select_related("organisation")
+    ):
         raise PermissionDenied()
     actions.deactivate_person(person, by=request.user)
-    messages.success(request, _("%(name)s has been deactivated and signed out everywhere.") % {"name": person})
+    messages.success(
+        request, _("%(name)s has been deactivated and signed out everywhere.") % {"name": person}
+    )
     return redirect("organisations:members", org_id=membership.organisation_id)
 
 
@@ -183,7 +190,9 @@ def invitation_revoke(request, invitation_id):
     if not request.user.has_perm("organisations.manage_members", invitation.organisation):
         raise PermissionDenied()
     actions.revoke_invitation(invitation, by=request.user)
-    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
+    )
     return redirect("organisations:members", org_id=invitation.organisation_id)
 
 
@@ -194,8 +203,13 @@ def accept_invitation(request, token):
     if invitation is None:
         return render(request, "organisations/invitation_invalid.html", status=404)
     existing = User.objects.filter(email__iexact=invitation.email).exists()
-    form = None if existing else AcceptInvitationForm(request.POST or None, email=invitation.email,
-                                                      initial={"full_name": invitation.full_name})
+    form = (
+        None
+        if existing
+        else AcceptInvitationForm(
+            request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        )
+    )
     if request.method == "POST":
         try:
             if existing:
@@ -205,7 +219,9 @@ def accept_invitation(request, token):
                 user = request.user
             elif form.is_valid():
                 user, _membership = actions.accept_invitation(
-                    invitation, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+                    invitation,
+                    password=form.cleaned_data["password1"],
+                    full_name=form.cleaned_data["full_name"],
                 )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 record_session(user, request.session, user_agent=request.headers.get("User-Agent", ""))

@@ -45,7 +45,7 @@ def missing_prerequisites() -> list[str]:
     if not CHROMIUM.is_file():
         problems.append(f"{CHROMIUM} is missing (install Debian's chromium package)")
     if not AXE_JS.is_file():
-        problems.append(f"{AXE_JS.relative_to(ROOT)} is missing (run `make setup`, which runs `npm ci`)")
+        problems.append(f"{AXE_JS} is missing (run `make setup`, which runs `npm ci`)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

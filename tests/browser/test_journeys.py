@@ -42,11 +42,6 @@ def label(choice, lang: str = "sv") -> str:
         return str(choice.label)
 
 
-def exactly(text: str) -> re.Pattern:
-    """Matches the whole (whitespace-normalised) text, for to_have_text on elements with wrapped content."""
-    return re.compile(r"^\s*" + r"\s+".join(map(re.escape, text.split())) + r"\s*$")
-
-
 def url_of(live_server, name: str, *args) -> re.Pattern:
     return re.compile("^" + re.escape(live_server.url + reverse(name, args=args)) + "$")
 
@@ -61,11 +56,6 @@ def sign_in(page, email: str, password: str = PASSWORD, *, check=None) -> None:
     page.get_by_role("button", name=t("Sign in"), exact=True).click()
 
 
-def working_as(page) -> str:
-    """The start page's sentence about the role the person works as now."""
-    return page.get_by_role("main").get_by_role("paragraph").first.inner_text()
-
-
 # --- a: sign in, the start page shows the role's attention items ----------------------------------------
 
 
@@ -74,7 +64,9 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     lindesberg = make_municipality(region, name="Lindesberg")
     laxa = make_municipality(region, name="Laxå")
     make_municipality(make_region(name="Region Skåne"), name="Malmö")  # another region: never shown
-    officer = make_member(region, Role.REGIONAL_OFFICER, user=make_user("rut@kedja.example", full_name="Rut Regionsson"))
+    officer = make_member(
+        region, Role.REGIONAL_OFFICER, user=make_user("rut@kedja.example", full_name="Rut Regionsson")
+    )
 
     sign_in(page, officer.email, check=assert_accessible)
     expect(page).to_have_url(url_of(live_server, "home:start"))
@@ -85,7 +77,9 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     )
     expect(main.get_by_role("heading", level=2)).to_have_text(t("Needs your attention"))
     expect(
-        main.get_by_role("link", name=tn("%(n)d municipality in your region", "%(n)d municipalities in your region", 2))
+        main.get_by_role(
+            "link", name=tn("%(n)d municipality in your region", "%(n)d municipalities in your region", 2)
+        )
     ).to_be_visible()
     for municipality in (lindesberg, laxa):
         expect(main.get_by_role("link", name=municipality.name, exact=True)).to_have_attribute(
@@ -99,7 +93,9 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     bjork = make_unit(administration, name="Björkskolan")
     haga = make_unit(administration, name="Hagaskolan")
     make_member(bjork, Role.PRINCIPAL)
-    coordinator = make_member(lindesberg, Role.MUNICIPAL_COORDINATOR, user=make_user(full_name="Sara Samordnare"))
+    coordinator = make_member(
+        lindesberg, Role.MUNICIPAL_COORDINATOR, user=make_user(full_name="Sara Samordnare")
+    )
 
     page = new_page()
     sign_in(page, coordinator.email)
@@ -109,14 +105,18 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
         t("You are working as %(role)s at %(org)s.", role=label(Role.MUNICIPAL_COORDINATOR), org="Lindesberg")
     )
     units_card = main.get_by_role("article").filter(
-        has=page.get_by_role("heading", name=tn("%(n)d unit in %(org)s", "%(n)d units in %(org)s", 3, org="Lindesberg"))
+        has=page.get_by_role(
+            "heading", name=tn("%(n)d unit in %(org)s", "%(n)d units in %(org)s", 3, org="Lindesberg")
+        )
     )
     for unit in (administration, bjork, haga):
         expect(units_card.get_by_role("link", name=unit.name, exact=True)).to_be_visible()
     nobody_card = main.get_by_role("article").filter(
         has=page.get_by_role(
             "heading",
-            name=tn("%(n)d school unit has nobody in Kedja yet", "%(n)d school units have nobody in Kedja yet", 1),
+            name=tn(
+                "%(n)d school unit has nobody in Kedja yet", "%(n)d school units have nobody in Kedja yet", 1
+            ),
         )
     )
     expect(nobody_card.get_by_role("link")).to_have_text([haga.name])
@@ -187,9 +187,9 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     )
     expect(page.get_by_label(t("Working as"), exact=True).locator("option:checked")).to_have_text(other)
     # The header's organisation link follows the switch.
-    expect(page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Organisation"))).to_have_attribute(
-        "href", reverse("organisations:detail", args=[org.pk])
-    )
+    expect(
+        page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Organisation"))
+    ).to_have_attribute("href", reverse("organisations:detail", args=[org.pk]))
     assert_accessible(page, where="start page after switching")
 
 
@@ -197,7 +197,11 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
 
 
 def test_language_switch_to_english_and_norwegian(page, live_server, assert_accessible):
-    person = make_member(make_municipality(name="Lindesberg"), Role.MUNICIPAL_COORDINATOR, user=make_user(full_name="Sara Samordnare"))
+    person = make_member(
+        make_municipality(name="Lindesberg"),
+        Role.MUNICIPAL_COORDINATOR,
+        user=make_user(full_name="Sara Samordnare"),
+    )
 
     sign_in(page, person.email)
     expect(page).to_have_url(url_of(live_server, "home:start"))
@@ -235,7 +239,9 @@ def test_sign_out_ends_the_session(page, live_server, assert_accessible):
     assert_accessible(page, where="sign-in page after signing out")
 
     page.goto(reverse("home:start"))
-    expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("accounts:login")) + r"\?next=/$"))
+    expect(page).to_have_url(
+        re.compile(re.escape(live_server.url + reverse("accounts:login")) + r"\?next=/$")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Sign in to Kedja"))
 
 
@@ -249,7 +255,9 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
 
     sign_in(page, admin.email)
     expect(page).to_have_url(url_of(live_server, "home:start"))
-    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Organisation"), exact=True).click()
+    page.get_by_role("navigation", name=t("Main")).get_by_role(
+        "link", name=t("Organisation"), exact=True
+    ).click()
     expect(page).to_have_url(url_of(live_server, "organisations:detail", lindesberg.pk))
     expect(page.get_by_role("heading", level=1)).to_have_text("Lindesberg")
     assert_accessible(page, where="organisation detail")
@@ -268,7 +276,9 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
         t("An invitation has been sent to %(email)s.", email="Kalle.Kvalitet@Kedja.example")
     )
     expect(
-        page.get_by_role("button", name=t("Withdraw invitation to %(email)s", email="kalle.kvalitet@kedja.example"))
+        page.get_by_role(
+            "button", name=t("Withdraw invitation to %(email)s", email="kalle.kvalitet@kedja.example")
+        )
     ).to_be_visible()
     assert_accessible(page, where="people and roles with an open invitation")
 
@@ -292,7 +302,9 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
     guest.get_by_role("button", name=t("Create account and accept"), exact=True).click()
 
     expect(guest).to_have_url(url_of(live_server, "home:start"))
-    expect(guest.get_by_role("status")).to_contain_text(t("Welcome! You now have a role at %(org)s.", org="Lindesberg"))
+    expect(guest.get_by_role("status")).to_contain_text(
+        t("Welcome! You now have a role at %(org)s.", org="Lindesberg")
+    )
     expect(guest.get_by_role("heading", level=1)).to_have_text(t("Welcome, %(name)s", name="Kalle"))
     expect(guest.get_by_role("main")).to_contain_text(
         t("You are working as %(role)s at %(org)s.", role=label(Role.QUALITY_DEVELOPER), org="Lindesberg")
@@ -302,60 +314,88 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
     # The admin sees the new person among the people, and the invitation is gone.
     page.reload()
     people = page.get_by_role("table", name=t("People with a role here"))
-    expect(people.get_by_role("row").filter(has_text="Kalle Kvalitetsson")).to_contain_text(label(Role.QUALITY_DEVELOPER))
+    expect(people.get_by_role("row").filter(has_text="Kalle Kvalitetsson")).to_contain_text(
+        label(Role.QUALITY_DEVELOPER)
+    )
     expect(page.get_by_role("button", name=re.compile("kalle.kvalitet@kedja.example"))).to_have_count(0)
 
 
 # --- the real Content-Security-Policy ------------------------------------------------------------------
 
 
-def test_pages_cause_no_content_security_policy_violations(strict_page, live_server, assert_no_csp_violations):
+def test_pages_cause_no_content_security_policy_violations(
+    strict_page, live_server, assert_no_csp_violations
+):
+    """Under the real policy (no bypass): the sign-in page, the start page and the people page load their
+    styles and htmx without a single violation. The recorder itself was checked once by hand: an inline
+    <script> and a style="" attribute injected into the sign-in page were both reported."""
     page = strict_page
     municipality = make_municipality(name="Lindesberg")
     make_unit(municipality, name="Björkskolan")
     person = make_member(municipality, Role.ORG_ADMIN)
     make_member(make_region(), Role.READER, user=person)  # two memberships: the switcher is shown too
 
-    sign_in(page, person.email)
+    page.goto(reverse("accounts:login"))
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")  # our own script ran
+    assert_no_csp_violations(page, where="sign-in page")
+
+    page.get_by_label(t("E-mail address"), exact=True).fill(person.email)
+    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(page).to_have_url(url_of(live_server, "home:start"))
-    # htmx (a script from 'self') has loaded and run under the policy.
     page.wait_for_function("() => typeof window.htmx !== 'undefined'")
-    assert_no_csp_violations(page, where="sign-in page and start page")
+    assert_no_csp_violations(page, where="start page")
 
-    page.goto(reverse("accounts:login"))  # signed in: redirected to the start page
     page.goto(reverse("organisations:members", args=[municipality.pk]))
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     assert_no_csp_violations(page, where="people and roles")
-
-
-def test_sign_in_page_causes_no_content_security_policy_violations(strict_page, assert_no_csp_violations):
-    strict_page.goto(reverse("accounts:login"))
-    strict_page.wait_for_function("() => typeof window.htmx !== 'undefined'")
-    assert_no_csp_violations(strict_page, where="sign-in page")
 
 
 # --- 320 px wide: no sideways scrolling -----------------------------------------------------------------
 
 
+# The page's and the viewport's width, and (to debug a failure) the first elements reaching past the right edge.
+SCROLL_WIDTHS_JS = """() => ({
+  scroll: document.documentElement.scrollWidth,
+  inner: window.innerWidth,
+  wide: [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + [...e.classList].map(c => '.' + c).join('')),
+})"""
+
+
 def assert_no_sideways_scrolling(page, where: str) -> None:
     page.wait_for_load_state("load")
-    widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,"
-        " wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
-        ".slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))})"
-    )
+    widths = page.evaluate(SCROLL_WIDTHS_JS)
     assert widths["scroll"] <= widths["inner"], f"{where} scrolls sideways at 320 px: {widths}"
 
 
 def test_main_pages_fit_320_px(page, live_server, assert_accessible):
     region = make_region(name="Region Västra Götalands län")
-    municipality = make_municipality(region, name="Mariestad", org_number="212000-1637", email="kommunen@mariestad.example")
-    administration = make_unit(municipality, kind=Kind.ADMINISTRATION, name="Utbildningsförvaltningen Mariestad")
-    make_unit(administration, name="Ekskolan med ett mycket långt namn för att pröva radbrytningen", school_unit_code="12345678")
+    municipality = make_municipality(
+        region, name="Mariestad", org_number="212000-1637", email="kommunen@mariestad.example"
+    )
+    administration = make_unit(
+        municipality, kind=Kind.ADMINISTRATION, name="Utbildningsförvaltningen Mariestad"
+    )
+    make_unit(
+        administration,
+        name="Ekskolan med ett mycket långt namn för att pröva radbrytningen",
+        school_unit_code="12345678",
+    )
     admin = make_member(
-        municipality, Role.ORG_ADMIN, user=make_user("anna.administratorsdottir@mariestad.example", full_name="Anna Administratörsdotter")
+        municipality,
+        Role.ORG_ADMIN,
+        user=make_user("anna.administratorsdottir@mariestad.example", full_name="Anna Administratörsdotter"),
     )
     make_member(region, Role.READER, user=admin)
-    make_member(municipality, Role.QUALITY_DEVELOPER, user=make_user(full_name="Kalle Kvalitet"), title="Kvalitetsutvecklare för förskola och grundskola")
+    make_member(
+        municipality,
+        Role.QUALITY_DEVELOPER,
+        user=make_user(full_name="Kalle Kvalitet"),
+        title="Kvalitetsutvecklare för förskola och grundskola",
+    )
 
     page.set_viewport_size({"width": 320, "height": 800})
     sign_in(page, admin.email)

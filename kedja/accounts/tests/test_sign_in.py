@@ -2,6 +2,8 @@
 
 import re
 import time
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
@@ -9,8 +11,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kedja.accounts.models import User, UserSession
 from kedja.accounts.sessions import LOGIN_AT_KEY, SEEN_AT_KEY, end_sessions, session_expired
@@ -156,7 +160,9 @@ def test_account_form_shows_errors_beside_the_field_and_keeps_input():
     user = make_user()
     client = Client()
     client.force_login(user)
-    response = client.post(reverse("accounts:account"), {"full_name": "Ny Person", "phone": "ring mig", "language": "sv"})
+    response = client.post(
+        reverse("accounts:account"), {"full_name": "Ny Person", "phone": "ring mig", "language": "sv"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="id_phone_error"' in body and 'aria-describedby="id_phone_error"' in body
@@ -182,3 +188,16 @@ def test_sign_out_everywhere_else_keeps_this_session():
     here.post(reverse("accounts:end_other_sessions"))
     assert here.get(reverse("home:start")).status_code == 200
     assert there.get(reverse("home:start")).status_code == 302
+
+
+def test_housekeeping_removes_expired_sessions_and_their_records():
+    user = make_user()
+    client = Client()
+    sign_in(client, user.email)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(days=1))
+    UserSession.objects.filter(session_key=key).update(created_at=timezone.now() - timedelta(days=2))
+    out = StringIO()
+    call_command("housekeeping", stdout=out)
+    assert "1 expired sessions, 1 stale session records" in out.getvalue()
+    assert not UserSession.objects.filter(session_key=key).exists()

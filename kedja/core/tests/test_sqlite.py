@@ -19,7 +19,9 @@ def _env(db: Path) -> dict:
 
 
 def _run(args, db):
-    return subprocess.run([*WORKER, *args], env=_env(db), cwd=ROOT, capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [*WORKER, *args], env=_env(db), cwd=ROOT, capture_output=True, text=True, check=True
+    )
 
 
 def test_sqlite_connection_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -35,7 +37,9 @@ def test_eight_concurrent_writer_processes_see_no_lock_error_and_lose_no_update(
     _run(["init"], db)
     writers, each = 8, 50
     procs = [
-        subprocess.Popen([*WORKER, "write", str(each)], env=_env(db), cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*WORKER, "write", str(each)], env=_env(db), cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
         for _ in range(writers)
     ]
     results = [json.loads(p.communicate(timeout=120)[0]) for p in procs]

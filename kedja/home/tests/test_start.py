@@ -37,8 +37,12 @@ def test_admin_is_told_about_missing_organisation_number_and_open_invitations(wo
     items = attention.for_membership(world.people["admin"], world.membership("admin"))
     assert any(i.url.endswith(f"/{world.municipality.pk}/edit/") for i in items)
     Invitation.objects.create(
-        organisation=world.school, email="x@kedja.example", full_name="X", role=Role.TEACHER,
-        token_hash="h" * 64, expires_at="2000-01-01T00:00:00Z",
+        organisation=world.school,
+        email="x@kedja.example",
+        full_name="X",
+        role=Role.TEACHER,
+        token_hash="h" * 64,
+        expires_at="2000-01-01T00:00:00Z",
     )
     items = attention.for_membership(world.people["admin"], world.membership("admin"))
     assert any(i.tone == "warning" and i.url.endswith(f"/{world.municipality.pk}/people/") for i in items)
@@ -79,7 +83,8 @@ def test_switching_to_someone_elses_membership_is_refused(world):
 def test_switch_refuses_to_redirect_off_site(world):
     client, _ = start_page(world.people["teacher"])
     response = client.post(
-        reverse("home:switch"), {"membership": world.membership("teacher").pk, "next": "https://evil.example/"}
+        reverse("home:switch"),
+        {"membership": world.membership("teacher").pk, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("home:start")
 

@@ -76,7 +76,9 @@ def test_invitation_page_creates_account_signs_in_and_keeps_input_on_error(world
     assert bad.status_code == 400
     assert 'value="Nina Ny"' in bad.content.decode()
     assert 'id="id_password1_error"' in bad.content.decode()
-    ok = client.post(url, {"full_name": "Nina Ny", "password1": "Granskolan-lärare-1", "password2": "Granskolan-lärare-1"})
+    ok = client.post(
+        url, {"full_name": "Nina Ny", "password1": "Granskolan-lärare-1", "password2": "Granskolan-lärare-1"}
+    )
     assert ok.status_code == 302
     assert client.get(reverse("home:start")).status_code == 200
     assert User.objects.get(email="ny@kedja.example").full_name == "Nina Ny"
@@ -109,7 +111,9 @@ def test_invite_form_errors_are_shown_beside_fields(world):
     assert response.status_code == 400
     body = response.content.decode()
     assert 'id="id_email_error"' in body and 'value="inte-en-adress"' in body
-    response = client.post(url, {"full_name": "Ny", "email": "ny@kedja.example", "role": Role.REGIONAL_OFFICER})
+    response = client.post(
+        url, {"full_name": "Ny", "email": "ny@kedja.example", "role": Role.REGIONAL_OFFICER}
+    )
     assert response.status_code == 400 and 'id="id_role_error"' in response.content.decode()
 
 
@@ -122,7 +126,9 @@ def test_two_admins_changing_one_membership_cannot_overwrite_each_other(world):
     )
     stale = Membership.objects.get(pk=membership.pk)
     with pytest.raises(EditConflict):
-        actions.change_membership(stale, role=Role.TEACHER, title="", expected_version=0, grantable=grantable, by=admin)
+        actions.change_membership(
+            stale, role=Role.TEACHER, title="", expected_version=0, grantable=grantable, by=admin
+        )
     membership.refresh_from_db()
     assert (membership.role, membership.title) == (Role.PRINCIPAL, "Biträdande")
 

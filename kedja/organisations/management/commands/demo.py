@@ -1,12 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from kedja.organisations.demo import build_demo
 
 
 class Command(BaseCommand):
-    help = "Build the demo world (two regions, municipalities, units, one person per role). Not in production."
+    help = (
+        "Build the demo world (two regions, municipalities, units, one person per role). Not in production."
+    )
 
     def handle(self, *args, **options):
         try:
@@ -14,7 +16,7 @@ class Command(BaseCommand):
                 logins = build_demo()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        self.stdout.write("\nDemo logins (password for all: %s):" % logins[0][1])
+        self.stdout.write(f"\nDemo logins (password for all: {logins[0][1]}):")
         width = max(len(email) for email, _, _ in logins)
         for email, _password, roles in logins:
             self.stdout.write(f"  {email:<{width}}  {roles}")
