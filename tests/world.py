@@ -54,14 +54,14 @@ class World:
 
 
 def build_world() -> World:
-    region = make_region(name="Region Norr", code="91")
-    municipality = make_municipality(region, name="Norrby kommun", code="9101")
+    region = make_region(name="Region Norr", code="02")
+    municipality = make_municipality(region, name="Norrby kommun", code="0299")
     administration = make_unit(municipality, kind=Kind.ADMINISTRATION, name="Norrby utbildningsförvaltning")
     school = make_unit(administration, name="Norrbyskolan")
     other_school = make_unit(administration, name="Granskolan")
     partner = make_partner(name="Teknikföretaget AB")
-    other_region = make_region(name="Region Syd", code="92")
-    other_municipality = make_municipality(other_region, name="Sydby kommun", code="9201")
+    other_region = make_region(name="Region Syd", code="11")
+    other_municipality = make_municipality(other_region, name="Sydby kommun", code="1199")
     other_school_far = make_unit(other_municipality, name="Sydbyskolan")
     w = World(
         region,

@@ -51,6 +51,22 @@ def validate_org_number(value: str) -> None:
         )
 
 
+def validate_org_number_no(value: str) -> None:
+    """A Norwegian organisation number: nine digits, the last a modulus-11 check digit (weights 3,2,7,6,5,4,3,2)."""
+    digits = re.sub(r"\s", "", value or "")
+    if not re.fullmatch(r"\d{9}", digits):
+        raise ValidationError(
+            _("A Norwegian organisation number has nine digits, e.g. 974760673."), code="org_number_format"
+        )
+    remainder = sum(int(d) * w for d, w in zip(digits[:8], (3, 2, 7, 6, 5, 4, 3, 2), strict=True)) % 11
+    check = 0 if remainder == 0 else 11 - remainder
+    if check == 10 or check != int(digits[8]):
+        raise ValidationError(
+            _("The check digit does not match. Check the organisation number for a typing error."),
+            code="org_number_checksum",
+        )
+
+
 def validate_municipality_code_se(value: str) -> None:
     """Four digits; the first two are the county code (01–25)."""
     if not re.fullmatch(r"\d{4}", value or ""):

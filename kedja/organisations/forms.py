@@ -20,7 +20,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         model = Organisation
         fields = ["name", "org_number", "school_unit_code", "email", "website"]
         help_texts = {
-            "org_number": _("Ten digits, NNNNNN-NNNN."),
+            "org_number": _("Sweden: ten digits, NNNNNN-NNNN. Norway: nine digits."),
             "school_unit_code": _("Eight digits, from the national school register."),
         }
 
@@ -32,7 +32,8 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean_org_number(self):
-        return normalise_org_number(self.cleaned_data.get("org_number", ""))
+        value = self.cleaned_data.get("org_number", "")
+        return value.replace(" ", "") if self.instance.country == "NO" else normalise_org_number(value)
 
 
 class InviteForm(forms.Form):

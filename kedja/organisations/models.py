@@ -9,7 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.identifiers import validate_org_number, validate_school_unit_code
+from django.core.exceptions import ValidationError
+
+from kedja.core.identifiers import (
+    validate_municipality_code_no,
+    validate_municipality_code_se,
+    validate_org_number,
+    validate_org_number_no,
+    validate_school_unit_code,
+)
 
 from .roles import Kind, Role
 
@@ -56,9 +64,7 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("County code for a region, municipality code for a municipality."),
     )
-    org_number = models.CharField(
-        _("organisation number"), max_length=11, blank=True, validators=[validate_org_number]
-    )
+    org_number = models.CharField(_("organisation number"), max_length=11, blank=True)
     school_unit_code = models.CharField(
         _("school-unit code"), max_length=8, blank=True, validators=[validate_school_unit_code]
     )
@@ -96,6 +102,32 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        """Identifiers are checked by the rules of the organisation's country (DOMAIN.md §1); only fields
+        being validated (not excluded, e.g. by a form that does not show them) are checked."""
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        norwegian = self.country == Country.NORWAY
+        checks = {
+            "org_number": (validate_org_number_no if norwegian else validate_org_number) if self.org_number else None,
+            "code": (validate_municipality_code_no if norwegian else validate_municipality_code_se)
+            if self.kind == Kind.MUNICIPALITY and self.code
+            else None,
+        }
+        for name, check in checks.items():
+            if check is None or name in exclude or name in errors:
+                continue
+            try:
+                check(getattr(self, name))
+            except ValidationError as e:
+                errors[name] = e.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         """Keeps `path` true: set after the first insert, and rewritten for the subtree when moved."""

@@ -11,10 +11,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an asyncio loop running in this thread, and the test itself (factories,
-# assertions) uses the ORM from the same thread; Django would otherwise refuse with SynchronousOnlyOperation.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,11 +54,16 @@ def browser():
     problems = missing_prerequisites()
     if problems:
         reason = "Browser tests cannot run: " + "; ".join(problems) + "."
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an asyncio loop running in this thread from start() to stop(), and the
+    # tests (factories, assertions) and any test after them in this process use the ORM from the same
+    # thread; Django would refuse with SynchronousOnlyOperation. Set only once a browser is really started.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -70,6 +71,10 @@ def browser():
         chromium.close()
     finally:
         playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _new_page(browser, live_server, *, bypass_csp: bool):
@@ -156,5 +161,6 @@ def assert_no_csp_violations():
         page.wait_for_load_state("load")
         found = csp_violations(page)
         assert not found, f"Content-Security-Policy violations on {where or page.url}: {found}"
+        page.csp_console.clear()  # the console listener outlives navigations; the event list does not
 
     return check

@@ -78,3 +78,12 @@ def test_phone_numbers(value):
 def test_bad_phone_numbers(value):
     with pytest.raises(ValidationError):
         validate_phone(value)
+
+
+def test_norwegian_organisation_numbers_use_modulus_11():
+    from kedja.core.identifiers import validate_org_number_no
+
+    validate_org_number_no("974760673")
+    for bad in ("974760674", "97476067", "abcdefghi"):
+        with pytest.raises(ValidationError):
+            validate_org_number_no(bad)

@@ -47,3 +47,19 @@ def test_school_unit_codes_are_unique():
 
 def test_kind_labels_are_translatable():
     assert str(Kind.SCHOOL_UNIT.label)
+
+
+def test_identifiers_are_checked_by_the_organisations_country():
+    from django.core.exceptions import ValidationError
+
+    se = make_municipality(code="1880")
+    se.org_number = "974760673"  # a Norwegian number on a Swedish municipality
+    with pytest.raises(ValidationError) as err:
+        se.full_clean()
+    assert "org_number" in err.value.error_dict
+    no = make_municipality(make_region(country="NO"), country="NO", code="0301", org_number="974760673")
+    no.full_clean()
+    bad = make_municipality(code="188")
+    with pytest.raises(ValidationError) as err:
+        bad.full_clean()
+    assert "code" in err.value.error_dict
