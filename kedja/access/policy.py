@@ -24,7 +24,9 @@ def memberships(user) -> list[Membership]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Membership.objects.active().filter(user=user).select_related("organisation"))
+        cached = list(
+            Membership.objects.active().filter(user=user).select_related("organisation").order_by("pk")
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -102,7 +104,8 @@ def may_deactivate(user, person, person_memberships: Iterable[Membership]) -> bo
 
 
 def active_membership(user, session) -> Membership | None:
-    """The membership the person is working as now (chosen with the organisation switcher)."""
+    """The membership the person is working as now: chosen with the organisation switcher, else the first
+    one they were given."""
     mine = memberships(user)
     wanted = session.get("kedja_active_membership") if session is not None else None
     for m in mine:

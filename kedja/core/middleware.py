@@ -3,7 +3,9 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import resolve_url
+from django.utils import translation
 
 
 class HtmxLoginRedirectMiddleware:
@@ -37,3 +39,16 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Swedish unless the person chose otherwise (the language switch or their account sets a cookie).
+    The browser's Accept-Language is deliberately not used: a Swedish public-sector service speaks Swedish
+    first, whatever language the workstation's browser happens to be installed in."""
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

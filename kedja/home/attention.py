@@ -24,7 +24,7 @@ class Item:
 
 
 def for_membership(user, membership: Membership) -> list[Item]:
-    """Attention items for the role the person works as now."""
+    """Attention items for the role the person works as now, by where in the tree that role sits."""
     org = membership.organisation
     items: list[Item] = []
     if policy.can_manage_members(user, org):
