@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def manage(*args, **env):
     full_env = {**os.environ, **env}
-    for leaked in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # set by pytest and the browser tests
+    for leaked in (
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):  # set by pytest and the browser tests
         full_env.pop(leaked, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True
@@ -81,3 +84,13 @@ def test_swedish_is_the_default_and_other_languages_can_be_chosen():
     assert client.get(reverse("accounts:login"))["Content-Language"] == "sv"
     client.post(reverse("set_language"), {"language": "nb", "next": "/"})
     assert client.get(reverse("accounts:login"))["Content-Language"] == "nb"
+
+
+@pytest.mark.django_db
+def test_the_configured_database_is_the_one_in_use():
+    """The PostgreSQL run really runs on PostgreSQL (DATABASE_URL), the default run on SQLite."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "sqlite")
+    expected = "postgresql" if url.startswith(("postgres", "postgresql")) else "sqlite"
+    assert connection.vendor == expected

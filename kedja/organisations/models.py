@@ -4,12 +4,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from django.core.exceptions import ValidationError
 
 from kedja.core.identifiers import (
     validate_municipality_code_no,
@@ -103,6 +102,18 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Keeps `path` true: set after the first insert, and rewritten for the subtree when moved."""
+        super().save(*args, **kwargs)
+        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if self.path != expected:
+            old = self.path
+            Organisation.objects.filter(pk=self.pk).update(path=expected)
+            if old:
+                for child in Organisation.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    Organisation.objects.filter(pk=child.pk).update(path=expected + child.path[len(old) :])
+            self.path = expected
+
     def clean_fields(self, exclude=None):
         """Identifiers are checked by the rules of the organisation's country (DOMAIN.md §1); only fields
         being validated (not excluded, e.g. by a form that does not show them) are checked."""
@@ -114,7 +125,9 @@ class Organisation(models.Model):
             errors = e.update_error_dict(errors)
         norwegian = self.country == Country.NORWAY
         checks = {
-            "org_number": (validate_org_number_no if norwegian else validate_org_number) if self.org_number else None,
+            "org_number": (validate_org_number_no if norwegian else validate_org_number)
+            if self.org_number
+            else None,
             "code": (validate_municipality_code_no if norwegian else validate_municipality_code_se)
             if self.kind == Kind.MUNICIPALITY and self.code
             else None,
@@ -128,18 +141,6 @@ class Organisation(models.Model):
                 errors[name] = e.error_list
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        """Keeps `path` true: set after the first insert, and rewritten for the subtree when moved."""
-        super().save(*args, **kwargs)
-        expected = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if self.path != expected:
-            old = self.path
-            Organisation.objects.filter(pk=self.pk).update(path=expected)
-            if old:
-                for child in Organisation.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                    Organisation.objects.filter(pk=child.pk).update(path=expected + child.path[len(old) :])
-            self.path = expected
 
     @property
     def depth(self) -> int:
