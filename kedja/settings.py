@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "kedja.core",
     "kedja.accounts",
     "kedja.organisations",
+    "kedja.frameworks",
+    "kedja.assessments",
     "kedja.access",
     "kedja.home",
 ]

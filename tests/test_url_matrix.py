@@ -10,46 +10,19 @@ anonymous and as every persona; the persona's answer must be what the entry says
 Every response carries the security headers; every POST is refused without a CSRF token.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests
 from kedja.organisations.factories import make_user
+from tests.matrix_base import EVERYONE, SIGNED_IN, Entry, membership_of, org_of, own_membership
 from tests.world import PASSWORD, PERSONAS, World, build_world, open_invitation
 
-EVERYONE = frozenset(PERSONAS)
-SIGNED_IN = EVERYONE
 TOKEN = "tok-open-invitation-0123456789"
-
-
-@dataclass(frozen=True)
-class Entry:
-    method: str
-    args: Callable[[World], list]
-    allowed: frozenset[str]
-    forbidden: frozenset[str] = frozenset()  # sees the object but lacks the right: 403 (the rest get 404)
-    public: bool = False
-    ok: int = 200
-    data: Callable[[World, str], dict] = field(default=lambda w, p: {})
-    # What anonymous gets on a public URL (None = same as `ok`)
-    anonymous: int | None = None
-    # Signing out legitimately ends on the sign-in page
-    may_end_at_login: bool = False
-
-
-def _org(attr):
-    return lambda w: [getattr(w, attr).pk]
-
-
-def _membership_of(persona):
-    return lambda w: [w.membership(persona).pk]
-
-
-def _own_membership(w, persona):
-    return {"membership": w.membership(persona).pk} if persona in w.people else {}
 
 
 SEES_SCHOOL = frozenset(
@@ -58,7 +31,7 @@ SEES_SCHOOL = frozenset(
 
 MATRIX: dict[str, Entry] = {
     "home:start": Entry("get", lambda w: [], SIGNED_IN),
-    "home:switch": Entry("post", lambda w: [], SIGNED_IN, ok=302, data=_own_membership),
+    "home:switch": Entry("post", lambda w: [], SIGNED_IN, ok=302, data=own_membership),
     "accounts:login": Entry("get", lambda w: [], frozenset(), public=True, ok=302, anonymous=200),
     "accounts:logout": Entry(
         "post", lambda w: [], frozenset(), public=True, ok=302, anonymous=302, may_end_at_login=True
@@ -70,24 +43,24 @@ MATRIX: dict[str, Entry] = {
     "accounts:password_change": Entry("get", lambda w: [], SIGNED_IN),
     "accounts:account": Entry("get", lambda w: [], SIGNED_IN),
     "accounts:end_other_sessions": Entry("post", lambda w: [], SIGNED_IN, ok=302),
-    "organisations:detail": Entry("get", _org("school"), SEES_SCHOOL),
+    "organisations:detail": Entry("get", org_of("school"), SEES_SCHOOL),
     "organisations:edit": Entry(
-        "get", _org("school"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
+        "get", org_of("school"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
     ),
     "organisations:members": Entry(
         "get",
-        _org("school"),
+        org_of("school"),
         frozenset({"regional_officer", "coordinator", "head_of_schools", "admin", "principal"}),
         forbidden=frozenset({"teacher", "reader"}),
     ),
     "organisations:membership_edit": Entry(
-        "get", _membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
+        "get", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
     ),
     "organisations:membership_end": Entry(
-        "post", _membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
+        "post", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
     ),
     "organisations:person_deactivate": Entry(
-        "post", _membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
+        "post", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
     ),
     "organisations:invitation_revoke": Entry(
         "post",
@@ -104,6 +77,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "health": Entry("get", lambda w: [], EVERYONE, public=True),
 }
+# Each app's own entries: tests/matrix_<app>.py with ENTRIES = {url name: Entry}
+for _module in pkgutil.iter_modules(tests.__path__):
+    if _module.name.startswith("matrix_") and _module.name != "matrix_base":
+        MATRIX.update(importlib.import_module(f"tests.{_module.name}").ENTRIES)
 
 
 def _walk(resolver: URLResolver, namespace: str = ""):

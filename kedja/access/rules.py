@@ -3,6 +3,7 @@ answer from the same functions as the querysets in policy.py."""
 
 import rules
 
+from . import assessments as assessment_policy
 from . import policy
 
 
@@ -30,3 +31,47 @@ rules.add_perm("organisations.view_organisation", views_organisation)
 rules.add_perm("organisations.view_members", views_members)
 rules.add_perm("organisations.manage_members", manages_members)
 rules.add_perm("organisations.change_organisation", changes_organisation)
+
+
+@rules.predicate
+def edits_framework(user, framework):
+    return framework is not None and assessment_policy.can_edit_framework(user, framework)
+
+
+@rules.predicate
+def views_result(user, round_):
+    return round_ is not None and assessment_policy.can_view_result(user, round_)
+
+
+@rules.predicate
+def manages_round(user, round_):
+    return round_ is not None and assessment_policy.can_manage_round(user, round_)
+
+
+@rules.predicate
+def answers_round(user, round_):
+    return round_ is not None and assessment_policy.can_answer(user, round_)
+
+
+@rules.predicate
+def runs_rounds(user, municipality):
+    return municipality is not None and assessment_policy.can_run_rounds(user, municipality)
+
+
+@rules.predicate
+def views_region_results(user, region):
+    return region is not None and assessment_policy.can_view_region_results(user, region)
+
+
+@rules.predicate
+def offers_to_region(user, region):
+    return region is not None and assessment_policy.can_offer_to_region(user, region)
+
+
+rules.add_perm("frameworks.change_framework", edits_framework)
+rules.add_perm("assessments.view_result", views_result)
+rules.add_perm("assessments.manage_round", manages_round)
+rules.add_perm("assessments.answer_round", answers_round)
+rules.add_perm("assessments.run_rounds", runs_rounds)
+rules.add_perm("assessments.view_region_results", views_region_results)
+rules.add_perm("frameworks.offer_to_region", offers_to_region)

@@ -3,6 +3,8 @@
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
 
+from kedja.core.texts import pick
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def widget(bound_field, **extra):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def tr(texts):
+    """{{ node.title|tr }}: translatable content in the reader's language (falls back to Swedish)."""
+    return pick(texts)

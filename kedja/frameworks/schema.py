@@ -1,0 +1,235 @@
+"""The framework file format (docs/framework-format.md): read, check, write.
+
+A file is YAML or JSON. Every error is reported with where it is (line, and the path inside the file,
+e.g. `nodes[2].children[0].title`), all errors at once; a file with any error imports nothing.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from django.utils.translation import gettext as _
+
+FORMAT_VERSION = 1
+LANGUAGES = ("sv", "nb", "en")
+NUMBER_RE = re.compile(r"^[0-9A-Za-z]{1,12}$")
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+KINDS = ("area", "group", "item")
+MAX_NODES = 2000
+MAX_TEXT = 4000
+
+
+class FormatError(Exception):
+    def __init__(self, problems: list["Problem"]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    line: int | None
+    message: str
+
+    def __str__(self):
+        place = f"{_('line')} {self.line}, {self.where}" if self.line else self.where
+        return f"{place}: {self.message}"
+
+
+@dataclass
+class ParsedNode:
+    number: str
+    kind: str
+    title: dict
+    summary: dict
+    children: list["ParsedNode"] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFramework:
+    key: str
+    title: dict
+    summary: dict
+    source: str
+    nodes: list[ParsedNode]
+
+    def count(self) -> int:
+        def walk(nodes):
+            return sum(1 + walk(n.children) for n in nodes)
+
+        return walk(self.nodes)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Remembers the line of every mapping, so errors can say where they are."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_text(text: str) -> dict:
+    """YAML (a superset of JSON) into plain data with line numbers; raises FormatError on syntax errors."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise FormatError([Problem(_("file"), line, _("The file is not valid YAML or JSON."))]) from error
+    if not isinstance(data, dict):
+        raise FormatError([Problem(_("file"), None, _("The file must contain one framework (a mapping)."))])
+    return data
+
+
+def _texts(value, where, line, problems, *, required: bool) -> dict:
+    if value is None or value == "":
+        if required:
+            problems.append(Problem(where, line, _("A text is required (at least Swedish, 'sv').")))
+        return {}
+    if isinstance(value, str):
+        value = {"sv": value}
+    if not isinstance(value, dict):
+        problems.append(Problem(where, line, _("Give the text per language, e.g. {sv: ..., en: ...}.")))
+        return {}
+    out = {}
+    for lang, text in value.items():
+        if lang == "__line__":
+            continue
+        if lang not in LANGUAGES:
+            problems.append(Problem(f"{where}.{lang}", line, _("Unknown language; use sv, nb or en.")))
+        elif not isinstance(text, str):
+            problems.append(Problem(f"{where}.{lang}", line, _("The text must be a string.")))
+        elif len(text) > MAX_TEXT:
+            problems.append(
+                Problem(f"{where}.{lang}", line, _("The text is too long (at most 4000 characters)."))
+            )
+        elif text.strip():
+            out[lang] = text.strip()
+    if required and "sv" not in out:
+        problems.append(Problem(where, line, _("A text is required (at least Swedish, 'sv').")))
+    return out
+
+
+def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
+    if not isinstance(items, list):
+        problems.append(Problem(where, None, _("Must be a list.")))
+        return []
+    seen: set[str] = set()
+    out = []
+    for i, raw in enumerate(items):
+        here = f"{where}[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(Problem(here, None, _("Each entry must be a mapping with number and title.")))
+            continue
+        line = raw.get("__line__")
+        number = str(raw.get("number", "")).strip()
+        if not NUMBER_RE.match(number):
+            problems.append(
+                Problem(f"{here}.number", line, _("A number is required: letters or digits, e.g. 1 or g."))
+            )
+        elif number in seen:
+            problems.append(
+                Problem(f"{here}.number", line, _("The number %(n)s is used twice here.") % {"n": number})
+            )
+        seen.add(number)
+        children = _nodes(raw.get("children", []), f"{here}.children", problems, depth=depth + 1)
+        default_kind = "area" if depth == 0 else ("group" if children else "item")
+        kind = raw.get("kind", default_kind)
+        if kind not in KINDS:
+            problems.append(Problem(f"{here}.kind", line, _("The kind must be area, group or item.")))
+        elif kind == "item" and children:
+            problems.append(
+                Problem(f"{here}.kind", line, _("An item cannot have children; use kind: group."))
+            )
+        elif kind != "item" and not children:
+            problems.append(Problem(f"{here}.children", line, _("An area or group needs at least one item.")))
+        unknown = set(raw) - {"number", "kind", "title", "summary", "children", "__line__"}
+        for name in sorted(unknown):
+            problems.append(Problem(f"{here}.{name}", line, _("Unknown field.")))
+        out.append(
+            ParsedNode(
+                number=number,
+                kind=kind,
+                title=_texts(raw.get("title"), f"{here}.title", line, problems, required=True),
+                summary=_texts(raw.get("summary"), f"{here}.summary", line, problems, required=False),
+                children=children,
+            )
+        )
+    return out
+
+
+def parse(data: dict) -> ParsedFramework:
+    """Check a loaded file against the format; raises FormatError listing every problem."""
+    problems: list[Problem] = []
+    line = data.get("__line__")
+    if data.get("kedja_framework") != FORMAT_VERSION:
+        problems.append(Problem("kedja_framework", line, _("The file must start with kedja_framework: 1.")))
+    key = str(data.get("key", "")).strip()
+    if not KEY_RE.match(key):
+        problems.append(Problem("key", line, _("A key is required: lower-case letters, digits and hyphens.")))
+    nodes = _nodes(data.get("nodes"), "nodes", problems, depth=0)
+    if not nodes and data.get("nodes") is not None and not problems:
+        problems.append(Problem("nodes", line, _("A framework needs at least one area.")))
+    if data.get("nodes") is None:
+        problems.append(Problem("nodes", line, _("A framework needs at least one area.")))
+    unknown = set(data) - {"kedja_framework", "key", "title", "summary", "source", "nodes", "__line__"}
+    for name in sorted(unknown):
+        problems.append(Problem(name, line, _("Unknown field.")))
+    parsed = ParsedFramework(
+        key=key,
+        title=_texts(data.get("title"), "title", line, problems, required=True),
+        summary=_texts(data.get("summary"), "summary", line, problems, required=False),
+        source=str(data.get("source", "") or ""),
+        nodes=nodes,
+    )
+    if parsed.count() > MAX_NODES:
+        problems.append(Problem("nodes", None, _("Too many nodes (at most 2000).")))
+    if problems:
+        raise FormatError(problems)
+    return parsed
+
+
+def parse_text(text: str) -> ParsedFramework:
+    return parse(load_text(text))
+
+
+def to_data(version) -> dict:
+    """A version as plain data in the file format (for export, and for round-trip tests)."""
+    nodes = list(version.nodes.order_by("position"))
+    by_parent: dict[int | None, list] = {}
+    for node in nodes:
+        by_parent.setdefault(node.parent_id, []).append(node)
+
+    def dump(parent_id):
+        out = []
+        for n in by_parent.get(parent_id, []):
+            entry = {"number": n.number, "kind": n.kind, "title": n.title}
+            if n.summary:
+                entry["summary"] = n.summary
+            if n.kind != "item":
+                entry["children"] = dump(n.pk)
+            out.append(entry)
+        return out
+
+    framework = version.framework
+    data = {"kedja_framework": FORMAT_VERSION, "key": framework.key, "title": framework.title}
+    if framework.summary:
+        data["summary"] = framework.summary
+    if version.source:
+        data["source"] = version.source
+    data["nodes"] = dump(None)
+    return data
+
+
+def to_yaml(version) -> str:
+    return yaml.safe_dump(to_data(version), allow_unicode=True, sort_keys=False, width=100)
+
+
+def to_json(version) -> str:
+    return json.dumps(to_data(version), ensure_ascii=False, indent=2)
