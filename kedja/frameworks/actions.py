@@ -107,8 +107,17 @@ def update_node(node: Node, *, title: dict, summary: dict, expected_version: int
     """Edit a node's texts in a draft; raises EditConflict if someone else saved it meanwhile."""
     if not node.framework_version.is_draft:
         raise ValidationError(_("Only a draft can be edited. Start a new version first."))
+    if not (title or {}).get("sv", "").strip():
+        raise ValidationError({"title": _("A text is required (at least Swedish, 'sv').")})
     node.title, node.summary = title, summary
     save_versioned(node, expected_version=expected_version, update_fields=["title", "summary"])
+    record_event(
+        "framework.node_changed",
+        by=by,
+        organisation=node.framework_version.framework.owner,
+        key=node.framework_version.framework.key,
+        code=node.code,
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 KINDS = ("area", "group", "item")
 MAX_NODES = 2000
 MAX_TEXT = 4000
+MAX_DEPTH = 6  # Node.code holds 80 characters: six 12-character numbers and their dots
 
 
 class FormatError(Exception):
@@ -61,8 +62,18 @@ class ParsedFramework:
         return walk(self.nodes)
 
 
+class _AliasError(yaml.MarkedYAMLError):
+    pass
+
+
 class _LineLoader(yaml.SafeLoader):
     """Remembers the line of every mapping, so errors can say where they are."""
+
+    def compose_node(self, parent, index):
+        # The format needs no anchors; an alias lets a 1 kB upload expand to millions of nodes, or loop.
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasError(problem="alias", problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -78,6 +89,13 @@ def load_text(text: str) -> dict:
     """YAML (a superset of JSON) into plain data with line numbers; raises FormatError on syntax errors."""
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except _AliasError as error:
+        line = error.problem_mark.line + 1
+        raise FormatError(
+            [Problem(_("file"), line, _("Anchors and aliases (& and *) are not allowed."))]
+        ) from error
+    except RecursionError as error:
+        raise FormatError([Problem(_("file"), None, _("The file is nested too deeply."))]) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -120,6 +138,10 @@ def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
     if not isinstance(items, list):
         problems.append(Problem(where, None, _("Must be a list.")))
         return []
+    if depth >= MAX_DEPTH and items:
+        first = items[0] if isinstance(items[0], dict) else {}
+        problems.append(Problem(where, first.get("__line__"), _("Nested too deeply (at most 6 levels).")))
+        return []
     seen: set[str] = set()
     out = []
     for i, raw in enumerate(items):
@@ -141,7 +163,11 @@ def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
         children = _nodes(raw.get("children", []), f"{here}.children", problems, depth=depth + 1)
         default_kind = "area" if depth == 0 else ("group" if children else "item")
         kind = raw.get("kind", default_kind)
-        if kind not in KINDS:
+        if kind in KINDS and (kind == "area") != (depth == 0):
+            problems.append(
+                Problem(f"{here}.kind", line, _("Areas are the top level, and only the top level is areas."))
+            )
+        elif kind not in KINDS:
             problems.append(Problem(f"{here}.kind", line, _("The kind must be area, group or item.")))
         elif kind == "item" and children:
             problems.append(

@@ -63,8 +63,9 @@ def _unit(parent: Organisation, name: str, kind: str) -> Organisation:
 
 
 @transaction.atomic
-def build_demo() -> list[tuple[str, str, str]]:
-    """Create (or bring back) the demo world; returns (e-mail, password, roles) for each demo person."""
+def build_demo(people: dict | None = None) -> list[tuple[str, str, str]]:
+    """Create (or bring back) the demo world; returns (e-mail, password, roles) for each demo person.
+    `people`, if given, is filled with {local part of the e-mail: User} for later steps of the demo."""
     if not settings.DEMO_ALLOWED:
         raise ImproperlyConfigured("Demo data is refused in production (KEDJA_ENV=production).")
     load_reference_data()
@@ -97,6 +98,8 @@ def build_demo() -> list[tuple[str, str, str]]:
             Membership.objects.update_or_create(
                 user=user, organisation=orgs[key], role=role, defaults={"is_active": True}
             )
+        if people is not None:
+            people[person.email] = user
         roles = ", ".join(f"{Role(role).label} – {orgs[key]}" for key, role in person.memberships)
         logins.append((email, DEMO_PASSWORD, roles))
     staff = User.objects.filter(email=f"drift@{DEMO_DOMAIN}").first() or User(email=f"drift@{DEMO_DOMAIN}")

@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from kedja.assessments.demo import build_assessment_demo
 from kedja.organisations.demo import build_demo
 
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             with translation.override("sv"):
-                logins = build_demo()
+                people = {}
+                logins = build_demo(people)
+                build_assessment_demo(people)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"\nDemo logins (password for all: {logins[0][1]}):")
