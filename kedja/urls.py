@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("kedja.home.urls")),
     path("accounts/", include("kedja.accounts.urls")),
     path("organisations/", include("kedja.organisations.urls")),
+    path("frameworks/", include("kedja.frameworks.urls")),
+    path("assessments/", include("kedja.assessments.urls")),
     path("language/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

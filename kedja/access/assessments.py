@@ -11,7 +11,7 @@
 from django.db.models import Q
 
 from kedja.assessments.models import Respondent, Round
-from kedja.frameworks.models import Framework
+from kedja.frameworks.models import Framework, Publication
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
 
@@ -123,3 +123,23 @@ def respondent_for(user, round_: Round) -> Respondent | None:
 
 def can_answer(user, round_: Round) -> bool:
     return round_.is_open and respondent_for(user, round_) is not None
+
+
+# --- helpers for the framework pages (added with the framework management UI) ----------------------
+
+
+def regions_to_offer_in(user) -> list[Organisation]:
+    """Regions where this person may offer a published framework version to the municipalities."""
+    return list(dict.fromkeys(region for region in regions_of(user) if can_offer_to_region(user, region)))
+
+
+def visible_publications(user, framework: Framework):
+    """The offers of a framework that this person may know about: to regions they see, and to the regions
+    their own organisations belong to (which is why a municipality sees an offered framework at all)."""
+    qs = Publication.objects.filter(version__framework=framework).select_related(
+        "region", "version", "published_by"
+    )
+    if _is_root(user):
+        return qs
+    ancestor_ids = {i for m in memberships(user) for i in m.organisation.ancestor_ids()}
+    return qs.filter(Q(region__in=visible_organisations(user)) | Q(region_id__in=ancestor_ids))

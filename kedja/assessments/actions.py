@@ -1,5 +1,7 @@
 """Every change to assessment rounds goes through these functions: atomic, checked, audited."""
 
+import codecs
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -25,6 +27,20 @@ ALLOWED_MAGIC = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
     b"PK\x03\x04": "application/zip",  # docx, xlsx, pptx, odt are zip containers
+}
+_ZIP = b"PK\x03\x04"
+# Extension -> (the magic bytes its files start with, the content type they are served as).
+EXTENSION_TYPES = {
+    ".pdf": (b"%PDF-", "application/pdf"),
+    ".png": (b"\x89PNG\r\n\x1a\n", "image/png"),
+    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
+    ".docx": (_ZIP, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".xlsx": (_ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".pptx": (_ZIP, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ".odt": (_ZIP, "application/vnd.oasis.opendocument.text"),
+    ".ods": (_ZIP, "application/vnd.oasis.opendocument.spreadsheet"),
+    ".odp": (_ZIP, "application/vnd.oasis.opendocument.presentation"),
 }
 ALLOWED_EXTENSIONS = {
     ".pdf",
@@ -137,31 +153,33 @@ def save_answer(respondent: Respondent, node: Node, *, data: dict, expected_vers
         return Answer.objects.create(
             respondent=respondent, node=node, **{k: data.get(k) for k in ANSWER_FIELDS if k in data}
         )
+    if expected_version is None:
+        raise EditConflict()  # the page showed no answer, but another tab or device has saved one since
     for name in ANSWER_FIELDS:
         if name in data:
             setattr(answer, name, data[name])
-    save_versioned(
-        answer, expected_version=expected_version or 0, update_fields=[*ANSWER_FIELDS, "updated_at"]
-    )
+    save_versioned(answer, expected_version=expected_version, update_fields=[*ANSWER_FIELDS, "updated_at"])
     return answer
 
 
 def sniff_content_type(head: bytes, filename: str) -> str | None:
-    """What the file really is, from its first bytes and its extension; None if not allowed."""
+    """What the file really is, from its first bytes and its extension; None if not allowed. The first
+    bytes must be what the extension says (a PDF renamed .docx, or a program renamed .pdf, is refused)."""
     lower = filename.lower()
     ext = lower[lower.rfind(".") :] if "." in lower else ""
     if ext not in ALLOWED_EXTENSIONS:
         return None
     if ext == ".txt":
+        if b"\x00" in head:
+            return None
         try:
-            head.decode("utf-8")
+            # The head may end inside a multi-byte character: decode it as an unfinished stream.
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         except UnicodeDecodeError:
             return None
         return "text/plain"
-    for magic, content_type in ALLOWED_MAGIC.items():
-        if head.startswith(magic):
-            return content_type
-    return None
+    magic, content_type = EXTENSION_TYPES[ext]
+    return content_type if head.startswith(magic) else None
 
 
 @transaction.atomic
@@ -188,6 +206,8 @@ def attach_evidence(answer: Answer, upload, *, by: User) -> EvidenceFile:
 @transaction.atomic
 def submit_answers(respondent: Respondent, *, by: User) -> None:
     """The respondent says they are done (they can still change answers while the round is open)."""
+    if not respondent.round.is_open:
+        raise ValidationError(_("The round is closed; answers can no longer be changed."))
     respondent.submitted_at = timezone.now()
     respondent.save(update_fields=["submitted_at"])
     record_event(

@@ -52,7 +52,9 @@ def build_assessment_demo(people: dict[str, User]) -> None:
     skane = Organisation.objects.get(kind=Kind.REGION, country="SE", code="12")
     for region in (orebro_lan, skane):
         publish_to_region(version, region, by=people.get("regionutvecklare"))
-    for municipality in Organisation.objects.filter(parent=orebro_lan, kind=Kind.MUNICIPALITY).order_by("code"):
+    for municipality in Organisation.objects.filter(parent=orebro_lan, kind=Kind.MUNICIPALITY).order_by(
+        "code"
+    ):
         rng = random.Random(int(municipality.code))  # noqa: S311 - demo data, not security
         round_, created = Round.objects.get_or_create(
             municipality=municipality,
@@ -62,8 +64,12 @@ def build_assessment_demo(people: dict[str, User]) -> None:
         )
         if created:
             Round.objects.filter(pk=round_.pk).update(opened_at=round_.opened_at.replace(year=2025))
-            for n, group in enumerate((RespondentGroup.EDUCATION, RespondentGroup.BUSINESS, RespondentGroup.CULTURE), 1):
-                respondent = Respondent.objects.create(round=round_, user=_respondent_user(municipality, n), group=group)
+            for n, group in enumerate(
+                (RespondentGroup.EDUCATION, RespondentGroup.BUSINESS, RespondentGroup.CULTURE), 1
+            ):
+                respondent = Respondent.objects.create(
+                    round=round_, user=_respondent_user(municipality, n), group=group
+                )
                 _answer(respondent, rng)
     orebro = Organisation.objects.get(kind=Kind.MUNICIPALITY, country="SE", code="1880")
     current, created = Round.objects.get_or_create(
@@ -74,8 +80,11 @@ def build_assessment_demo(people: dict[str, User]) -> None:
     )
     if created:
         rng = random.Random(2026)  # noqa: S311
-        for key, group in (("samordnare", RespondentGroup.EDUCATION), ("skolchef", RespondentGroup.SCHOOL_LEADERS),
-                           ("kvalitet", RespondentGroup.EDUCATION)):
+        for key, group in (
+            ("samordnare", RespondentGroup.EDUCATION),
+            ("skolchef", RespondentGroup.SCHOOL_LEADERS),
+            ("kvalitet", RespondentGroup.EDUCATION),
+        ):
             respondent = Respondent.objects.create(round=current, user=people[key], group=group)
             if key == "skolchef":
                 _answer(respondent, rng, share_answered=0.6)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kedja.access import assessments as assessment_access
 from kedja.access import policy
+from kedja.assessments.models import Respondent, Round
 from kedja.organisations.models import Invitation, Membership, Organisation
 from kedja.organisations.roles import Kind, Role
 
@@ -26,7 +28,7 @@ class Item:
 def for_membership(user, membership: Membership) -> list[Item]:
     """Attention items for the role the person works as now, by where in the tree that role sits."""
     org = membership.organisation
-    items: list[Item] = []
+    items: list[Item] = _answer_items(user)
     if policy.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
@@ -91,12 +93,75 @@ def _admin_items(org: Organisation) -> list[Item]:
     return items
 
 
+def _answer_items(user) -> list[Item]:
+    """Self-assessments the person is asked to answer and has not yet said they are done with."""
+    waiting = (
+        Respondent.objects.filter(user=user, round__status=Round.Status.OPEN, submitted_at=None)
+        .select_related("round__municipality")
+        .annotate(answered=Count("answers"))
+    )
+    items = []
+    for respondent in waiting:
+        total = respondent.round.framework_version.nodes.filter(kind="item").count()
+        items.append(
+            Item(
+                _("Answer the self-assessment “%(title)s”") % {"title": respondent.round.title},
+                _("%(org)s · %(done)d of %(total)d items answered. Your answers are saved as you go.")
+                % {"org": respondent.round.municipality, "done": respondent.answered, "total": total},
+                reverse("assessments:answer", args=[respondent.round_id]),
+                tone="warning",
+            )
+        )
+    return items
+
+
+def _round_items(user, org: Organisation) -> list[Item]:
+    """Open rounds of the municipality, for those who run them: how far the respondents have come."""
+    municipality = org if org.kind == Kind.MUNICIPALITY else org.parent
+    if municipality is None or not assessment_access.can_run_rounds(user, municipality):
+        return []
+    items = []
+    for round_ in Round.objects.filter(municipality=municipality, status=Round.Status.OPEN).annotate(
+        total=Count("respondents", distinct=True),
+        done=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
+    ):
+        items.append(
+            Item(
+                _("Open round: %(title)s") % {"title": round_.title},
+                _("%(done)d of %(total)d respondents are done.")
+                % {"done": round_.done, "total": round_.total},
+                reverse("assessments:round_detail", args=[round_.pk]),
+            )
+        )
+    return items
+
+
 def _region_items(user, region: Organisation) -> list[Item]:
     municipalities = (
         policy.visible_organisations(user).filter(parent=region, kind=Kind.MUNICIPALITY).order_by("name")
     )
     links = [(m.name, reverse("organisations:detail", args=[m.pk])) for m in municipalities]
-    return [
+    shared = (
+        Round.objects.filter(municipality__parent=region, status=Round.Status.CLOSED, shares_with_region=True)
+        .values("municipality")
+        .distinct()
+        .count()
+    )
+    overview = []
+    if assessment_access.can_view_region_results(user, region):
+        overview.append(
+            Item(
+                ngettext(
+                    "%(n)d municipality shares its self-assessment",
+                    "%(n)d municipalities share their self-assessment",
+                    shared,
+                )
+                % {"n": shared},
+                _("See the region's heat map of areas and which municipalities have a round open."),
+                reverse("assessments:region_overview", args=[region.pk]),
+            )
+        )
+    return overview + [
         Item(
             ngettext("%(n)d municipality in your region", "%(n)d municipalities in your region", len(links))
             % {"n": len(links)},

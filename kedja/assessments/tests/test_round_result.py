@@ -56,7 +56,9 @@ def test_answers_cannot_be_changed_after_close_and_conflicts_are_caught(world):
     round_ = make_round(world.municipality, version)
     respondent = add_respondent(round_, world.people["coordinator"])
     item = version.items().get()
-    answer = actions.save_answer(respondent, item, data={"level": 2, "evidence": "Plan antagen"}, expected_version=None)
+    answer = actions.save_answer(
+        respondent, item, data={"level": 2, "evidence": "Plan antagen"}, expected_version=None
+    )
     actions.save_answer(respondent, item, data={"level": 3}, expected_version=answer.version)
     with pytest.raises(EditConflict):
         actions.save_answer(respondent, item, data={"level": 1}, expected_version=0)

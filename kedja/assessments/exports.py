@@ -1,0 +1,356 @@
+"""A round's result as people take it away: what the result page and the PDF report show (`result_report`),
+the PDF (`report_pdf`) and the answers as an Excel workbook (`answers_workbook`). Plain functions over a
+round — no request — so the page, the files and the tests read the same figures.
+
+Privacy (DOMAIN.md §2, §4): the region's figures come from `results.round_result`, which suppresses them
+below the threshold and never names another municipality; nothing here reads other municipalities' rounds.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
+from kedja.core.texts import pick
+
+from .models import Priority, Round
+from .results import AreaResult, RoundResult, round_result
+
+SUPPRESSED = ".."  # shared/reference/suppression.md
+
+
+@dataclass
+class AreaRow:
+    """One line of the area profile table (the data behind the area chart)."""
+
+    area: AreaResult
+    level_text: str
+    region_text: str  # the region's median, ".." when suppressed, "–" without a region
+    region_suppressed: bool
+
+
+@dataclass
+class ProgressRow:
+    area: AreaResult
+    cells: list[str]  # one level text per round, oldest first
+
+
+@dataclass
+class ResultReport:
+    round: Round
+    result: RoundResult
+    priorities: list[Priority]
+    area_rows: list[AreaRow]
+    area_chart: BarChart
+    progress_rounds: list[tuple[Round, str]]  # (round, its label), oldest first; the last is this round
+    progress_rows: list[ProgressRow]
+    progress_chart: BarChart | None
+    threshold: int
+    suppressed_text: str
+    has_region: bool
+    region_shown: bool  # at least one area's distribution may be shown
+
+    @property
+    def areas(self) -> list[AreaResult]:
+        return self.result.areas
+
+
+def area_label(node) -> str:
+    return f"{node.code} {pick(node.title)}".strip()
+
+
+def round_labels(rounds: list[Round], current: Round) -> list[str]:
+    """How rounds are named in the progress chart: their titles, with the date where two share a title."""
+    titles = [r.title for r in rounds]
+    labels = []
+    for r in rounds:
+        label = r.title
+        if titles.count(r.title) > 1:
+            label = f"{r.title} ({timezone.localdate(r.opened_at).isoformat()})"
+        if r.pk == current.pk:
+            label = _("%(round)s (this round)") % {"round": label}
+        labels.append(label)
+    return labels
+
+
+def result_report(round_: Round, *, result: RoundResult | None = None) -> ResultReport:
+    """Everything a round's result page and report show. Each item result gets a `priority` attribute
+    (the Priority or None), so templates need no lookups."""
+    result = result or round_result(round_)
+    threshold = settings.KEDJA_SUPPRESSION_THRESHOLD
+    priorities = list(round_.priorities.select_related("node", "created_by"))
+    by_node = {p.node_id: p for p in priorities}
+    for item in result.items():
+        item.priority = by_node.get(item.node.pk)
+    suppressed_text = ngettext(
+        "fewer than %(n)s municipality shared", "fewer than %(n)s municipalities shared", threshold
+    ) % {"n": threshold}
+
+    area_rows = []
+    for area in result.areas:
+        region = area.region
+        if region is None:
+            region_text, suppressed = "–", False
+        elif region.suppressed:
+            region_text, suppressed = SUPPRESSED, True
+        else:
+            region_text, suppressed = format_value(region.median), False
+        area_rows.append(AreaRow(area, format_value(area.level), region_text, suppressed))
+    region_shown = any(a.region is not None and not a.region.suppressed for a in result.areas)
+    area_chart = bar_chart(
+        [
+            BarGroupData(
+                area_label(a.node),
+                [a.level],
+                marker=a.region.median if a.region is not None and not a.region.suppressed else None,
+            )
+            for a in result.areas
+        ],
+        chart_id="area-profile-chart",
+        title=_("Area profile: the level of each area on the scale 0–4"),
+        description=_("The same figures are in the table below the chart."),
+        described_by="area-profile-table",
+        series=[round_.title] if region_shown else [],
+        marker_label=_("The region's median"),
+    )
+
+    rounds = [*result.previous_rounds, round_]
+    labels = round_labels(rounds, round_)
+    progress_rows = [
+        ProgressRow(area, [format_value(level) for _r, level in result.progress.get(area.node.code, [])])
+        for area in result.areas
+    ]
+    progress_chart = None
+    if result.previous_rounds:
+        progress_chart = bar_chart(
+            [
+                BarGroupData(
+                    area_label(a.node), [level for _r, level in result.progress.get(a.node.code, [])]
+                )
+                for a in result.areas
+            ],
+            chart_id="progress-chart",
+            title=_("Progress: the level of each area in this and earlier rounds"),
+            description=_("The same figures are in the table below the chart."),
+            described_by="progress-table",
+            series=labels,
+            # The current round keeps the first (strongest) colour; earlier rounds take the others.
+            colours=_progress_colours(len(rounds)),
+        )
+    return ResultReport(
+        round=round_,
+        result=result,
+        priorities=priorities,
+        area_rows=area_rows,
+        area_chart=area_chart,
+        progress_rounds=list(zip(rounds, labels, strict=True)),
+        progress_rows=progress_rows,
+        progress_chart=progress_chart,
+        threshold=threshold,
+        suppressed_text=suppressed_text,
+        has_region=any(a.region is not None for a in result.areas),
+        region_shown=region_shown,
+    )
+
+
+def _progress_colours(count: int) -> list[str]:
+    earlier = list(SERIES_COLOURS[1:])
+    return [earlier[i % len(earlier)] for i in range(count - 1)] + [SERIES_COLOURS[0]]
+
+
+def export_filename(round_: Round, extension: str, *, today: date | None = None) -> str:
+    """A safe ASCII file name: sjalvskattning-<municipality>-<date>.<extension>."""
+    today = today or timezone.localdate()
+    municipality = slugify(round_.municipality.name) or "kommun"
+    return f"sjalvskattning-{municipality}-{today.isoformat()}.{extension}"
+
+
+# --- PDF ---------------------------------------------------------------------------------------------
+
+REPORT_CSS_START = "/* == report (PDF) start"
+REPORT_CSS_END = "/* == report (PDF) end"
+
+
+def report_css() -> str:
+    """The report's print styles: the marked section of core/kedja.css (styles live in one file; WeasyPrint
+    gets only its own part, so it does not log warnings about screen rules it does not know)."""
+    path = finders.find("core/kedja.css")
+    text = Path(path).read_text(encoding="utf-8") if path else ""
+    start, end = text.find(REPORT_CSS_START), text.find(REPORT_CSS_END)
+    if start == -1 or end == -1:
+        return text
+    return text[text.index("*/", start) + 2 : end]
+
+
+def _local_only_fetcher():
+    """WeasyPrint may read embedded data: URLs only — never the network or the file system, whatever
+    a text in the report might contain."""
+    from weasyprint import URLFetcher  # heavy (Pango via cffi): imported only when a report is made
+
+    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+
+def report_pdf(report: ResultReport) -> bytes:
+    """The assessment report as an A4 PDF (WeasyPrint, fonts from the system: DejaVu Sans covers åäö)."""
+    from weasyprint import CSS, HTML  # heavy import, only when a report is made
+
+    html = render_to_string(
+        "assessments/report.html", {"report": report, "round": report.round, "generated_at": timezone.now()}
+    )
+    fetcher = _local_only_fetcher()
+    stylesheet = CSS(string=report_css(), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+# --- Excel -------------------------------------------------------------------------------------------
+
+# A spreadsheet treats text starting with these as a formula (CSV/formula injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_text(value):
+    """A value safe to put in a cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe; control characters Excel refuses are dropped. Numbers and dates pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _local_naive(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _sheet(workbook, title: str, headers: list[str], widths: list[int], *, first: bool = False):
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title
+    sheet.append([cell_text(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    return sheet
+
+
+def answers_workbook(report: ResultReport) -> bytes:
+    """Sheet "Svar": one row per item and respondent; sheet "Sammanställning": one row per item."""
+    workbook = Workbook()
+    answers = _sheet(
+        workbook,
+        "Svar",
+        [
+            _("Area code"),
+            _("Area"),
+            _("Item code"),
+            _("Item"),
+            _("Respondent"),
+            _("Group"),
+            _("Level"),
+            _("Evidence"),
+            _("Links"),
+            _("Files"),
+            _("Responsible function"),
+            _("Next step"),
+            _("Updated"),
+        ],
+        [10, 30, 10, 40, 24, 22, 12, 60, 40, 30, 28, 50, 18],
+        first=True,
+    )
+    dont_know = _("Don't know")
+    respondents = list(report.round.respondents.select_related("user").order_by("group", "user__full_name"))
+    for area in report.areas:
+        area_title = pick(area.node.title)
+        for item in area.items:
+            by_respondent = {a.respondent_id: a for a in item.answers}
+            for respondent in respondents:
+                answer = by_respondent.get(respondent.pk)
+                level = None
+                if answer is not None:
+                    level = dont_know if answer.dont_know else answer.level
+                answers.append(
+                    [
+                        cell_text(v)
+                        for v in (
+                            area.node.code,
+                            area_title,
+                            item.node.code,
+                            pick(item.node.title),
+                            respondent.user.full_name or respondent.user.email,
+                            respondent.get_group_display(),
+                            level,
+                            answer.evidence if answer else "",
+                            answer.links if answer else "",
+                            ", ".join(f.name for f in answer.files.all()) if answer else "",
+                            answer.responsible_function if answer else "",
+                            answer.next_step if answer else "",
+                            _local_naive(answer.updated_at) if answer else None,
+                        )
+                    ]
+                )
+                if answer is not None:
+                    answers.cell(row=answers.max_row, column=13).number_format = "yyyy-mm-dd hh:mm"
+
+    summary = _sheet(
+        workbook,
+        "Sammanställning",
+        [
+            _("Area code"),
+            _("Area"),
+            _("Item code"),
+            _("Item"),
+            _("Median"),
+            _("Lowest"),
+            _("Highest"),
+            _("Spread"),
+            _("Respondents with a level"),
+            _("Don't know"),
+            _("Disagreement"),
+            _("Priority"),
+            _("Why it is a priority"),
+        ],
+        [10, 30, 10, 40, 10, 10, 10, 10, 14, 12, 14, 10, 50],
+    )
+    yes, no = _("yes"), _("no")
+    for area in report.areas:
+        for item in area.items:
+            stat, priority = item.stat, getattr(item, "priority", None)
+            summary.append(
+                [
+                    cell_text(v)
+                    for v in (
+                        area.node.code,
+                        pick(area.node.title),
+                        item.node.code,
+                        pick(item.node.title),
+                        stat.median,
+                        stat.low,
+                        stat.high,
+                        stat.spread,
+                        stat.n,
+                        stat.dont_know,
+                        yes if stat.disagreement else no,
+                        yes if priority else no,
+                        priority.note if priority else "",
+                    )
+                ]
+            )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,9 @@
+"""The region's view of self-assessment (DOMAIN.md §11): round status and the shared heat map."""
+
+from django.urls import path
+
+from . import views_region
+
+urlpatterns = [
+    path("region/<int:region_id>/", views_region.region_overview, name="region_overview"),
+]

@@ -1,0 +1,560 @@
+"""Running and answering self-assessment rounds (DOMAIN.md §2). Thin: the access layer decides who sees
+what, forms validate, actions change.
+
+Who gets what:
+- round staff (the municipality's coordinator, leadership, readers, admin — perm assessments.view_result)
+  see a round's overview; those who run rounds (assessments.manage_round) also invite, remove, close,
+  reopen and share; staff without that right get 403 on those posts;
+- a respondent answers on the answer page and sees nothing else of the round unless they are staff too
+  (the overview answers 404 to them, the answer page 404 to everyone who is not a respondent);
+- everybody else gets 404, so a round's existence is not revealed.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kedja.access import policy
+from kedja.access.assessments import (
+    can_run_rounds,
+    respondent_for,
+    staff_municipality_ids,
+    visible_frameworks,
+    visible_rounds,
+)
+from kedja.accounts.models import User
+from kedja.core.concurrency import EditConflict
+from kedja.frameworks.models import FrameworkVersion, Node
+from kedja.organisations.models import Membership, Organisation
+from kedja.organisations.roles import Kind
+
+from . import actions
+from .forms import AnswerForm, EvidenceForm, RespondentForm, RoundForm
+from .models import Answer, EvidenceFile, Respondent, Round
+
+# An item counts as answered once it has a level or "don't know"; text alone is a draft.
+ANSWERED = Q(level__isnull=False) | Q(dont_know=True)
+
+
+def is_answered(answer: Answer | None) -> bool:
+    return answer is not None and (answer.level is not None or answer.dont_know)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+# --- fetching through the access layer ------------------------------------------------------------
+
+
+def get_round_for_staff(user, round_id, perm: str = "assessments.view_result") -> Round:
+    """A round for its staff: 404 unless the person sees its result (a respondent who is not staff uses
+    the answer page), 403 for staff without `perm`."""
+    round_ = (
+        Round.objects.filter(pk__in=visible_rounds(user).values("pk"), pk=round_id)
+        .select_related("municipality", "framework_version__framework")
+        .first()
+    )
+    if round_ is None or not user.has_perm("assessments.view_result", round_):
+        raise Http404()
+    if not user.has_perm(perm, round_):
+        raise PermissionDenied()
+    return round_
+
+
+def get_respondent(user, round_id) -> Respondent:
+    """The person's own place in a round; 404 for everyone who is not a respondent, staff included."""
+    round_ = (
+        Round.objects.filter(pk__in=visible_rounds(user).values("pk"), pk=round_id)
+        .select_related("municipality", "framework_version__framework")
+        .first()
+    )
+    respondent = respondent_for(user, round_) if round_ is not None else None
+    if respondent is None:
+        raise Http404()
+    respondent.round = round_
+    return respondent
+
+
+def get_item(respondent: Respondent, node_id) -> Node:
+    node = Node.objects.filter(
+        pk=node_id, framework_version_id=respondent.round.framework_version_id, kind=Node.Kind.ITEM
+    ).first()
+    if node is None:
+        raise Http404()
+    return node
+
+
+def municipalities_for_new_round(user):
+    """Municipalities where the person may open a round (asked of the access layer one by one)."""
+    candidates = Organisation.objects.filter(kind=Kind.MUNICIPALITY, is_active=True).filter(
+        Q(pk__in=staff_municipality_ids(user)) | Q(pk__in=policy.visible_organisations(user))
+    )
+    ids = [m.pk for m in candidates if can_run_rounds(user, m)]
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def active_municipality(user, session) -> Organisation | None:
+    """The municipality of the membership the person works as now (from the municipality itself or from
+    its administration)."""
+    membership = policy.active_membership(user, session)
+    if membership is None:
+        return None
+    org = membership.organisation
+    if org.kind == Kind.MUNICIPALITY:
+        return org
+    if org.kind == Kind.ADMINISTRATION and org.parent_id:
+        return Organisation.objects.filter(pk=org.parent_id).first()
+    return None
+
+
+def eligible_people(round_: Round):
+    """Active members of the municipality and of its administrations and units, not yet respondents."""
+    members = Membership.objects.active().filter(organisation__path__startswith=round_.municipality.path)
+    return (
+        User.objects.filter(pk__in=members.values("user_id"))
+        .exclude(pk__in=round_.respondents.values("user_id"))
+        .order_by("full_name", "email")
+    )
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+@login_required
+def round_list(request):
+    user = request.user
+    item_count = (
+        Node.objects.filter(framework_version=OuterRef("round__framework_version"), kind=Node.Kind.ITEM)
+        .values("framework_version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rounds = [
+        r
+        for r in Round.objects.filter(pk__in=visible_rounds(user).values("pk"))
+        .select_related("municipality", "framework_version__framework")
+        .annotate(
+            respondent_total=Count("respondents", distinct=True),
+            respondent_answered=Count(
+                "respondents", filter=Q(respondents__answers__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-opened_at")
+        if user.has_perm("assessments.view_result", r)
+    ]
+    mine = (
+        Respondent.objects.filter(user=user)
+        .select_related("round__municipality", "round__framework_version__framework")
+        .annotate(
+            answered=Count("answers", filter=Q(answers__level__isnull=False) | Q(answers__dont_know=True)),
+            item_total=Subquery(item_count),
+        )
+        .order_by("-round__opened_at")
+    )
+    municipality = active_municipality(user, request.session)
+    can_start = municipality is not None and user.has_perm("assessments.run_rounds", municipality)
+    return render(
+        request,
+        "assessments/round_list.html",
+        {"rounds": rounds, "mine": mine, "can_start": can_start},
+    )
+
+
+@login_required
+def round_new(request):
+    municipalities = municipalities_for_new_round(request.user)
+    if not municipalities.exists():
+        raise PermissionDenied()
+    versions = (
+        FrameworkVersion.objects.filter(
+            framework__in=visible_frameworks(request.user), status=FrameworkVersion.Status.PUBLISHED
+        )
+        .select_related("framework")
+        .order_by("framework__key", "-number")
+    )
+    active = active_municipality(request.user, request.session)
+    initial = {"municipality": active.pk} if active is not None and active in municipalities else {}
+    form = RoundForm(request.POST or None, municipalities=municipalities, versions=versions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = actions.open_round(
+                data["municipality"],
+                data["framework_version"],
+                title=data["title"],
+                due_date=data["due_date"],
+                shares_with_region=data["shares_with_region"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The round has been opened. Now invite the people who should answer.")
+            )
+            return redirect("assessments:round_detail", round_id=round_.pk)
+    return render(
+        request,
+        "assessments/round_new.html",
+        {"form": form, "no_versions": not versions.exists()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _render_detail(request, round_: Round, form=None, status=200):
+    can_manage = request.user.has_perm("assessments.manage_round", round_)
+    if can_manage and form is None:
+        form = RespondentForm(people=eligible_people(round_))
+    respondents = (
+        round_.respondents.select_related("user")
+        .annotate(
+            answered=Count("answers", filter=Q(answers__level__isnull=False) | Q(answers__dont_know=True)),
+            answer_rows=Count("answers"),
+        )
+        .order_by("group", "user__full_name")
+    )
+    return render(
+        request,
+        "assessments/round_detail.html",
+        {
+            "round": round_,
+            "respondents": respondents,
+            "item_total": round_.framework_version.items().count(),
+            "can_manage": can_manage,
+            "form": form,
+            "respondent": respondent_for(request.user, round_),
+        },
+        status=status,
+    )
+
+
+@login_required
+def round_detail(request, round_id):
+    return _render_detail(request, get_round_for_staff(request.user, round_id))
+
+
+@login_required
+@require_POST
+def respondent_add(request, round_id):
+    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    form = RespondentForm(request.POST, people=eligible_people(round_))
+    if form.is_valid():
+        try:
+            respondent = actions.invite_respondent(
+                round_,
+                user=form.cleaned_data["user"],
+                group=form.cleaned_data["group"],
+                by=request.user,
+                round_url=request.build_absolute_uri(reverse("assessments:answer", args=[round_.pk])),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been asked to answer and has got an e-mail.") % {"name": respondent.user},
+            )
+            return redirect("assessments:round_detail", round_id=round_.pk)
+    return _render_detail(request, round_, form=form, status=400)
+
+
+@login_required
+@require_POST
+def respondent_remove(request, respondent_id):
+    respondent = (
+        Respondent.objects.filter(pk=respondent_id, round__in=visible_rounds(request.user).values("pk"))
+        .select_related("user")
+        .first()
+    )
+    if respondent is None:
+        raise Http404()
+    round_ = get_round_for_staff(request.user, respondent.round_id, "assessments.manage_round")
+    try:
+        actions.remove_respondent(respondent, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer a respondent.") % {"name": respondent.user})
+    return redirect("assessments:round_detail", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, round_id):
+    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    try:
+        actions.close_round(round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The round is closed. Answers can no longer be changed."))
+    return redirect("assessments:round_detail", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_reopen(request, round_id):
+    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    actions.reopen_round(round_, by=request.user)
+    messages.success(request, _("The round is open again. Respondents can change their answers."))
+    return redirect("assessments:round_detail", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_sharing(request, round_id):
+    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    shares = request.POST.get("shares") == "on"
+    actions.set_sharing(round_, shares=shares, by=request.user)
+    if shares:
+        messages.success(request, _("The region can now see the round's levels per area once it is closed."))
+    else:
+        messages.success(request, _("The round is no longer shared with the region."))
+    return redirect("assessments:round_detail", round_id=round_.pk)
+
+
+# --- answering ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemEntry:
+    """One item on the answer page: the item, its answer (if any) and the forms that change it."""
+
+    node: Node
+    answer: Answer | None
+    form: AnswerForm
+    upload_form: EvidenceForm
+    conflict: Answer | None = None  # the saved answer that won, after an edit conflict
+    typed: Answer | None = None  # what was posted to a closed round (shown, not saved)
+
+    @property
+    def files(self):
+        return list(self.answer.files.all()) if self.answer is not None else []
+
+
+def _answers(respondent: Respondent) -> dict[int, Answer]:
+    return {a.node_id: a for a in respondent.answers.prefetch_related("files")}
+
+
+def _entry(node, answer, *, form=None, upload_form=None, **extra) -> ItemEntry:
+    return ItemEntry(
+        node=node,
+        answer=answer,
+        form=form or AnswerForm(node=node, answer=answer),
+        upload_form=upload_form or EvidenceForm(node=node),
+        **extra,
+    )
+
+
+def _progress(respondent: Respondent) -> dict:
+    total = respondent.round.framework_version.items().count()
+    answered = respondent.answers.filter(ANSWERED).count()
+    return {"answered": answered, "total": total}
+
+
+def _render_answer_page(request, respondent: Respondent, *, replace: ItemEntry | None = None, status=200):
+    """The whole answer page; `replace` is the one item shown as just posted (errors, kept input)."""
+    round_ = respondent.round
+    answers = _answers(respondent)
+    areas = []
+    current = None
+    for node in round_.framework_version.nodes.order_by("position"):
+        if node.parent_id is None:
+            current = {"node": node, "children": []}
+            areas.append(current)
+            continue
+        if node.kind == Node.Kind.ITEM:
+            entry = replace if replace is not None and replace.node.pk == node.pk else None
+            current["children"].append(entry or _entry(node, answers.get(node.pk)))
+        else:
+            current["children"].append({"node": node, "group": True})
+    answered = sum(1 for a in answers.values() if is_answered(a))
+    total = sum(1 for area in areas for c in area["children"] if isinstance(c, ItemEntry))
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "round": round_,
+            "respondent": respondent,
+            "areas": areas,
+            "progress": {"answered": answered, "total": total},
+            "closed": not round_.is_open,
+        },
+        status=status,
+    )
+
+
+def _render_item(request, respondent: Respondent, entry: ItemEntry, status: int):
+    """A whole item: the partial for htmx (swapped over the item), else the page. Used after a failed
+    post, and after a save that clears the errors or conflict the item was showing."""
+    if not request.htmx:
+        return _render_answer_page(request, respondent, replace=entry, status=status)
+    response = render(
+        request,
+        "assessments/answer.html#item_swap",
+        {
+            "round": respondent.round,
+            "respondent": respondent,
+            "entry": entry,
+            "closed": not respondent.round.is_open,
+            "progress": _progress(respondent),
+        },
+        status=status,
+    )
+    response["HX-Retarget"] = f"#answer-{entry.node.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _back_to_item(round_: Round, node: Node):
+    return redirect(f"{reverse('assessments:answer', args=[round_.pk])}#item-{node.code}")
+
+
+@login_required
+def answer(request, round_id):
+    respondent = get_respondent(request.user, round_id)
+    return _render_answer_page(request, respondent)
+
+
+@login_required
+@require_POST
+def answer_item(request, round_id, node_id):
+    respondent = get_respondent(request.user, round_id)
+    node = get_item(respondent, node_id)
+    current = Answer.objects.filter(respondent=respondent, node=node).first()
+    form = AnswerForm(request.POST, node=node, answer=current)
+    if not respondent.round.is_open:
+        entry = _entry(node, current, form=form, typed=form.typed_answer())
+        return _render_item(request, respondent, entry, 400)
+    if not form.is_valid():
+        return _render_item(request, respondent, _entry(node, current, form=form), 400)
+    try:
+        saved = actions.save_answer(
+            respondent, node, data=form.answer_data(), expected_version=form.cleaned_data["version"]
+        )
+    except EditConflict:
+        current = Answer.objects.filter(respondent=respondent, node=node).first()
+        form.data = form.data.copy()
+        form.data["version"] = current.version if current is not None else ""
+        entry = _entry(node, current, form=form, conflict=current)
+        return _render_item(request, respondent, entry, 409)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _render_item(request, respondent, _entry(node, current, form=form), 400)
+    if request.htmx and request.POST.get("recovering"):
+        # The item was showing errors or a conflict: swap the whole item so they go away.
+        saved.refresh_from_db()
+        return _render_item(request, respondent, _entry(node, saved), 200)
+    if request.htmx:
+        return render(
+            request,
+            "assessments/answer.html#saved",
+            {"round": respondent.round, "node": node, "answer": saved, "progress": _progress(respondent)},
+        )
+    messages.success(request, _("Your answer to %(code)s has been saved.") % {"code": node.code})
+    return _back_to_item(respondent.round, node)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, round_id, node_id):
+    respondent = get_respondent(request.user, round_id)
+    node = get_item(respondent, node_id)
+    upload_form = EvidenceForm(request.POST, request.FILES, node=node)
+    current = Answer.objects.filter(respondent=respondent, node=node).first()
+    status = 400
+    if upload_form.is_valid():
+        try:
+            answer_ = current or actions.save_answer(respondent, node, data={}, expected_version=None)
+            evidence = actions.attach_evidence(answer_, upload_form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:
+            upload_form.add_error("file", error.messages)
+        except EditConflict:  # a first answer was saved elsewhere at the same moment: try once more
+            upload_form.add_error("file", _("Please try again: the answer was just saved elsewhere."))
+            status = 409
+        else:
+            if request.htmx:
+                entry = _entry(node, evidence.answer)
+                return render(
+                    request,
+                    "assessments/answer.html#files",
+                    {"round": respondent.round, "entry": entry, "closed": False, "just_uploaded": evidence},
+                )
+            messages.success(request, _("The file %(name)s has been attached.") % {"name": evidence.name})
+            return _back_to_item(respondent.round, node)
+        current = Answer.objects.filter(respondent=respondent, node=node).first()
+    entry = _entry(node, current, upload_form=upload_form)
+    if request.htmx:
+        return render(
+            request,
+            "assessments/answer.html#files",
+            {"round": respondent.round, "entry": entry, "closed": not respondent.round.is_open},
+            status=status,
+        )
+    return _render_answer_page(request, respondent, replace=entry, status=status)
+
+
+@login_required
+def evidence_download(request, file_id):
+    evidence = (
+        EvidenceFile.objects.filter(
+            pk=file_id, answer__respondent__round__in=visible_rounds(request.user).values("pk")
+        )
+        .select_related("answer__respondent__round")
+        .first()
+    )
+    if evidence is None:
+        raise Http404()
+    respondent = evidence.answer.respondent
+    if respondent.user_id != request.user.pk and not request.user.has_perm(
+        "assessments.view_result", respondent.round
+    ):
+        raise Http404()
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404() from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, round_id):
+    respondent = get_respondent(request.user, round_id)
+    try:
+        actions.submit_answers(respondent, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:answer", round_id=respondent.round_id)
+    progress = _progress(respondent)
+    if progress["answered"] < progress["total"]:
+        messages.warning(
+            request,
+            _(
+                "Thank you! You have answered %(answered)s of %(total)s items; you can still add answers "
+                "while the round is open."
+            )
+            % progress,
+        )
+    else:
+        messages.success(
+            request, _("Thank you! Your answers are in. You can still change them while the round is open.")
+        )
+    return redirect("assessments:answer", round_id=respondent.round_id)
