@@ -7,8 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from kedja.assessments.models import Respondent, Round
+from kedja.frameworks.models import Framework, FrameworkVersion, Node
 from kedja.organisations.models import Membership, Organisation
 
+from . import assessments as assessment_access
 from . import policy
 
 
@@ -47,3 +50,75 @@ def require_org_perm(perm: str, kwarg: str = "org_id"):
         return wrapper
 
     return decorator
+
+
+# --- frameworks and rounds --------------------------------------------------------------------------
+
+
+def get_framework_for(user, framework_id) -> Framework:
+    framework = (
+        Framework.objects.filter(
+            pk__in=assessment_access.visible_frameworks(user).values("pk"), pk=framework_id
+        )
+        .select_related("owner")
+        .first()
+    )
+    if framework is None:
+        raise Http404()
+    return framework
+
+
+def get_version_for(user, version_id) -> FrameworkVersion:
+    version = (
+        FrameworkVersion.objects.filter(
+            pk=version_id, framework__in=assessment_access.visible_frameworks(user).values("pk")
+        )
+        .select_related("framework__owner", "published_by")
+        .first()
+    )
+    if version is None:
+        raise Http404()
+    return version
+
+
+def get_node_for(user, node_id) -> Node:
+    node = (
+        Node.objects.filter(
+            pk=node_id,
+            framework_version__framework__in=assessment_access.visible_frameworks(user).values("pk"),
+        )
+        .select_related("framework_version__framework__owner")
+        .first()
+    )
+    if node is None:
+        raise Http404()
+    return node
+
+
+def get_round_for(user, round_id, perm: str = "assessments.view_result") -> Round:
+    """A round for the municipality's staff: 404 unless the person sees its result (a respondent who is
+    not staff has only the answer page), 403 for staff without `perm`."""
+    round_ = (
+        Round.objects.filter(pk__in=assessment_access.visible_rounds(user).values("pk"), pk=round_id)
+        .select_related("municipality", "framework_version__framework")
+        .first()
+    )
+    if round_ is None or not user.has_perm("assessments.view_result", round_):
+        raise Http404()
+    if not user.has_perm(perm, round_):
+        raise PermissionDenied()
+    return round_
+
+
+def get_respondent_for(user, round_id) -> Respondent:
+    """The person's own place in a round; 404 for everyone who is not a respondent, staff included."""
+    round_ = (
+        Round.objects.filter(pk__in=assessment_access.visible_rounds(user).values("pk"), pk=round_id)
+        .select_related("municipality", "framework_version__framework")
+        .first()
+    )
+    respondent = assessment_access.respondent_for(user, round_) if round_ is not None else None
+    if respondent is None:
+        raise Http404()
+    respondent.round = round_
+    return respondent

@@ -4,7 +4,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,28 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access.assessments import visible_rounds
+from kedja.access.decorators import get_round_for
 from kedja.frameworks.models import Node
 
 from . import actions
 from .exports import answers_workbook, export_filename, report_pdf, result_report
-from .models import Priority, Round
+from .models import Priority
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_round_for(user, round_id, perm: str) -> Round:
-    round_ = (
-        visible_rounds(user)
-        .select_related("municipality", "framework_version__framework")
-        .filter(pk=round_id)
-        .first()
-    )
-    if round_ is None:
-        raise Http404()
-    if not user.has_perm(perm, round_):
-        raise PermissionDenied()
-    return round_
 
 
 class PriorityForm(forms.Form):

@@ -30,6 +30,7 @@ from kedja.access.assessments import (
     visible_frameworks,
     visible_rounds,
 )
+from kedja.access.decorators import get_respondent_for, get_round_for
 from kedja.accounts.models import User
 from kedja.core.concurrency import EditConflict
 from kedja.frameworks.models import FrameworkVersion, Node
@@ -57,35 +58,6 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 # --- fetching through the access layer ------------------------------------------------------------
-
-
-def get_round_for_staff(user, round_id, perm: str = "assessments.view_result") -> Round:
-    """A round for its staff: 404 unless the person sees its result (a respondent who is not staff uses
-    the answer page), 403 for staff without `perm`."""
-    round_ = (
-        Round.objects.filter(pk__in=visible_rounds(user).values("pk"), pk=round_id)
-        .select_related("municipality", "framework_version__framework")
-        .first()
-    )
-    if round_ is None or not user.has_perm("assessments.view_result", round_):
-        raise Http404()
-    if not user.has_perm(perm, round_):
-        raise PermissionDenied()
-    return round_
-
-
-def get_respondent(user, round_id) -> Respondent:
-    """The person's own place in a round; 404 for everyone who is not a respondent, staff included."""
-    round_ = (
-        Round.objects.filter(pk__in=visible_rounds(user).values("pk"), pk=round_id)
-        .select_related("municipality", "framework_version__framework")
-        .first()
-    )
-    respondent = respondent_for(user, round_) if round_ is not None else None
-    if respondent is None:
-        raise Http404()
-    respondent.round = round_
-    return respondent
 
 
 def get_item(respondent: Respondent, node_id) -> Node:
@@ -243,13 +215,13 @@ def _render_detail(request, round_: Round, form=None, status=200):
 
 @login_required
 def round_detail(request, round_id):
-    return _render_detail(request, get_round_for_staff(request.user, round_id))
+    return _render_detail(request, get_round_for(request.user, round_id))
 
 
 @login_required
 @require_POST
 def respondent_add(request, round_id):
-    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    round_ = get_round_for(request.user, round_id, "assessments.manage_round")
     form = RespondentForm(request.POST, people=eligible_people(round_))
     if form.is_valid():
         try:
@@ -281,7 +253,7 @@ def respondent_remove(request, respondent_id):
     )
     if respondent is None:
         raise Http404()
-    round_ = get_round_for_staff(request.user, respondent.round_id, "assessments.manage_round")
+    round_ = get_round_for(request.user, respondent.round_id, "assessments.manage_round")
     try:
         actions.remove_respondent(respondent, by=request.user)
     except ValidationError as error:
@@ -294,7 +266,7 @@ def respondent_remove(request, respondent_id):
 @login_required
 @require_POST
 def round_close(request, round_id):
-    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    round_ = get_round_for(request.user, round_id, "assessments.manage_round")
     try:
         actions.close_round(round_, by=request.user)
     except ValidationError as error:
@@ -307,7 +279,7 @@ def round_close(request, round_id):
 @login_required
 @require_POST
 def round_reopen(request, round_id):
-    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    round_ = get_round_for(request.user, round_id, "assessments.manage_round")
     actions.reopen_round(round_, by=request.user)
     messages.success(request, _("The round is open again. Respondents can change their answers."))
     return redirect("assessments:round_detail", round_id=round_.pk)
@@ -316,7 +288,7 @@ def round_reopen(request, round_id):
 @login_required
 @require_POST
 def round_sharing(request, round_id):
-    round_ = get_round_for_staff(request.user, round_id, "assessments.manage_round")
+    round_ = get_round_for(request.user, round_id, "assessments.manage_round")
     shares = request.POST.get("shares") == "on"
     actions.set_sharing(round_, shares=shares, by=request.user)
     if shares:
@@ -425,14 +397,14 @@ def _back_to_item(round_: Round, node: Node):
 
 @login_required
 def answer(request, round_id):
-    respondent = get_respondent(request.user, round_id)
+    respondent = get_respondent_for(request.user, round_id)
     return _render_answer_page(request, respondent)
 
 
 @login_required
 @require_POST
 def answer_item(request, round_id, node_id):
-    respondent = get_respondent(request.user, round_id)
+    respondent = get_respondent_for(request.user, round_id)
     node = get_item(respondent, node_id)
     current = Answer.objects.filter(respondent=respondent, node=node).first()
     form = AnswerForm(request.POST, node=node, answer=current)
@@ -471,7 +443,7 @@ def answer_item(request, round_id, node_id):
 @login_required
 @require_POST
 def evidence_upload(request, round_id, node_id):
-    respondent = get_respondent(request.user, round_id)
+    respondent = get_respondent_for(request.user, round_id)
     node = get_item(respondent, node_id)
     upload_form = EvidenceForm(request.POST, request.FILES, node=node)
     current = Answer.objects.filter(respondent=respondent, node=node).first()
@@ -537,7 +509,7 @@ def evidence_download(request, file_id):
 @login_required
 @require_POST
 def submit(request, round_id):
-    respondent = get_respondent(request.user, round_id)
+    respondent = get_respondent_for(request.user, round_id)
     try:
         actions.submit_answers(respondent, by=request.user)
     except ValidationError as error:

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Subquery
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kedja.access import assessments as access
+from kedja.access.decorators import get_framework_for, get_node_for, get_version_for
 from kedja.core.concurrency import EditConflict
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
@@ -31,43 +32,6 @@ EXPORT_FORMATS = {
 
 
 # --- fetching through the access layer: 404 for what the person cannot see ---------------------------
-
-
-def _framework_for(user, framework_id) -> Framework:
-    framework = (
-        Framework.objects.filter(pk__in=access.visible_frameworks(user).values("pk"), pk=framework_id)
-        .select_related("owner")
-        .first()
-    )
-    if framework is None:
-        raise Http404()
-    return framework
-
-
-def _version_for(user, version_id) -> FrameworkVersion:
-    version = (
-        FrameworkVersion.objects.filter(
-            pk=version_id, framework__in=access.visible_frameworks(user).values("pk")
-        )
-        .select_related("framework__owner", "published_by")
-        .first()
-    )
-    if version is None:
-        raise Http404()
-    return version
-
-
-def _node_for(user, node_id) -> Node:
-    node = (
-        Node.objects.filter(
-            pk=node_id, framework_version__framework__in=access.visible_frameworks(user).values("pk")
-        )
-        .select_related("framework_version__framework__owner")
-        .first()
-    )
-    if node is None:
-        raise Http404()
-    return node
 
 
 def _require_change(user, framework: Framework) -> None:
@@ -116,7 +80,7 @@ def framework_list(request):
 
 @login_required
 def framework_detail(request, framework_id):
-    framework = _framework_for(request.user, framework_id)
+    framework = get_framework_for(request.user, framework_id)
     versions = list(framework.versions.select_related("published_by").order_by("-number"))
     publications = list(access.visible_publications(request.user, framework).order_by("region__name"))
     offer_regions = access.regions_to_offer_in(request.user)
@@ -143,7 +107,7 @@ def framework_detail(request, framework_id):
 
 @login_required
 def version_detail(request, version_id):
-    version = _version_for(request.user, version_id)
+    version = get_version_for(request.user, version_id)
     framework = version.framework
     can_change = request.user.has_perm(CHANGE, framework)
     return render(
@@ -160,7 +124,7 @@ def version_detail(request, version_id):
 
 @login_required
 def version_export(request, version_id):
-    version = _version_for(request.user, version_id)
+    version = get_version_for(request.user, version_id)
     fmt = request.GET.get("format", "yaml")
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format; use yaml or json."))
@@ -203,7 +167,7 @@ def framework_import(request):
 @login_required
 @require_POST
 def start_draft(request, framework_id):
-    framework = _framework_for(request.user, framework_id)
+    framework = get_framework_for(request.user, framework_id)
     _require_change(request.user, framework)
     try:
         draft = actions.start_draft(framework, by=request.user)
@@ -218,7 +182,7 @@ def start_draft(request, framework_id):
 
 @login_required
 def node_edit(request, node_id):
-    node = _node_for(request.user, node_id)
+    node = get_node_for(request.user, node_id)
     version = node.framework_version
     framework = version.framework
     _require_change(request.user, framework)
@@ -258,7 +222,7 @@ def node_edit(request, node_id):
 @login_required
 @require_POST
 def publish(request, version_id):
-    version = _version_for(request.user, version_id)
+    version = get_version_for(request.user, version_id)
     _require_change(request.user, version.framework)
     try:
         actions.publish_version(version, by=request.user)
@@ -275,7 +239,7 @@ def publish(request, version_id):
 @login_required
 @require_POST
 def offer(request, version_id):
-    version = _version_for(request.user, version_id)
+    version = get_version_for(request.user, version_id)
     try:
         region = Organisation.objects.filter(pk=int(request.POST.get("region", "")), kind=Kind.REGION).first()
     except ValueError:
