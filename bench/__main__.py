@@ -60,8 +60,13 @@ def main() -> None:
         "detail": "idempotent second load (0 changes), 683 organisations, median of 5 runs",
     }
 
-    build_demo()
     from kedja.accounts.models import User
+    from kedja.assessments.demo import build_assessment_demo
+    from kedja.assessments.models import Answer, Round
+
+    people: dict = {}
+    build_demo(people)
+    build_assessment_demo(people)
 
     officer = User.objects.get(email="regionutvecklare@kedja.example")
     n_visible = policy.visible_organisations(officer).count()
@@ -90,6 +95,44 @@ def main() -> None:
             "unit": "ms",
             "detail": f"GET / (start page) as the demo {label.replace('_', ' ')}, in-process client, median of 30 runs",
         }
+
+    coordinator = Client()
+    coordinator.post(
+        reverse("accounts:login"), {"username": "samordnare@kedja.example", "password": DEMO_PASSWORD}
+    )
+    round_ = Round.objects.get(title="Självskattning 2026", municipality__code="1880")
+    closed = Round.objects.filter(title="Självskattning 2025", municipality__code="1880").get()
+    n_items = round_.framework_version.items().count()
+    for label, r in (("open", round_), ("closed", closed)):
+        n_answers = Answer.objects.filter(respondent__round=r).count()
+        results[f"assessments.result_page_{label}_round"] = {
+            "value": median_ms(
+                lambda r=r: coordinator.get(reverse("assessments:result", args=[r.pk])), runs=15
+            ),
+            "unit": "ms",
+            "detail": f"GET result page as the coordinator: {n_items} items, {n_answers} answers, progress and "
+            f"the region's distribution over 11 shared rounds, median of 15 runs",
+        }
+    results["assessments.report_pdf"] = {
+        "value": median_ms(
+            lambda: coordinator.get(reverse("assessments:export_pdf", args=[closed.pk])), runs=5
+        ),
+        "unit": "ms",
+        "detail": f"PDF report (WeasyPrint) of a closed round with {n_items} items × 3 respondents, median of 5 runs",
+    }
+    officer_client = Client()
+    officer_client.post(
+        reverse("accounts:login"), {"username": "regionutvecklare@kedja.example", "password": DEMO_PASSWORD}
+    )
+    region = Round.objects.filter(municipality__code="1880").first().municipality.parent
+    results["assessments.region_overview"] = {
+        "value": median_ms(
+            lambda: officer_client.get(reverse("assessments:region_overview", args=[region.pk])), runs=15
+        ),
+        "unit": "ms",
+        "detail": "GET the region's heat map as the regional officer: 12 municipalities, 11 shared closed "
+        "rounds of the 33-item STEAM framework, median of 15 runs",
+    }
 
     # SQLite under concurrent writers: 8 processes × 50 read-then-write transactions.
     db = tmp / "concurrency.sqlite3"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from kedja.frameworks.models import Node
+
 from .models import Answer, Round
 
 DISAGREEMENT_SPREAD = 2
@@ -131,10 +133,45 @@ def answers_by_item(round_) -> dict[int, list]:
     return out
 
 
+def area_levels_for_rounds(rounds) -> dict[int, dict[str, float | None]]:
+    """Round id -> {area code: level} for many rounds at once, in two queries (used for progress and
+    the region's view, where a round's full result is not needed). Same rules as round_result."""
+    rounds = list(rounds)
+    if not rounds:
+        return {}
+    version_ids = {r.framework_version_id for r in rounds}
+    item_area = dict(
+        (pk, code.split(".")[0])
+        for pk, code in Node.objects.filter(
+            framework_version_id__in=version_ids, kind=Node.Kind.ITEM
+        ).values_list("pk", "code")
+    )
+    areas_of_version: dict[int, list[str]] = defaultdict(list)
+    for version_id, code in (
+        Node.objects.filter(framework_version_id__in=version_ids, parent=None)
+        .order_by("position")
+        .values_list("framework_version_id", "code")
+    ):
+        areas_of_version[version_id].append(code)
+    levels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for round_id, node_id, level in Answer.objects.filter(
+        respondent__round__in=[r.pk for r in rounds], level__isnull=False
+    ).values_list("respondent__round_id", "node_id", "level"):
+        levels[(round_id, node_id)].append(level)
+    medians: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for (round_id, node_id), given in levels.items():
+        medians[round_id][item_area[node_id]].append(median(given))
+    return {
+        r.pk: {
+            code: area_level(medians[r.pk].get(code, [])) for code in areas_of_version[r.framework_version_id]
+        }
+        for r in rounds
+    }
+
+
 def area_levels_by_code(round_) -> dict[str, float | None]:
-    """Area code -> level for a round (used for progress and the region's view)."""
-    result = round_result(round_, with_history=False, with_region=False)
-    return {area.node.code: area.level for area in result.areas}
+    """Area code -> level for one round."""
+    return area_levels_for_rounds([round_])[round_.pk]
 
 
 def round_result(round_, *, with_history: bool = True, with_region: bool = True) -> RoundResult:
@@ -173,8 +210,9 @@ def round_result(round_, *, with_history: bool = True, with_region: bool = True)
             ).order_by("opened_at")
         )
         result.previous_rounds = previous
+        earlier_levels = area_levels_for_rounds(previous)
         for earlier in previous:
-            levels = area_levels_by_code(earlier)
+            levels = earlier_levels[earlier.pk]
             for area in areas:
                 result.progress.setdefault(area.node.code, []).append((earlier, levels.get(area.node.code)))
         for area in areas:
@@ -210,4 +248,5 @@ def region_area_levels(region, framework) -> dict:
     )
     for r in rounds:
         latest[r.municipality_id] = r
-    return {r.municipality: area_levels_by_code(r) for r in latest.values()}
+    levels = area_levels_for_rounds(latest.values())
+    return {r.municipality: levels[r.pk] for r in latest.values()}

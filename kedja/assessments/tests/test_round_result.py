@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from kedja.assessments import actions
 from kedja.assessments.factories import add_respondent, answer_all, make_round
 from kedja.assessments.models import Round
-from kedja.assessments.results import region_area_levels, round_result
+from kedja.assessments.results import area_levels_for_rounds, region_area_levels, round_result
 from kedja.core.concurrency import EditConflict
 from kedja.frameworks.factories import make_framework_version
 from kedja.organisations.factories import make_municipality, make_user
@@ -69,3 +69,16 @@ def test_answers_cannot_be_changed_after_close_and_conflicts_are_caught(world):
         actions.save_answer(respondent, item, data={"level": 4}, expected_version=1)
     answer.refresh_from_db()
     assert answer.level == 3 and answer.evidence == "Plan antagen"
+
+
+def test_bulk_area_levels_agree_with_the_full_result(world):
+    version = make_framework_version(areas=3, items=3)
+    rounds = []
+    for levels in ([0, 4, 2, None], [1, 1, 3], [4]):
+        r = make_round(world.municipality, version)
+        answer_all(add_respondent(r, make_user()), levels)
+        answer_all(add_respondent(r, make_user()), list(reversed(levels)))
+        rounds.append(r)
+    bulk = area_levels_for_rounds(rounds)
+    for r in rounds:
+        assert bulk[r.pk] == {a.node.code: a.level for a in round_result(r, with_history=False).areas}
