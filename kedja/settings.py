@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kedja.organisations",
     "kedja.frameworks",
     "kedja.assessments",
+    "kedja.initiatives",
     "kedja.access",
     "kedja.home",
 ]

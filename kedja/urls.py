@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("kedja.organisations.urls")),
     path("frameworks/", include("kedja.frameworks.urls")),
     path("assessments/", include("kedja.assessments.urls")),
+    path("initiatives/", include("kedja.initiatives.urls")),
     path("language/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -9,9 +9,11 @@ from django.http import Http404
 
 from kedja.assessments.models import Respondent, Round
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
+from kedja.initiatives.models import Initiative
 from kedja.organisations.models import Membership, Organisation
 
 from . import assessments as assessment_access
+from . import initiatives as initiative_access
 from . import policy
 
 
@@ -122,3 +124,18 @@ def get_respondent_for(user, round_id) -> Respondent:
         raise Http404()
     respondent.round = round_
     return respondent
+
+
+def get_initiative_for(user, initiative_id, perm: str | None = None) -> Initiative:
+    """An initiative the person may see (404 otherwise); 403 if `perm` is given and they lack it."""
+    initiative = (
+        initiative_access.visible_initiatives(user)
+        .select_related("municipality", "owner")
+        .filter(pk=initiative_id)
+        .first()
+    )
+    if initiative is None:
+        raise Http404()
+    if perm and not user.has_perm(perm, initiative):
+        raise PermissionDenied()
+    return initiative

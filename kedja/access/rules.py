@@ -4,6 +4,7 @@ answer from the same functions as the querysets in policy.py."""
 import rules
 
 from . import assessments as assessment_policy
+from . import initiatives as initiative_policy
 from . import policy
 
 
@@ -75,3 +76,23 @@ rules.add_perm("assessments.answer_round", answers_round)
 rules.add_perm("assessments.run_rounds", runs_rounds)
 rules.add_perm("assessments.view_region_results", views_region_results)
 rules.add_perm("frameworks.offer_to_region", offers_to_region)
+
+
+@rules.predicate
+def edits_initiative(user, initiative):
+    return initiative is not None and initiative_policy.can_edit_initiative(user, initiative)
+
+
+@rules.predicate
+def views_municipality_gaps(user, municipality):
+    return municipality is not None and initiative_policy.can_view_municipality_gaps(user, municipality)
+
+
+@rules.predicate
+def views_region_gaps(user, region):
+    return region is not None and initiative_policy.can_view_region_gaps(user, region)
+
+
+rules.add_perm("initiatives.change_initiative", edits_initiative)
+rules.add_perm("initiatives.view_gaps", views_municipality_gaps)
+rules.add_perm("initiatives.view_region_gaps", views_region_gaps)
