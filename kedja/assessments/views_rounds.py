@@ -121,7 +121,9 @@ def round_list(request):
         .annotate(
             respondent_total=Count("respondents", distinct=True),
             respondent_answered=Count(
-                "respondents", filter=Q(respondents__answers__isnull=False), distinct=True
+                "respondents",
+                filter=Q(respondents__answers__level__isnull=False) | Q(respondents__answers__dont_know=True),
+                distinct=True,
             ),
         )
         .order_by("-opened_at")
