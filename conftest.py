@@ -17,6 +17,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests read the English source strings; that Swedish is the product's default is tested on its own
+    # (tests/test_deploy.py), and the browser journeys look labels up in the page's language.
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

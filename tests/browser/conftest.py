@@ -164,3 +164,9 @@ def assert_no_csp_violations():
         page.csp_console.clear()  # the console listener outlives navigations; the event list does not
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _swedish_ui(settings, _test_settings):
+    """The journeys run in the product's default language, Swedish (the unit tests read English)."""
+    settings.LANGUAGE_CODE = "sv"

@@ -46,7 +46,7 @@ def item_url(round_, item):
 def test_answer_page_shows_areas_items_and_the_explained_scale(principal, round_, item):
     body = principal.get(answer_url(round_)).content.decode()
     assert "Area 1" in body or "Område 1" in body
-    assert "Punkt 1a" in body and "Punkt 2b" in body
+    assert "Item 1a" in body and "Item 2b" in body
     assert 'id="item-1.a"' in body
     assert "0 of 4 answered" in body
     assert "<legend" in body and "Systematic and lasting" in body

@@ -44,7 +44,7 @@ def test_staff_see_their_municipalitys_rounds_with_progress(client, world, round
     assert "Självskattning 2026" in body
     assert reverse("assessments:round_detail", args=[round_.pk]) in body
     assert "1 of 2" in body  # respondents who answered / all respondents
-    assert "Testramverk v1" in body
+    assert "Test framework v1" in body
 
 
 def test_respondent_sees_the_rounds_they_are_asked_to_answer(client, world, round_):

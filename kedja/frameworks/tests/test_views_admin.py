@@ -28,7 +28,7 @@ def test_staff_browse_frameworks_and_cannot_change_versions_or_nodes(world):
     for url in pages:
         assert staff.get(url).status_code == 200, url
     framework_page = staff.get(pages[1]).content.decode()
-    assert "Testramverk v1" in framework_page  # the versions inline
+    assert "Test framework v1" in framework_page  # the versions inline
     node_page = staff.get(reverse("admin:frameworks_node_change", args=[node.pk]))
     assert node_page.status_code == 200 and 'name="title"' not in node_page.content.decode()
     before = node.title
