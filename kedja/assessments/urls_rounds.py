@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_answer
 from . import views_rounds as views
 
 urlpatterns: list = [
@@ -13,9 +14,9 @@ urlpatterns: list = [
     path("<int:round_id>/close/", views.round_close, name="round_close"),
     path("<int:round_id>/reopen/", views.round_reopen, name="round_reopen"),
     path("<int:round_id>/sharing/", views.round_sharing, name="round_sharing"),
-    path("<int:round_id>/answer/", views.answer, name="answer"),
-    path("<int:round_id>/answer/<int:node_id>/", views.answer_item, name="answer_item"),
-    path("<int:round_id>/answer/<int:node_id>/files/", views.evidence_upload, name="evidence_upload"),
-    path("<int:round_id>/submit/", views.submit, name="submit"),
-    path("files/<int:file_id>/", views.evidence_download, name="evidence_download"),
+    path("<int:round_id>/answer/", views_answer.answer, name="answer"),
+    path("<int:round_id>/answer/<int:node_id>/", views_answer.answer_item, name="answer_item"),
+    path("<int:round_id>/answer/<int:node_id>/files/", views_answer.evidence_upload, name="evidence_upload"),
+    path("<int:round_id>/submit/", views_answer.submit, name="submit"),
+    path("files/<int:file_id>/", views_answer.evidence_download, name="evidence_download"),
 ]
