@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from kedja.assessments.demo import build_assessment_demo
+from kedja.initiatives.demo import build_initiative_demo
 from kedja.organisations.demo import build_demo
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
                 people = {}
                 logins = build_demo(people)
                 build_assessment_demo(people)
+                build_initiative_demo(people)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"\nDemo logins (password for all: {logins[0][1]}):")
