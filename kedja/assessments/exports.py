@@ -7,7 +7,6 @@ below the threshold and never names another municipality; nothing here reads oth
 """
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
+from kedja.core.spreadsheets import cell_text  # also imported from here by older code and tests
 from kedja.core.texts import pick
 
 from .models import Priority, Round
@@ -216,21 +216,6 @@ def report_pdf(report: ResultReport) -> bytes:
 
 
 # --- Excel -------------------------------------------------------------------------------------------
-
-# A spreadsheet treats text starting with these as a formula (CSV/formula injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def cell_text(value):
-    """A value safe to put in a cell: text that a spreadsheet would run as a formula gets a leading
-    apostrophe; control characters Excel refuses are dropped. Numbers and dates pass unchanged."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL.sub("", value)
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _local_naive(moment):

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The gap analysis (DOMAIN.md §3): a municipality's matrices and ranked gaps, one cell, the Excel export,
+and the region's municipalities × stages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_gaps
+
+urlpatterns = [
+    path("gaps/<int:municipality_id>/", views_gaps.gaps, name="gaps"),
+    path("gaps/<int:municipality_id>/cell/", views_gaps.gap_cell, name="gap_cell"),
+    path("gaps/<int:municipality_id>/gaps.xlsx", views_gaps.gaps_export, name="gaps_export"),
+    path("region/<int:region_id>/gaps/", views_gaps.region_gaps, name="region_gaps"),
+]

@@ -1,0 +1,689 @@
+"""Gathering the gap analysis (DOMAIN.md §3, docs/gap-analysis.md): models.Cell facts read with a few
+grouped queries, handed to the plain rules in gaps.py. No request and no access checks here — views fetch
+the municipality or region through the access layer first, then call these functions.
+
+- `municipality_report` — both matrices, the ranked gaps with suggestions (the municipality's page);
+- `ranked_gaps` — the ranked gap list alone, for the action plan;
+- `cell_detail` — the initiatives behind one cell and what could close it;
+- `region_report` — the region's municipalities × stages, from shared initiatives only;
+- `gaps_workbook` — the ranked list as an Excel file.
+
+Only active initiatives count: a cell whose initiative ended before `today` covers nothing.
+"""
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils.functional import Promise
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from kedja.assessments.models import Priority, Round
+from kedja.core.spreadsheets import cell_text
+from kedja.core.texts import pick
+from kedja.frameworks.models import Framework, FrameworkVersion, Node
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
+
+from .gaps import CellSummary, RankedGap, State, build_matrix, rank_gaps, region_rows
+from .models import UNDER_REPRESENTED, Cell, Funding, Initiative, Sharing, Stage, TargetGroup
+from .risks import initiative_risks, is_active, person_dependent
+
+DEFAULT_FRAMEWORK_KEY = "steam-municipal"
+EXAMPLES_PER_GAP = 5
+EXAMPLES_PER_CELL = 25
+AREA, GROUP = "area", "group"
+
+STATE_LABELS = {
+    State.GAP: gettext_lazy("Gap"),
+    State.FRAGILE: gettext_lazy("Fragile"),
+    State.COVERED: gettext_lazy("Covered"),
+}
+RISK_LABELS = {
+    "person_dependent": gettext_lazy("Person-dependent"),
+    "funding_ending": gettext_lazy("Project funding ends within a year"),
+    "no_evidence": gettext_lazy("No evidence base"),
+    "no_follow_up": gettext_lazy("No follow-up"),
+}
+
+
+def active(today: date) -> Q:
+    """Cells of initiatives still running on `today` (risks.is_active as a filter: no end date, or ending
+    today or later)."""
+    return Q(ends__isnull=True) | Q(ends__gte=today)
+
+
+def default_framework() -> Framework | None:
+    """The STEAM framework shipped with Kedja, if it is loaded."""
+    return Framework.objects.filter(owner=None, key=DEFAULT_FRAMEWORK_KEY).first()
+
+
+def count_text(count: int, robust: int) -> str:
+    """What a cell writes: "0", or "3 (1 robust)"."""
+    return "0" if count == 0 else _count_text(get_language(), count, robust)
+
+
+@lru_cache(maxsize=2048)
+def _count_text(language: str, count: int, robust: int) -> str:
+    # Cached per language: a region's matrix writes hundreds of cells with few distinct figures.
+    return ngettext("%(count)s (%(robust)s robust)", "%(count)s (%(robust)s robust)", robust) % {
+        "count": count,
+        "robust": robust,
+    }
+
+
+class Shown:
+    """How a cell reads: its stage, row (area or target group), state and count as people read them.
+    Needs `stage`, `state`, `count`, `robust`; and `kind`, `column`, `area` for `column_label`."""
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def column_label(self) -> str:
+        if self.kind == AREA:
+            return f"{self.column} {pick(self.area.title)}" if self.area else self.column
+        return str(TargetGroup(self.column).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[State(self.state)])
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count, self.robust)
+
+
+class FromSummary(Shown):
+    """A cell whose figures are a gaps.CellSummary in `summary`."""
+
+    @property
+    def state(self) -> State:
+        return self.summary.state
+
+    @property
+    def count(self) -> int:
+        return self.summary.count
+
+    @property
+    def robust(self) -> int:
+        return self.summary.robust
+
+
+# --- suggestions and ranked gaps --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    """An initiative of another municipality in the region, shared with its other municipalities."""
+
+    initiative_id: int
+    name: str
+    municipality: str
+    robust: bool
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    items: tuple[Node, ...] = ()  # the framework items of the cell's area, priority items first
+    priority_codes: frozenset[str] = frozenset()
+    examples: tuple[Example, ...] = ()
+    more_examples: int = 0  # examples beyond those listed
+
+
+@dataclass(frozen=True)
+class SuggestedGap(Shown, RankedGap):
+    """A gaps.RankedGap with what the page, the export and the action plan need beside it."""
+
+    rank: int = 0
+    count: int = 0
+    robust: int = 0
+    area: Node | None = None  # the framework area of an area cell
+    suggestions: Suggestions = field(default_factory=Suggestions)
+
+
+# --- the matrices as the page draws them -------------------------------------------------------------
+
+
+@dataclass
+class MatrixCell(FromSummary):
+    """One cell as drawn (the municipality's picture and tables, the region's table)."""
+
+    stage: str
+    summary: CellSummary
+    query: str = ""  # the gap_cell URL's query string
+
+
+@dataclass
+class MatrixRow:
+    code: str
+    label: str
+    cells: list[MatrixCell]
+
+
+@dataclass
+class MatrixView:
+    """A matrix as drawn: stages left to right as columns, areas (or target groups) as rows."""
+
+    kind: str
+    stages: list[tuple[str, str]]
+    rows: list[MatrixRow]
+
+    def counts(self) -> dict[str, int]:
+        out = {state.value: 0 for state in State}
+        for row in self.rows:
+            for cell in row.cells:
+                out[cell.state.value] += 1
+        return out
+
+
+def stage_columns() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in Stage.choices]
+
+
+def matrix_view(
+    matrix: dict[tuple[str, str], CellSummary],
+    *,
+    kind: str,
+    framework: Framework,
+    rows: list[tuple[str, str]],
+) -> MatrixView:
+    stages = Stage.values
+    return MatrixView(
+        kind,
+        stage_columns(),
+        [
+            MatrixRow(
+                code,
+                label,
+                [
+                    MatrixCell(
+                        stage,
+                        matrix[(stage, code)],
+                        urlencode({"framework": framework.pk, "stage": stage, kind: code}),
+                    )
+                    for stage in stages
+                ],
+            )
+            for code, label in rows
+        ],
+    )
+
+
+# --- gathering -------------------------------------------------------------------------------------
+
+
+def cell_counts(municipality: Organisation, framework: Framework, *, today: date):
+    """(area facts, group facts) of the municipality's active initiatives, grouped by the database:
+    (stage, column, initiatives, robust initiatives) per cell — one query."""
+    rows = (
+        Cell.objects.filter(municipality=municipality)
+        .filter(active(today))
+        .filter(Q(framework=framework) | Q(framework__isnull=True, area=""))
+        .values_list("stage", "area", "target_group")
+        .annotate(
+            count=Count("initiative_id", distinct=True),
+            robust_count=Count("initiative_id", filter=Q(robust=True), distinct=True),
+        )
+        .order_by()
+    )
+    area_facts, group_facts = [], []
+    for stage, area, group, count, robust in rows:
+        if area:
+            area_facts.append((stage, area, count, robust))
+        elif group:
+            group_facts.append((stage, group, count, robust))
+    return area_facts, group_facts
+
+
+def counted_matrix(facts, *, rows: list[str], columns: list[str]) -> dict[tuple[str, str], CellSummary]:
+    """gaps.build_matrix's grid (every cell present, empty ones gaps) from counts the database grouped."""
+    matrix = build_matrix([], rows=rows, columns=columns)
+    for stage, column, count, robust in facts:
+        if (stage, column) in matrix:
+            matrix[(stage, column)] = CellSummary(count=count, robust=robust)
+    return matrix
+
+
+def priority_round(municipality: Organisation, framework: Framework) -> Round | None:
+    """The round whose priorities rank the gaps: the municipality's latest closed round of the framework
+    (a round still open has not settled its result), or its latest round if none is closed yet."""
+    rounds = Round.objects.filter(municipality=municipality, framework_version__framework=framework)
+    closed = rounds.filter(status=Round.Status.CLOSED).order_by("-closed_at", "-opened_at").first()
+    return closed or rounds.order_by("-opened_at").first()
+
+
+def priority_codes(round_: Round | None) -> set[str]:
+    if round_ is None:
+        return set()
+    return set(Priority.objects.filter(round=round_).values_list("node__code", flat=True))
+
+
+def _region_cells(municipality: Organisation, framework: Framework, *, today: date):
+    """Active cells of the OTHER municipalities of the same region, of initiatives they shared with
+    "all" (the region and its other municipalities) — never "region"-only, never another region's.
+    Reached through the initiatives' (municipality, sharing) index: shared-with-all is the selective part."""
+    if not municipality.parent_id:
+        return Cell.objects.none()
+    neighbours = Organisation.objects.filter(
+        parent_id=municipality.parent_id, kind=Kind.MUNICIPALITY, is_active=True
+    ).exclude(pk=municipality.pk)
+    return Cell.objects.filter(
+        initiative__municipality_id__in=neighbours.values("pk"),
+        initiative__sharing=Sharing.ALL,
+        sharing=Sharing.ALL,
+    ).filter(active(today))
+
+
+def _cells_q(framework: Framework, cells: Iterable[tuple[str, str, str]]) -> Q:
+    """A filter for exactly these (kind, stage, column) cells: one term per stage and kind."""
+    by_stage: dict[tuple[str, str], list[str]] = {}
+    for kind, stage, column in cells:
+        by_stage.setdefault((kind, stage), []).append(column)
+    q = Q(pk__in=[])
+    for (kind, stage), columns in sorted(by_stage.items()):
+        if kind == AREA:
+            q |= Q(framework=framework, stage=stage, area__in=columns)
+        else:
+            q |= Q(stage=stage, area="", target_group__in=columns)
+    return q
+
+
+def region_examples(
+    municipality: Organisation,
+    framework: Framework,
+    cells: Iterable[tuple[str, str, str]],
+    *,
+    today: date,
+    limit: int = EXAMPLES_PER_GAP,
+) -> dict[tuple[str, str, str], tuple[list[Example], int]]:
+    """For the given (kind, stage, column) cells: (up to `limit` examples, robust ones first, then by
+    name; and how many there are in all) — two queries, whatever the number of cells or municipalities."""
+    cells = list(cells)
+    if not cells:
+        return {}
+    base = _region_cells(municipality, framework, today=today).filter(_cells_q(framework, cells))
+    ranked = (
+        base.annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("stage"), F("area"), F("target_group")],
+                order_by=[F("robust").desc(), F("initiative__name").asc(), F("initiative_id").asc()],
+            )
+        )
+        .filter(row__lte=limit)
+        .values_list(
+            "stage",
+            "area",
+            "target_group",
+            "initiative_id",
+            "initiative__name",
+            "municipality__name",
+            "robust",
+        )
+    )
+    out: dict[tuple[str, str, str], tuple[list[Example], int]] = {}
+    for stage, area, group, initiative_id, name, municipality_name, robust in ranked:
+        key = (AREA, stage, area) if area else (GROUP, stage, group)
+        out.setdefault(key, ([], 0))[0].append(Example(initiative_id, name, municipality_name, robust))
+    counts = base.values_list("stage", "area", "target_group").annotate(n=Count("initiative_id")).order_by()
+    for stage, area, group, n in counts:
+        key = (AREA, stage, area) if area else (GROUP, stage, group)
+        if key in out:
+            out[key] = (out[key][0], n)
+    return out
+
+
+def area_items(version: FrameworkVersion | None) -> dict[str, list[Node]]:
+    """Area code -> the version's items in that area, in the framework's order."""
+    out: dict[str, list[Node]] = {}
+    if version is not None:
+        for node in version.items():
+            out.setdefault(node.area_code, []).append(node)
+    return out
+
+
+def suggested_items(items: list[Node], priorities: set[str]) -> tuple[Node, ...]:
+    """An area's items with the municipality's priority items first, each group in framework order."""
+    return tuple(sorted(items, key=lambda node: node.code not in priorities))
+
+
+@dataclass
+class GapReport:
+    municipality: Organisation
+    framework: Framework
+    version: FrameworkVersion | None
+    today: date
+    areas: list[Node]
+    area_view: MatrixView
+    group_view: MatrixView
+    gaps: list[SuggestedGap]
+    priority_round: Round | None
+    priority_codes: set[str]
+
+
+def municipality_report(municipality: Organisation, framework: Framework, *, today: date) -> GapReport:
+    """Everything the municipality's gap page shows. A constant number of queries: the framework's areas
+    and items, the municipality's cells, its priority round and priorities, the region's examples."""
+    version = framework.latest_published()
+    areas = list(version.areas()) if version else []
+    area_codes = [a.code for a in areas]
+    stages, groups = list(Stage.values), list(TargetGroup.values)
+    area_facts, group_facts = cell_counts(municipality, framework, today=today)
+    area_matrix = counted_matrix(area_facts, rows=stages, columns=area_codes)
+    group_matrix = counted_matrix(group_facts, rows=stages, columns=groups)
+    round_ = priority_round(municipality, framework)
+    priorities = priority_codes(round_)
+    ranked = rank_gaps(
+        area_matrix,
+        group_matrix,
+        stages=stages,
+        areas=area_codes,
+        groups=groups,
+        priority_areas={code.split(".")[0] for code in priorities},
+        under_represented=set(UNDER_REPRESENTED),
+    )
+    items = area_items(version)
+    examples = region_examples(
+        municipality, framework, [(g.kind, g.stage, g.column) for g in ranked], today=today
+    )
+    by_code = {a.code: a for a in areas}
+    suggested = []
+    for rank, gap in enumerate(ranked, start=1):
+        matrix = area_matrix if gap.kind == AREA else group_matrix
+        cell = matrix[(gap.stage, gap.column)]
+        found, total = examples.get((gap.kind, gap.stage, gap.column), ([], 0))
+        suggested.append(
+            SuggestedGap(
+                gap.stage,
+                gap.column,
+                gap.kind,
+                gap.state,
+                gap.score,
+                rank=rank,
+                count=cell.count,
+                robust=cell.robust,
+                area=by_code.get(gap.column) if gap.kind == AREA else None,
+                suggestions=Suggestions(
+                    items=suggested_items(items.get(gap.column, []), priorities) if gap.kind == AREA else (),
+                    priority_codes=frozenset(priorities),
+                    examples=tuple(found),
+                    more_examples=max(0, total - len(found)),
+                ),
+            )
+        )
+    group_rows = [(code, str(label)) for code, label in TargetGroup.choices]
+    return GapReport(
+        municipality=municipality,
+        framework=framework,
+        version=version,
+        today=today,
+        areas=areas,
+        area_view=matrix_view(
+            area_matrix,
+            kind=AREA,
+            framework=framework,
+            rows=[(a.code, f"{a.code} {pick(a.title)}") for a in areas],
+        ),
+        group_view=matrix_view(group_matrix, kind=GROUP, framework=framework, rows=group_rows),
+        gaps=suggested,
+        priority_round=round_,
+        priority_codes=priorities,
+    )
+
+
+def ranked_gaps(municipality: Organisation, framework: Framework, today: date) -> list[SuggestedGap]:
+    """The municipality's gap and fragile cells, highest score first (gaps.rank_gaps), each with what could
+    close it — for the action plan, which ties its actions to gaps (DOMAIN.md §5)."""
+    return municipality_report(municipality, framework, today=today).gaps
+
+
+# --- one cell --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CellInitiative:
+    initiative: Initiative
+    robust: bool
+    active: bool
+    reasons: list[str]  # why it is not robust
+    risks: list[str]  # every risk flag, as people read it
+
+
+def fragility_reasons(initiative: Initiative) -> list[str]:
+    """Why an initiative is not robust (risks.is_robust): funded by something else than the ordinary
+    budget, or person-dependent."""
+    reasons = []
+    if initiative.funding != Funding.ORDINARY:
+        reasons.append(_("Funded by %(funding)s") % {"funding": initiative.get_funding_display().lower()})
+    if person_dependent(people=initiative.people(), responsible_function=initiative.responsible_function):
+        reasons.append(str(RISK_LABELS["person_dependent"]))
+    return reasons
+
+
+@dataclass
+class CellDetail(FromSummary):
+    municipality: Organisation
+    framework: Framework
+    kind: str
+    stage: str
+    column: str
+    area: Node | None
+    initiatives: list[CellInitiative]  # active ones first
+    summary: CellSummary
+    suggestions: Suggestions
+
+    @property
+    def ended(self) -> list[CellInitiative]:
+        return [i for i in self.initiatives if not i.active]
+
+
+def cell_detail(
+    municipality: Organisation,
+    framework: Framework,
+    *,
+    kind: str,
+    stage: str,
+    column: str,
+    area: Node | None,
+    today: date,
+    version: FrameworkVersion | None = None,
+) -> CellDetail:
+    """The initiatives of the municipality in one cell (ended ones too, marked as not counted), the cell's
+    state from the active ones, and the suggestions for it."""
+    where = Q(framework=framework, area=column) if kind == AREA else Q(area="", target_group=column)
+    cells = (
+        Cell.objects.filter(where, municipality=municipality, stage=stage)
+        .select_related("initiative__owner")
+        .order_by("initiative__name", "initiative_id")
+    )
+    rows = []
+    for cell in cells:
+        initiative = cell.initiative
+        rows.append(
+            CellInitiative(
+                initiative,
+                robust=cell.robust,
+                active=is_active(ends=cell.ends, today=today),
+                reasons=[] if cell.robust else fragility_reasons(initiative),
+                risks=[str(RISK_LABELS[f]) for f in initiative_risks(initiative, today=today).flags()],
+            )
+        )
+    rows.sort(key=lambda r: not r.active)
+    summary = build_matrix(
+        [(stage, column, r.initiative.pk, r.robust) for r in rows if r.active], rows=[stage], columns=[column]
+    )[(stage, column)]
+    priorities = priority_codes(priority_round(municipality, framework))
+    items = ()
+    if kind == AREA:
+        version = version or framework.latest_published()
+        items = suggested_items(area_items(version).get(column, []), priorities)
+    found, total = region_examples(
+        municipality, framework, [(kind, stage, column)], today=today, limit=EXAMPLES_PER_CELL
+    ).get((kind, stage, column), ([], 0))
+    return CellDetail(
+        municipality,
+        framework,
+        kind,
+        stage,
+        column,
+        area,
+        rows,
+        summary,
+        Suggestions(items, frozenset(priorities), tuple(found), max(0, total - len(found))),
+    )
+
+
+# --- the region -------------------------------------------------------------------------------------
+
+REGION_SHARING = (Sharing.REGION, Sharing.ALL)
+
+
+@dataclass
+class RegionRow:
+    municipality: Organisation
+    shared: int  # initiatives shared with the region, active or not
+    cells: list[MatrixCell]
+
+    @property
+    def nothing_shared(self) -> bool:
+        return self.shared == 0
+
+
+@dataclass
+class RegionReport:
+    region: Organisation
+    framework: Framework
+    area: str | None
+    stages: list[tuple[str, str]]
+    rows: list[RegionRow]
+    covered: list[int]  # per stage: municipalities with at least one robust shared initiative
+    sharing: int  # municipalities that shared anything
+
+
+def region_report(
+    region: Organisation, framework: Framework, *, area: str | None, today: date
+) -> RegionReport:
+    """Municipalities × stages from cells the municipalities shared with the region ("region" or "all"):
+    initiatives in that stage with an item in `area` of `framework` (every area of it when None).
+    Three queries, whatever the number of municipalities: the municipalities, the cells grouped by
+    municipality and stage, the shared initiatives per municipality."""
+    municipalities = list(
+        Organisation.objects.filter(
+            kind=Kind.MUNICIPALITY, path__startswith=region.path, is_active=True
+        ).order_by("name")
+    )
+    ids = [m.pk for m in municipalities]
+    stages = list(Stage.values)
+    cells = Cell.objects.filter(
+        municipality_id__in=ids, sharing__in=REGION_SHARING, framework=framework
+    ).filter(active(today))
+    cells = cells.filter(area=area) if area else cells.exclude(area="")
+    facts = (
+        cells.values("municipality_id", "stage")
+        .annotate(
+            count=Count("initiative_id", distinct=True),
+            robust_count=Count("initiative_id", filter=Q(robust=True), distinct=True),
+        )
+        .values_list("municipality_id", "stage", "count", "robust_count")
+        .order_by()
+    )
+    table = region_rows(facts, municipalities=ids, stages=stages)
+    shared = dict(
+        Initiative.objects.filter(municipality_id__in=ids, sharing__in=REGION_SHARING)
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .values_list("municipality_id", "n")
+        .order_by()
+    )
+    rows = [
+        RegionRow(m, shared.get(m.pk, 0), [MatrixCell(s, table[m.pk][s]) for s in stages])
+        for m in municipalities
+    ]
+    sharing_rows = [r for r in rows if not r.nothing_shared]
+    covered = [sum(1 for r in sharing_rows if r.cells[i].state == State.COVERED) for i in range(len(stages))]
+    return RegionReport(
+        region=region,
+        framework=framework,
+        area=area,
+        stages=stage_columns(),
+        rows=rows,
+        covered=covered,
+        sharing=len(sharing_rows),
+    )
+
+
+# --- Excel -----------------------------------------------------------------------------------------
+
+
+def export_filename(municipality: Organisation, *, today: date) -> str:
+    """A safe ASCII file name: glapp-<municipality>-<date>.xlsx."""
+    return f"glapp-{slugify(municipality.name) or 'kommun'}-{today.isoformat()}.xlsx"
+
+
+def _text(value) -> str:
+    return str(value) if isinstance(value, Promise) else value
+
+
+def gaps_workbook(report: GapReport) -> bytes:
+    """The ranked gap list, one row per gap or fragile cell, as an Excel workbook. Every text passes
+    core.spreadsheets.cell_text (formula-injection guard)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Gaps")[:31]
+    headers = [
+        _("Rank"),
+        _("Stage"),
+        _("Area or target group"),
+        _("State"),
+        _("Score"),
+        _("Initiatives"),
+        _("Robust"),
+        _("Suggested framework items"),
+        _("Examples in other municipalities"),
+    ]
+    sheet.append([cell_text(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate([8, 26, 40, 12, 8, 12, 10, 60, 60], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for gap in report.gaps:
+        items = "; ".join(
+            f"{node.code} {pick(node.title)}"
+            + (f" ({_('priority')})" if node.code in gap.suggestions.priority_codes else "")
+            for node in gap.suggestions.items
+        )
+        examples = "; ".join(f"{e.name} ({e.municipality})" for e in gap.suggestions.examples)
+        if gap.suggestions.more_examples:
+            examples += "; " + _("and %(n)s more") % {"n": gap.suggestions.more_examples}
+        sheet.append(
+            [
+                cell_text(_text(v))
+                for v in (
+                    gap.rank,
+                    gap.stage_label,
+                    gap.column_label,
+                    gap.state_label,
+                    gap.score,
+                    gap.count,
+                    gap.robust,
+                    items,
+                    examples,
+                )
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

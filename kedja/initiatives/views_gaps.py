@@ -1,0 +1,182 @@
+"""The gap analysis pages ("glapp i kedjan", DOMAIN.md §3): a municipality's matrices and ranked gaps, one
+cell's initiatives (page or htmx side panel), the Excel export, and the region's municipalities × stages.
+Thin: the access layer decides who may, gap_report gathers, gaps.py holds the rules."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from kedja.access.assessments import visible_frameworks
+from kedja.access.initiatives import member_municipality_ids
+from kedja.access.policy import visible_organisations
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
+from kedja.frameworks.models import Framework, FrameworkVersion
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
+
+from . import gap_report
+from .gap_report import AREA, GROUP
+from .models import Stage, TargetGroup
+
+TOP_GAPS = 20  # the page lists this many ranked gaps unless asked for all; the export has every one
+
+
+def _municipality_for(user, municipality_id) -> Organisation:
+    """The municipality, if the person works there or sees it (404 otherwise); 403 without the right
+    to its gap analysis (e.g. a regional officer, who has the region's view instead)."""
+    municipality = Organisation.objects.filter(
+        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
+    ).first()
+    if municipality is None or not (
+        municipality.pk in member_municipality_ids(user)
+        or visible_organisations(user).filter(pk=municipality.pk).exists()
+    ):
+        raise Http404()
+    if not user.has_perm("initiatives.view_gaps", municipality):
+        raise PermissionDenied()
+    return municipality
+
+
+def _region_for(user, region_id) -> Organisation:
+    region = visible_organisations(user).filter(pk=region_id, kind=Kind.REGION).first()
+    if region is None:
+        raise Http404()
+    if not user.has_perm("initiatives.view_region_gaps", region):
+        raise PermissionDenied()
+    return region
+
+
+def _frameworks(user) -> list[Framework]:
+    """Frameworks the person may see that have a published version, shipped ones first."""
+    return list(
+        visible_frameworks(user)
+        .filter(versions__status=FrameworkVersion.Status.PUBLISHED)
+        .distinct()
+        .order_by(F("owner_id").asc(nulls_first=True), "key")
+    )
+
+
+def _chosen_framework(request, frameworks: list[Framework]) -> Framework | None:
+    """?framework=<id> among the visible ones (404 for any other), else the STEAM framework, else the first."""
+    wanted = request.GET.get("framework")
+    if wanted:
+        chosen = next((f for f in frameworks if str(f.pk) == wanted), None)
+        if chosen is None:
+            raise Http404()
+        return chosen
+    steam = next(
+        (f for f in frameworks if f.owner_id is None and f.key == gap_report.DEFAULT_FRAMEWORK_KEY), None
+    )
+    return steam or (frameworks[0] if frameworks else None)
+
+
+@login_required
+@require_safe
+def gaps(request, municipality_id):
+    municipality = _municipality_for(request.user, municipality_id)
+    frameworks = _frameworks(request.user)
+    framework = _chosen_framework(request, frameworks)
+    report = None
+    if framework is not None:
+        report = gap_report.municipality_report(municipality, framework, today=timezone.localdate())
+    show_all = request.GET.get("all") == "1"
+    listed = report.gaps if report and show_all else (report.gaps[:TOP_GAPS] if report else [])
+    return render(
+        request,
+        "initiatives/gaps.html",
+        {
+            "municipality": municipality,
+            "frameworks": frameworks,
+            "framework": framework,
+            "report": report,
+            "listed_gaps": listed,
+            "show_all": show_all,
+            "top": TOP_GAPS,
+        },
+    )
+
+
+@login_required
+@require_safe
+def gap_cell(request, municipality_id):
+    """One cell: ?stage=<code>&area=<code> or &group=<code>. A full page, or the side panel for htmx.
+    Without a chosen cell, back to the municipality's gaps; an unknown stage, area or group is 404."""
+    municipality = _municipality_for(request.user, municipality_id)
+    framework = _chosen_framework(request, _frameworks(request.user))
+    stage = request.GET.get("stage", "")
+    area_code, group = request.GET.get("area"), request.GET.get("group")
+    if not (stage or area_code or group):
+        return redirect(reverse("initiatives:gaps", args=[municipality.pk]))
+    if framework is None or stage not in Stage.values or (area_code is None) == (group is None):
+        raise Http404()
+    version = framework.latest_published()
+    area = None
+    if area_code is not None:
+        area = version.areas().filter(code=area_code).first() if version else None
+        if area is None:
+            raise Http404()
+        kind, column = AREA, area_code
+    else:
+        if group not in TargetGroup.values:
+            raise Http404()
+        kind, column = GROUP, group
+    detail = gap_report.cell_detail(
+        municipality,
+        framework,
+        kind=kind,
+        stage=stage,
+        column=column,
+        area=area,
+        today=timezone.localdate(),
+        version=version,
+    )
+    template = "initiatives/gaps_cell.html#panel" if request.htmx else "initiatives/gaps_cell.html"
+    return render(request, template, {"municipality": municipality, "framework": framework, "cell": detail})
+
+
+@login_required
+@require_safe
+def gaps_export(request, municipality_id):
+    municipality = _municipality_for(request.user, municipality_id)
+    framework = _chosen_framework(request, _frameworks(request.user))
+    if framework is None:
+        raise Http404()
+    today = timezone.localdate()
+    report = gap_report.municipality_report(municipality, framework, today=today)
+    return HttpResponse(
+        gap_report.gaps_workbook(report),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, gap_report.export_filename(municipality, today=today)
+            )
+        },
+    )
+
+
+@login_required
+@require_safe
+def region_gaps(request, region_id):
+    """?framework=<id>&area=<code>: municipalities × stages from shared initiatives only."""
+    region = _region_for(request.user, region_id)
+    frameworks = _frameworks(request.user)
+    framework = _chosen_framework(request, frameworks)
+    context = {"region": region, "frameworks": frameworks, "framework": framework, "report": None}
+    if framework is not None:
+        version = framework.latest_published()
+        areas = list(version.areas()) if version else []
+        area = request.GET.get("area") or None
+        if area is not None and area not in {a.code for a in areas}:
+            raise Http404()
+        context.update(
+            areas=areas,
+            area=area,
+            report=gap_report.region_report(region, framework, area=area, today=timezone.localdate()),
+        )
+    return render(request, "initiatives/gaps_region.html", context)
