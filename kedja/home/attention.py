@@ -164,6 +164,13 @@ def _region_items(user, region: Organisation) -> list[Item]:
                 reverse("assessments:region_overview", args=[region.pk]),
             )
         )
+        overview.append(
+            Item(
+                _("Gaps in the chain across the region"),
+                _("Municipalities × stages of the education chain, from the initiatives they share."),
+                reverse("initiatives:region_gaps", args=[region.pk]),
+            )
+        )
     return overview + [
         Item(
             ngettext("%(n)d municipality in your region", "%(n)d municipalities in your region", len(links))

@@ -18,7 +18,9 @@ def staff(client):
 
 
 def test_staff_see_initiatives_with_municipality_owner_and_filters(staff, world):
-    make_initiative(world.school, name="Teknikcollege", funding="project", funding_ends=datetime.date(2027, 6, 30))
+    make_initiative(
+        world.school, name="Teknikcollege", funding="project", funding_ends=datetime.date(2027, 6, 30)
+    )
     body = staff.get(reverse("admin:initiatives_initiative_changelist")).content.decode()
     assert "Teknikcollege" in body and "Norrby kommun" in body and "Norrbyskolan" in body
     assert "?funding__exact=project" in body  # the funding filter
