@@ -11,6 +11,7 @@ from kedja.assessments.models import Respondent, Round
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
 from kedja.initiatives.models import Initiative
 from kedja.organisations.models import Membership, Organisation
+from kedja.organisations.roles import Kind
 
 from . import assessments as assessment_access
 from . import initiatives as initiative_access
@@ -139,3 +140,28 @@ def get_initiative_for(user, initiative_id, perm: str | None = None) -> Initiati
     if perm and not user.has_perm(perm, initiative):
         raise PermissionDenied()
     return initiative
+
+
+def get_municipality_for_gaps(user, municipality_id) -> Organisation:
+    """A municipality's gap analysis: 404 unless the person works there (at any unit) or sees it; 403
+    without the right (e.g. a regional officer, who has the region's view instead)."""
+    municipality = Organisation.objects.filter(
+        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
+    ).first()
+    if municipality is None or not (
+        municipality.pk in initiative_access.member_municipality_ids(user)
+        or policy.visible_organisations(user).filter(pk=municipality.pk).exists()
+    ):
+        raise Http404()
+    if not user.has_perm("initiatives.view_gaps", municipality):
+        raise PermissionDenied()
+    return municipality
+
+
+def get_region_for(user, region_id, perm: str) -> Organisation:
+    region = policy.visible_organisations(user).filter(pk=region_id, kind=Kind.REGION).first()
+    if region is None:
+        raise Http404()
+    if not user.has_perm(perm, region):
+        raise PermissionDenied()
+    return region

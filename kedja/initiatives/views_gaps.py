@@ -3,7 +3,6 @@ cell's initiatives (page or htmx side panel), the Excel export, and the region's
 Thin: the access layer decides who may, gap_report gathers, gaps.py holds the rules."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,43 +12,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from kedja.access.assessments import visible_frameworks
-from kedja.access.initiatives import member_municipality_ids
-from kedja.access.policy import visible_organisations
+from kedja.access.decorators import get_municipality_for_gaps, get_region_for
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Framework, FrameworkVersion
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
 from . import gap_report
 from .gap_report import AREA, GROUP
 from .models import Stage, TargetGroup
 
 TOP_GAPS = 20  # the page lists this many ranked gaps unless asked for all; the export has every one
-
-
-def _municipality_for(user, municipality_id) -> Organisation:
-    """The municipality, if the person works there or sees it (404 otherwise); 403 without the right
-    to its gap analysis (e.g. a regional officer, who has the region's view instead)."""
-    municipality = Organisation.objects.filter(
-        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
-    ).first()
-    if municipality is None or not (
-        municipality.pk in member_municipality_ids(user)
-        or visible_organisations(user).filter(pk=municipality.pk).exists()
-    ):
-        raise Http404()
-    if not user.has_perm("initiatives.view_gaps", municipality):
-        raise PermissionDenied()
-    return municipality
-
-
-def _region_for(user, region_id) -> Organisation:
-    region = visible_organisations(user).filter(pk=region_id, kind=Kind.REGION).first()
-    if region is None:
-        raise Http404()
-    if not user.has_perm("initiatives.view_region_gaps", region):
-        raise PermissionDenied()
-    return region
 
 
 def _frameworks(user) -> list[Framework]:
@@ -79,7 +50,7 @@ def _chosen_framework(request, frameworks: list[Framework]) -> Framework | None:
 @login_required
 @require_safe
 def gaps(request, municipality_id):
-    municipality = _municipality_for(request.user, municipality_id)
+    municipality = get_municipality_for_gaps(request.user, municipality_id)
     frameworks = _frameworks(request.user)
     framework = _chosen_framework(request, frameworks)
     report = None
@@ -107,7 +78,7 @@ def gaps(request, municipality_id):
 def gap_cell(request, municipality_id):
     """One cell: ?stage=<code>&area=<code> or &group=<code>. A full page, or the side panel for htmx.
     Without a chosen cell, back to the municipality's gaps; an unknown stage, area or group is 404."""
-    municipality = _municipality_for(request.user, municipality_id)
+    municipality = get_municipality_for_gaps(request.user, municipality_id)
     framework = _chosen_framework(request, _frameworks(request.user))
     stage = request.GET.get("stage", "")
     area_code, group = request.GET.get("area"), request.GET.get("group")
@@ -143,7 +114,7 @@ def gap_cell(request, municipality_id):
 @login_required
 @require_safe
 def gaps_export(request, municipality_id):
-    municipality = _municipality_for(request.user, municipality_id)
+    municipality = get_municipality_for_gaps(request.user, municipality_id)
     framework = _chosen_framework(request, _frameworks(request.user))
     if framework is None:
         raise Http404()
@@ -164,7 +135,7 @@ def gaps_export(request, municipality_id):
 @require_safe
 def region_gaps(request, region_id):
     """?framework=<id>&area=<code>: municipalities × stages from shared initiatives only."""
-    region = _region_for(request.user, region_id)
+    region = get_region_for(request.user, region_id, "initiatives.view_region_gaps")
     frameworks = _frameworks(request.user)
     framework = _chosen_framework(request, frameworks)
     context = {"region": region, "frameworks": frameworks, "framework": framework, "report": None}

@@ -17,7 +17,7 @@ from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.initiatives import actions, imports
 from kedja.initiatives.factories import make_initiative
-from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME
+from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS
 from kedja.initiatives.models import Cell, Initiative
 from kedja.initiatives.views_imports import PENDING_KEY, claim_pending, remove_stale_uploads, store_pending
 from kedja.organisations.models import Membership
@@ -325,9 +325,9 @@ def test_too_large_and_too_many_rows_are_refused(client, world, steam, settings)
     big = SimpleUploadedFile("stor.csv", b"Namn;" + b"x" * (2 * 1024 * 1024))
     assert "larger than 2 MB" in upload(client, big).content.decode()
     many = csv_file(
-        [{"Namn": f"I{i}", "Ägare (organisation)": "0299", "Stadier": "adult"} for i in range(2001)]
+        [{"Namn": f"I{i}", "Ägare (organisation)": "0299", "Stadier": "adult"} for i in range(MAX_ROWS + 1)]
     )
-    assert "more than 2000 rows" in upload(client, many).content.decode()
+    assert f"more than {MAX_ROWS} rows" in upload(client, many).content.decode()
 
 
 # --- owners -----------------------------------------------------------------------------------------
