@@ -94,13 +94,13 @@ def test_xlsx_export_has_the_template_columns_then_the_computed_ones(client, wor
     assert sorted(rows) == ["Alla får se", "Avslutad", "Bara kommunen", "Eldsjälens klubb", "Teknikdagar"]
     one = rows["Teknikdagar"]
     assert one["Ägare (organisation)"] == "Norrby kommun" and one["Kommun"] == "Norrby kommun"
-    assert one["Stadier"] == "School years 7–9; Upper secondary"  # Swedish labels once translated
-    assert one["Målgrupper"] == "Girls/women; Parents"
+    assert one["Stadier"] == "Åk 7–9; Gymnasieskola"  # the file format always uses the Swedish labels
+    assert one["Målgrupper"] == "Flickor/kvinnor; Föräldrar"
     assert one["Ramverkspunkter"] == "1.a; 2.b"
     assert one["Namngivna personer"] == "Anna Andersson; Bo Berg"
     assert one["Partner"] == "Teknikföretaget AB; Tekniska museet"
     assert one["Beskrivning"] == "Rad ett\nRad två"
-    assert one["Finansiering"] == "External grant" and one["Finansiering slutar"].date() == date(2030, 6, 30)
+    assert one["Finansiering"] == "Externt bidrag" and one["Finansiering slutar"].date() == date(2030, 6, 30)
     assert (one["Deltagare totalt"], one["Varav flickor/kvinnor"], one["Varav pojkar/män"]) == (40, 25, 15)
     assert (one["Aktiv"], one["Robust"], one["Personberoende"], one["Saknar kunskapsgrund"]) == (
         "Ja",

@@ -122,7 +122,7 @@ def test_template_has_swedish_headers_explanations_and_drop_downs(client, world,
     assert {
         "Stadier",
         "y7_9",
-        "School years 7–9",
+        "Åk 7–9",
         "Målgrupper",
         "girls_women",
         "Finansiering",
