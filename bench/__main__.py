@@ -154,6 +154,7 @@ def main() -> None:
     }
 
     bench_gaps(results)
+    bench_kolada(results)
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -283,6 +284,101 @@ def bench_gaps(results: dict) -> None:
         "detail": f"GET one municipality's gap page (both matrices, ranked gaps with priorities and the "
         f"region's shared examples) as its coordinator, in-process client: {data}, median of 15 runs",
     }
+
+
+# main() points DATABASE_URL at a throwaway SQLite file; a PostgreSQL URL given to `make bench` is kept here
+# (read at import, before main() runs) for the kolada.import_600k_s.postgres figure.
+KOLADA_POSTGRES_URL = (
+    os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+)
+
+
+def kolada_measure() -> dict:
+    """Kolada import: 290 municipalities × 60 curated KPIs × 12 years × 3 genders = 626,400 values, built in
+    the recorded v3 shape (kedja/kolada/tests/data, one object per kpi × municipality × year with nested T/K/M
+    values), random values, parsed by the real parser and stored by store_values into the current database.
+    One run each (first import, then an idempotent re-import), since a run writes 626k rows."""
+    import random
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from kedja.kolada.client import parse_values
+    from kedja.kolada.models import Kpi, KpiValue
+    from kedja.kolada.store import load_curated_catalogue, store_values
+
+    data = ROOT / "kedja" / "kolada" / "tests" / "data"
+    nested = json.loads((data / "v3_data_N21704_year2023_omsorgsradar_fixture.json").read_text())
+    recorded = nested["values"][0]
+    municipalities = json.loads((data / "v3_municipality_values_rkolada_sysdata_2026-03-23.json").read_text())
+    codes = [m["id"] for m in municipalities if m["type"] == "K"]
+    load_curated_catalogue()
+    kpis = list(Kpi.objects.filter(curated=True).values_list("id", flat=True)[:60])
+    rng = random.Random(1880)
+    payload = {
+        "values": [
+            {
+                "kpi": kpi,
+                "period": year,
+                "municipality": code,
+                "values": [dict(v, value=round(rng.uniform(0, 100), 6)) for v in recorded["values"]],
+            }
+            for kpi in kpis
+            for code in codes
+            for year in range(2013, 2025)
+        ]
+    }
+    rows = parse_values(payload)
+    KpiValue.objects.all().delete()
+    t0 = time.perf_counter()
+    first = store_values(rows, fetched_at=timezone.now())
+    first_s = time.perf_counter() - t0
+    assert first.created == len(rows) == KpiValue.objects.count()
+    t0 = time.perf_counter()
+    again = store_values(rows, fetched_at=timezone.now())
+    again_s = time.perf_counter() - t0
+    assert (again.created, again.updated) == (0, 0)
+    shape = f"{len(codes)} municipalities × {len(kpis)} KPIs × 12 years × 3 genders = {len(rows):,} values"
+    return {
+        "value": round(first_s, 2),
+        "unit": "s",
+        "detail": f"store_values into an empty {connection.vendor} table: {shape}; idempotent re-import of the "
+        f"same rows (0 created, 0 updated) took {again_s:.2f} s; 1 run each",
+    }
+
+
+KOLADA_CHILD = """
+import json, os, sys
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "kedja.settings"
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from bench.__main__ import kolada_measure
+print("KOLADA-RESULT " + json.dumps(kolada_measure(), ensure_ascii=False))
+"""
+
+
+def bench_kolada(results: dict) -> None:
+    results["kolada.import_600k_s.sqlite"] = kolada_measure()
+    if not KOLADA_POSTGRES_URL:
+        results["kolada.import_600k_s.sqlite"]["detail"] += (
+            "; no .postgres figure: DATABASE_URL did not point at PostgreSQL when the bench started"
+        )
+        return
+    # A child process, because this process's Django is already set up on the throwaway SQLite database.
+    env = {**os.environ, "DATABASE_URL": KOLADA_POSTGRES_URL}
+    done = subprocess.run(
+        [sys.executable, "-c", KOLADA_CHILD], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("KOLADA-RESULT ")), "")
+    if done.returncode or not line:
+        results["kolada.import_600k_s.sqlite"]["detail"] += (
+            f"; the .postgres run failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}"
+        )
+        return
+    results["kolada.import_600k_s.postgres"] = json.loads(line.removeprefix("KOLADA-RESULT "))
 
 
 if __name__ == "__main__":

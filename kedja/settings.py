@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "kedja.frameworks",
     "kedja.assessments",
     "kedja.initiatives",
+    "kedja.indicators",
+    "kedja.kolada",
     "kedja.access",
     "kedja.home",
 ]
