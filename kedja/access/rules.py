@@ -4,6 +4,7 @@ answer from the same functions as the querysets in policy.py."""
 import rules
 
 from . import assessments as assessment_policy
+from . import indicators as indicator_policy
 from . import initiatives as initiative_policy
 from . import policy
 
@@ -96,3 +97,13 @@ def views_region_gaps(user, region):
 rules.add_perm("initiatives.change_initiative", edits_initiative)
 rules.add_perm("initiatives.view_gaps", views_municipality_gaps)
 rules.add_perm("initiatives.view_region_gaps", views_region_gaps)
+
+
+@rules.predicate
+def edits_goals(user, org):
+    """`org`: the organisation whose goals and indicators are edited (an Indicator or Goal: its organisation)."""
+    org = getattr(org, "organisation", org)
+    return org is not None and indicator_policy.can_edit_goals(user, org)
+
+
+rules.add_perm("indicators.change_goals", edits_goals)
