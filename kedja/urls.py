@@ -13,6 +13,7 @@ urlpatterns = [
     path("frameworks/", include("kedja.frameworks.urls")),
     path("assessments/", include("kedja.assessments.urls")),
     path("initiatives/", include("kedja.initiatives.urls")),
+    path("goals/", include("kedja.indicators.urls")),
     path("language/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from kedja.organisations.models import Membership, Organisation
 from kedja.organisations.roles import Kind
 
 from . import assessments as assessment_access
+from . import indicators as indicator_access
 from . import initiatives as initiative_access
 from . import policy
 
@@ -165,3 +166,11 @@ def get_region_for(user, region_id, perm: str) -> Organisation:
     if not user.has_perm(perm, region):
         raise PermissionDenied()
     return region
+
+
+def get_goal_organisation_for(user, org_id) -> Organisation:
+    """The organisation whose goals the person sees (access.indicators' rule); 404 otherwise."""
+    org = Organisation.objects.filter(pk=org_id, is_active=True).first()
+    if org is None or not indicator_access.can_view_goals_of(user, org):
+        raise Http404()
+    return org

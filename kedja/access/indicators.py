@@ -30,6 +30,16 @@ def _organisation_filter(user) -> Q:
     return Q(organisation_id__in=above_or_at) | Q(organisation__in=visible_organisations(user))
 
 
+def can_view_goals_of(user, org: Organisation) -> bool:
+    """The same rule as _organisation_filter, for one organisation."""
+    if not org.is_active:
+        return False
+    if _is_root(user):
+        return True
+    above_or_at = {i for m in memberships(user) for i in m.organisation.ancestor_ids()}
+    return org.pk in above_or_at or visible_organisations(user).filter(pk=org.pk).exists()
+
+
 def visible_goals(user):
     if _is_root(user):
         return Goal.objects.all()
