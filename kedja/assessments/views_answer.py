@@ -17,12 +17,13 @@ from kedja.access.assessments import (
 )
 from kedja.access.decorators import get_respondent_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.forms import apply_errors
 from kedja.frameworks.models import Node
 
 from . import actions
 from .forms import AnswerForm, EvidenceForm
 from .models import Answer, EvidenceFile, Respondent, Round
-from .views_rounds import ANSWERED, _apply_errors, get_item, is_answered
+from .views_rounds import ANSWERED, get_item, is_answered
 
 # --- answering ------------------------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ def answer_item(request, round_id, node_id):
         entry = _entry(node, current, form=form, conflict=current)
         return _render_item(request, respondent, entry, 409)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return _render_item(request, respondent, _entry(node, current, form=form), 400)
     if request.htmx and request.POST.get("recovering"):
         # The item was showing errors or a conflict: swap the whole item so they go away.

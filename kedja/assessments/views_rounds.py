@@ -30,6 +30,7 @@ from kedja.access.assessments import (
 )
 from kedja.access.decorators import get_round_for
 from kedja.accounts.models import User
+from kedja.core.forms import apply_errors
 from kedja.frameworks.models import FrameworkVersion, Node
 from kedja.organisations.models import Membership, Organisation
 from kedja.organisations.roles import Kind
@@ -44,14 +45,6 @@ ANSWERED = Q(level__isnull=False) | Q(dont_know=True)
 
 def is_answered(answer: Answer | None) -> bool:
     return answer is not None and (answer.level is not None or answer.dont_know)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # --- fetching through the access layer ------------------------------------------------------------
@@ -171,7 +164,7 @@ def round_new(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The round has been opened. Now invite the people who should answer.")
@@ -232,7 +225,7 @@ def respondent_add(request, round_id):
                 round_url=request.build_absolute_uri(reverse("assessments:answer", args=[round_.pk])),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

@@ -63,7 +63,7 @@ class ParsedFramework:
 
 
 class _AliasError(yaml.MarkedYAMLError):
-    pass
+    """An anchor or alias in an uploaded file (refused: aliases let a tiny file expand without bound)."""
 
 
 class _LineLoader(yaml.SafeLoader):

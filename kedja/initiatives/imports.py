@@ -7,6 +7,7 @@ sniffed from the header line); at most 2 MB and MAX_ROWS rows; empty rows are sk
 are the sheet's, so an error points at the row the person sees in Excel.
 """
 
+import contextlib
 import csv
 import io
 import re
@@ -411,10 +412,8 @@ def _date(value, text: str) -> date:
     if isinstance(value, date):
         return value
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
+        with contextlib.suppress(ValueError):  # e.g. 2026-02-30: falls through to the message below
             return date.fromisoformat(text)
-        except ValueError:
-            pass
     raise ValidationError(
         _("“%(value)s” is not a date. Write dates as YYYY-MM-DD, e.g. 2026-08-31.") % {"value": text}
     )

@@ -30,6 +30,7 @@ from kedja.access.decorators import get_initiative_for
 from kedja.access.initiatives import member_municipality_ids, owners_for_new_initiative, visible_initiatives
 from kedja.access.policy import active_membership, memberships
 from kedja.core.concurrency import EditConflict
+from kedja.core.forms import apply_errors
 from kedja.core.texts import pick
 from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
 from kedja.organisations.models import Organisation
@@ -63,14 +64,6 @@ RISK_LABELS = {
     "no_evidence": gettext_lazy("No evidence base"),
     "no_follow_up": gettext_lazy("No follow-up"),
 }
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def labels(codes: list[str], choices) -> list[str]:
@@ -372,7 +365,7 @@ def initiative_new(request):
                 None, data=form.initiative_data(), items=form.chosen_items(), by=user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The initiative %(name)s has been registered.") % {"name": initiative.name}
@@ -409,7 +402,7 @@ def initiative_edit(request, initiative_id):
             form.data["version"] = current.version  # saving again replaces what is saved, knowingly
             return _render_form(request, form, initiative=current, saved=current, status=409)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The initiative %(name)s has been saved.") % {"name": initiative.name}

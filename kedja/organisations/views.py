@@ -16,18 +16,11 @@ from kedja.access.decorators import get_membership_for, require_org_perm
 from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
 from kedja.core.concurrency import EditConflict
+from kedja.core.forms import apply_errors
 
 from . import actions
 from .forms import AcceptInvitationForm, InviteForm, MembershipForm, OrganisationForm
 from .models import Invitation
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @require_org_perm("organisations.view_organisation")
@@ -78,7 +71,7 @@ def member_list(request, org):
                     ),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -131,7 +124,7 @@ def membership_edit(request, membership_id):
             form.data["version"] = membership.version
             status = 409
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
             status = 400
         else:
             messages.success(request, _("The membership has been updated."))

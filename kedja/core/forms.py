@@ -1,0 +1,13 @@
+"""Form plumbing every app uses."""
+
+from django.core.exceptions import ValidationError
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a domain rule's ValidationError on the form: beside its field when the form has that field,
+    at the top otherwise — so an action's refusal reaches the person like any form error."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
