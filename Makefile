@@ -6,7 +6,7 @@ STAMP := $(VENV)/.kedja-setup
 PYTEST := $(PY) -m pytest
 WORKERS ?= 2
 
-.PHONY: help setup demo run test test-sqlite test-postgres test-browser bench lint messages clean
+.PHONY: help setup demo run serve test test-sqlite test-postgres test-browser bench lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,10 +27,15 @@ setup: $(STAMP) ## Install Python and npm packages, build assets, compile transl
 demo: setup ## Run Kedja with demo data at http://127.0.0.1:8000 (SQLite under var/)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(MAKE) --no-print-directory serve
 
 run: setup ## Run Kedja without (re)building demo data
 	$(PY) manage.py migrate --noinput -v 0
+	@$(MAKE) --no-print-directory serve
+
+serve: # the web server and, next to it, the task worker (Kolada fetches, documents); both stop together
+	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup ## Lint, then the whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "kedja.core",
     "kedja.accounts",
     "kedja.organisations",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "kedja.initiatives",
     "kedja.indicators",
     "kedja.kolada",
+    "kedja.followup",
     "kedja.access",
     "kedja.home",
 ]
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kedja.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,6 +170,22 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Second factor (TOTP, django-otp): required before student-level data is shown (issue 6, TRUST.md).
+OTP_TOTP_ISSUER = "Kedja"
+
+# --- Background tasks -----------------------------------------------------------------------
+# Django's tasks framework. Default: django-tasks-db stores tasks in the database and
+# `manage.py db_worker` runs them (`make demo` starts one next to the web server; see
+# docs/operations.md for production). KEDJA_TASKS=immediate runs each task inside the request —
+# the test suite uses that, and a test drives the database queue with `db_worker --batch`.
+KEDJA_TASKS = os.environ.get("KEDJA_TASKS", "database")
+if KEDJA_TASKS == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif KEDJA_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("KEDJA_TASKS must be 'database' or 'immediate'.")
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
