@@ -1,8 +1,10 @@
-"""Goals and indicators: the goal tree, an indicator's page, its values grid and its target (views)."""
+"""Goals and indicators: the goal tree, an indicator's page, its values grid and its target (views), the
+Kolada catalogue and fetches (urls_kolada), goal and indicator forms (urls_goals) and the transitions view
+(urls_transitions)."""
 
 from django.urls import path
 
-from . import views
+from . import urls_goals, urls_kolada, urls_transitions, views
 
 app_name = "indicators"
 
@@ -11,4 +13,7 @@ urlpatterns = [
     path("indicators/<int:indicator_id>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:indicator_id>/values/", views.indicator_values, name="values"),
     path("indicators/<int:indicator_id>/target/", views.indicator_target, name="target"),
+    *urls_kolada.urlpatterns,
+    *urls_goals.urlpatterns,
+    *urls_transitions.urlpatterns,
 ]
