@@ -279,4 +279,10 @@ LOGGING = {
 # --- Kedja ----------------------------------------------------------------------------------
 # Aggregates leaving a unit are suppressed below this many people (shared/reference/suppression.md).
 KEDJA_SUPPRESSION_THRESHOLD = int(os.environ.get("KEDJA_SUPPRESSION_THRESHOLD", "10"))
+# Figures about students leaving a school unit (follow-up levels per group, subject, gender) go through
+# kedja/core/suppression.py: hidden ("..") when from fewer than min_base students, counts of 1..approx_below-1
+# hidden ("~100"/"~0" for shares), plus complementary cells. See docs/privacy.md.
+KEDJA_SUPPRESSION = {"min_base": 10, "approx_below": 5}
 INVITATION_VALID_DAYS = 14
+# Mid-term follow-up rounds are deleted this many months after their term ends (`followup_retention`).
+KEDJA_FOLLOWUP_RETENTION_MONTHS = int(os.environ.get("KEDJA_FOLLOWUP_RETENTION_MONTHS", "12"))

@@ -1,0 +1,99 @@
+"""Who may see and do what in the mid-term follow-up of students (issue 6; part of the one access layer).
+
+Student rows never leave the school unit:
+- a teacher sees the rows of the groups they teach or mentor (a teacher membership at the unit, and
+  named on the group);
+- a principal sees every row of their unit, manages its groups and students, opens rounds, answers the
+  unit's analysis and reads the unit's access log;
+- nobody else sees a student row — not an organisation admin, not a superuser, not the municipality's
+  quality developer or head of schools, not the region. Above the unit, people who lead the organisation
+  (policy.visible_organisations from a leading role or as reader) see aggregates only, suppressed.
+Seeing rows also needs a second factor in the session; views enforce that with
+kedja.accounts.second_factor.second_factor_required — these functions decide on roles only.
+"""
+
+from django.db.models import Q
+
+from kedja.followup.models import StudentGroup
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind, Role
+
+from .policy import memberships, visible_organisations
+
+ROW_ROLES = frozenset({Role.PRINCIPAL, Role.TEACHER})
+# Above the unit: those who follow up the schools' quality work (DOMAIN.md §6) — not the STEAM coordinator
+# or an organisation admin, whose work does not need students' well-being, even in counts.
+AGGREGATE_ROLES = frozenset({Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.REGIONAL_OFFICER, Role.READER})
+
+
+def _roles_at_unit(user, unit: Organisation) -> set[str]:
+    return {m.role for m in memberships(user) if m.organisation_id == unit.pk}
+
+
+def works_with_students(user) -> bool:
+    """Does the person hold a role that sees student rows anywhere (so must use a second factor)?"""
+    return any(m.role in ROW_ROLES and m.organisation.kind == Kind.SCHOOL_UNIT for m in memberships(user))
+
+
+def is_principal_of(user, unit: Organisation) -> bool:
+    return unit.is_active and unit.kind == Kind.SCHOOL_UNIT and Role.PRINCIPAL in _roles_at_unit(user, unit)
+
+
+def visible_groups(user, unit: Organisation):
+    """Groups whose student rows the person sees: all of the unit for its principal, own groups for a
+    teacher of the unit, none otherwise."""
+    groups = StudentGroup.objects.filter(school_unit=unit, is_active=True)
+    if not unit.is_active or unit.kind != Kind.SCHOOL_UNIT:
+        return groups.none()
+    roles = _roles_at_unit(user, unit)
+    if Role.PRINCIPAL in roles:
+        return groups
+    if Role.TEACHER in roles:
+        return groups.filter(Q(mentor=user) | Q(teachers=user)).distinct()
+    return groups.none()
+
+
+def can_view_group_rows(user, group: StudentGroup) -> bool:
+    return visible_groups(user, group.school_unit).filter(pk=group.pk).exists()
+
+
+def can_edit_group_rows(user, group: StudentGroup) -> bool:
+    """Whoever sees a group's rows fills them in: its teachers and mentor, and the principal."""
+    return can_view_group_rows(user, group)
+
+
+def can_manage_unit(user, unit: Organisation) -> bool:
+    """Groups, students, rounds, the unit's analysis and its access log: the principal."""
+    return is_principal_of(user, unit)
+
+
+def units_with_rows(user) -> list[Organisation]:
+    """School units where the person sees at least some student rows (for navigation)."""
+    return [
+        m.organisation
+        for m in memberships(user)
+        if m.role in ROW_ROLES and m.organisation.kind == Kind.SCHOOL_UNIT and m.organisation.is_active
+    ]
+
+
+def can_view_aggregates(user, org: Organisation) -> bool:
+    """Aggregates (counts per level, subject and gender; suppressed outside the unit) of `org` and the
+    units below it: the head of schools, quality developer, regional officer or reader at or above it, and
+    the principal for their own unit. A teacher sees their groups, not the unit's totals."""
+    if not org.is_active or org.kind == Kind.PARTNER:
+        return False
+    if org.kind == Kind.SCHOOL_UNIT and is_principal_of(user, org):
+        return True
+
+    ancestors = set(org.ancestor_ids())
+    leads = any(
+        m.role in AGGREGATE_ROLES and m.organisation_id in ancestors
+        for m in memberships(user)
+    )
+    return leads and visible_organisations(user).filter(pk=org.pk).exists()
+
+
+def aggregates_leave_unit(user, org: Organisation) -> bool:
+    """Are the aggregates the person sees of `org` leaving the unit that owns the data (so suppressed)?
+    Only a principal looking at their own unit sees them unsuppressed."""
+    return not (org.kind == Kind.SCHOOL_UNIT and is_principal_of(user, org))
