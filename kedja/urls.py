@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("kedja.assessments.urls")),
     path("initiatives/", include("kedja.initiatives.urls")),
     path("goals/", include("kedja.indicators.urls")),
+    path("followup/", include("kedja.followup.urls")),
     path("language/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

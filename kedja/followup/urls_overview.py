@@ -1,0 +1,3 @@
+"""URL patterns of followup/views_overview.py; kedja/followup/urls.py includes them under the "followup" namespace."""
+
+urlpatterns: list = []
