@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kedja.indicators",
     "kedja.kolada",
     "kedja.followup",
+    "kedja.calls",
     "kedja.access",
     "kedja.home",
 ]

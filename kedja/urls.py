@@ -15,6 +15,7 @@ urlpatterns = [
     path("initiatives/", include("kedja.initiatives.urls")),
     path("goals/", include("kedja.indicators.urls")),
     path("followup/", include("kedja.followup.urls")),
+    path("calls/", include("kedja.calls.urls")),
     path("language/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,142 @@
+"""Who may see and do what with calls, applications, reviews and programmes (issue 7; part of the one access
+layer).
+
+- Organisers: a regional officer or organisation admin at the call's organising organisation (or above it)
+  builds, publishes, assigns reviewers, ranks, decides and runs the programme.
+- Applicants: people who lead an eligible organisation (coordinator, head of schools, quality developer or
+  admin at the municipality or its administration) see the published call and write their organisation's
+  one application together; they never see another organisation's application or any score.
+- Reviewers: people the organiser named on the call see submitted applications; one who declared a conflict
+  of interest on an application sees neither it nor its reviews; a reviewer sees other reviewers' scores on
+  an application only after submitting their own.
+- Participants: after the decision, the accepted organisations' people see the programme.
+"""
+
+from kedja.calls.models import Application, Call, Review
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind, Role
+
+from .policy import _is_root, memberships
+
+ORGANISER_ROLES = frozenset({Role.REGIONAL_OFFICER, Role.ORG_ADMIN})
+APPLICANT_ROLES = frozenset(
+    {Role.MUNICIPAL_COORDINATOR, Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.ORG_ADMIN}
+)
+
+
+def can_organise_at(user, org: Organisation) -> bool:
+    """May the person create calls organised by `org`?"""
+    if not org.is_active:
+        return False
+    if _is_root(user):
+        return True
+    ancestors = set(org.ancestor_ids())
+    return any(m.role in ORGANISER_ROLES and m.organisation_id in ancestors for m in memberships(user))
+
+
+def organiser_orgs(user) -> list[Organisation]:
+    return [
+        m.organisation
+        for m in memberships(user)
+        if m.role in ORGANISER_ROLES and m.organisation.kind in (Kind.REGION, Kind.MUNICIPALITY)
+    ]
+
+
+def can_manage_call(user, call: Call) -> bool:
+    return can_organise_at(user, call.organiser)
+
+
+def is_eligible(org: Organisation, call: Call) -> bool:
+    if not org.is_active:
+        return False
+    if call.eligible == Call.Eligible.LISTED:
+        return call.eligible_organisations.filter(pk=org.pk).exists()
+    return org.kind == Kind.MUNICIPALITY and call.organiser_id in org.ancestor_ids()[:-1]
+
+
+def applicant_orgs(user, call: Call) -> list[Organisation]:
+    """The eligible organisations the person may apply for: the municipality of each applicant-role
+    membership at the municipality or its administration."""
+    found: dict[int, Organisation] = {}
+    for m in memberships(user):
+        if m.role not in APPLICANT_ROLES:
+            continue
+        org = m.organisation
+        if org.kind == Kind.ADMINISTRATION:
+            org = (
+                Organisation.objects.filter(pk__in=org.ancestor_ids(), kind=Kind.MUNICIPALITY).first() or org
+            )
+        if is_eligible(org, call):
+            found[org.pk] = org
+    return list(found.values())
+
+
+def is_reviewer(user, call: Call) -> bool:
+    return bool(getattr(user, "pk", None)) and call.reviewers.filter(pk=user.pk).exists()
+
+
+def can_view_call(user, call: Call) -> bool:
+    if can_manage_call(user, call):
+        return True
+    if call.status == Call.Status.DRAFT:
+        return False
+    return is_reviewer(user, call) or bool(applicant_orgs(user, call)) or is_participant(user, call)
+
+
+def can_apply_for(user, call: Call, org: Organisation) -> bool:
+    return any(o.pk == org.pk for o in applicant_orgs(user, call))
+
+
+def has_conflict(user, application: Application) -> bool:
+    return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
+
+
+def can_view_application(user, application: Application) -> bool:
+    call = application.call
+    if can_apply_for(user, call, application.organisation):
+        return True
+    if application.status == Application.Status.DRAFT:
+        return False
+    if can_manage_call(user, call):
+        return True
+    return is_reviewer(user, call) and not has_conflict(user, application)
+
+
+def can_edit_application(user, application: Application) -> bool:
+    """Applicants of the organisation, while it is a draft (deadline checked by the actions)."""
+    return application.status == Application.Status.DRAFT and can_apply_for(
+        user, application.call, application.organisation
+    )
+
+
+def can_review(user, application: Application) -> bool:
+    return (
+        application.status == Application.Status.SUBMITTED
+        and is_reviewer(user, application.call)
+        and not has_conflict(user, application)
+    )
+
+
+def can_see_scores_of_others(user, application: Application) -> bool:
+    """The organiser always; a reviewer only after submitting their own review (and never with a conflict);
+    applicants never."""
+    if can_manage_call(user, application.call):
+        return True
+    if not can_review(user, application):
+        return False
+    return Review.objects.filter(application=application, reviewer=user, submitted_at__isnull=False).exists()
+
+
+def is_participant(user, call: Call) -> bool:
+    """People of an accepted organisation once the decision is published."""
+    if call.status != Call.Status.DECIDED:
+        return False
+    accepted = call.applications.filter(decision=Application.Decision.ACCEPTED).values_list(
+        "organisation__path", flat=True
+    )
+    paths = set(accepted)
+    return any(any(m.organisation.path.startswith(p) for p in paths) for m in memberships(user))
+
+
+def can_view_programme(user, call: Call) -> bool:
+    return can_manage_call(user, call) or is_participant(user, call)

@@ -1,0 +1,3 @@
+"""URL patterns of calls/views_programme.py; kedja/calls/urls.py includes them under the "calls" namespace."""
+
+urlpatterns: list = []
