@@ -22,6 +22,18 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Tests never touch the network: a Kolada client built without a transport gets one that refuses, so a
+    view or task that would fetch for real fails loudly instead (tests pass a FakeTransport)."""
+    from kedja.kolada import client
+
+    def refuse(url, params, **kwargs):
+        raise client.KoladaUnavailable(f"The network is off in tests ({url})")
+
+    monkeypatch.setattr(client, "urllib_transport", refuse)
+
+
 @pytest.fixture
 def world(db) -> World:
     """Two regions, each with a municipality, administration and school units, and one person per role."""

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kedja.kolada",
     "kedja.followup",
     "kedja.calls",
+    "kedja.plans",
     "kedja.access",
     "kedja.home",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("kedja.assessments.urls")),
     path("initiatives/", include("kedja.initiatives.urls")),
     path("goals/", include("kedja.indicators.urls")),
+    path("plans/", include("kedja.plans.urls")),
     path("followup/", include("kedja.followup.urls")),
     path("calls/", include("kedja.calls.urls")),
     path("language/", set_language, name="set_language"),

@@ -25,6 +25,8 @@ class Entry:
     anonymous: int | None = None
     # Signing out legitimately ends on the sign-in page
     may_end_at_login: bool = False
+    # Pages with student rows need a second factor: each persona's session is verified first
+    verified: bool = False
 
 
 def org_of(attr):

@@ -23,6 +23,8 @@ def indicator_of_municipality(w):
 ENTRIES = {
     "indicators:goals": Entry("get", org_of("municipality"), SEES),
     "indicators:indicator": Entry("get", indicator_of_municipality, SEES),
+    "indicators:export_xlsx": Entry("get", indicator_of_municipality, SEES),
+    "indicators:export_csv": Entry("get", indicator_of_municipality, SEES),
     "indicators:values": Entry("get", indicator_of_municipality, EDITS, forbidden=SEES - EDITS),
     "indicators:target": Entry(
         "post",

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
+from kedja.accounts.factories import verify_second_factor
 from kedja.organisations.factories import make_user
 from tests.matrix_base import EVERYONE, SIGNED_IN, Entry, membership_of, org_of, own_membership
 from tests.world import PASSWORD, PERSONAS, World, build_world, open_invitation
@@ -43,6 +44,10 @@ MATRIX: dict[str, Entry] = {
     "accounts:password_change": Entry("get", lambda w: [], SIGNED_IN),
     "accounts:account": Entry("get", lambda w: [], SIGNED_IN),
     "accounts:end_other_sessions": Entry("post", lambda w: [], SIGNED_IN, ok=302),
+    "accounts:second_factor_setup": Entry("get", lambda w: [], SIGNED_IN),
+    # Nobody in the world has a second factor yet: verify sends them to set-up, remove back to the account
+    "accounts:second_factor_verify": Entry("get", lambda w: [], SIGNED_IN, ok=302),
+    "accounts:second_factor_remove": Entry("post", lambda w: [], SIGNED_IN, ok=302),
     "organisations:detail": Entry("get", org_of("school"), SEES_SCHOOL),
     "organisations:edit": Entry(
         "get", org_of("school"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
@@ -132,6 +137,8 @@ def test_access_matrix(db, name, persona):
     client = Client()
     if persona != "anonymous":
         assert client.login(username=w.people[persona].email, password=PASSWORD)
+        if entry.verified:
+            verify_second_factor(client, w.people[persona])
     response = _request(client, entry, url, w, persona)
     _assert_headers(response)
 

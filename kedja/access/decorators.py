@@ -10,6 +10,7 @@ from django.http import Http404
 from kedja.assessments.models import Respondent, Round
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
 from kedja.initiatives.models import Initiative
+from kedja.kolada.models import FetchRun
 from kedja.organisations.models import Membership, Organisation
 from kedja.organisations.roles import Kind
 
@@ -174,3 +175,170 @@ def get_goal_organisation_for(user, org_id) -> Organisation:
     if org is None or not indicator_access.can_view_goals_of(user, org):
         raise Http404()
     return org
+
+
+def get_fetch_run_for(user, run_id):
+    """A Kolada fetch run the person may see (access.indicators.can_view_fetch_run); 404 otherwise."""
+    run = FetchRun.objects.select_related("organisation").filter(pk=run_id).first()
+    if run is None or not indicator_access.can_view_fetch_run(user, run):
+        raise Http404()
+    return run
+
+
+# --- the action plan (issue 8) ---------------------------------------------------------------------------
+
+
+def get_plan_organisation_for(user, org_id, perm: str | None = None) -> Organisation:
+    """The organisation whose action plan the person sees (access.plans; 404 otherwise); 403 if `perm` is
+    given and they lack it."""
+    from . import plans as plan_access
+
+    org = Organisation.objects.filter(pk=org_id, is_active=True).first()
+    if org is None or not plan_access.can_view_plan_of(user, org):
+        raise Http404()
+    if perm and not user.has_perm(perm, org):
+        raise PermissionDenied()
+    return org
+
+
+def get_action_for(user, action_id, perm: str | None = None):
+    """An action of a plan the person sees (404 otherwise); 403 if `perm` is given and they lack it."""
+    from . import plans as plan_access
+
+    action = (
+        plan_access.visible_actions(user).select_related("organisation", "goal").filter(pk=action_id).first()
+    )
+    if action is None:
+        raise Http404()
+    if perm and not user.has_perm(perm, action):
+        raise PermissionDenied()
+    return action
+
+
+def get_plan_version_for(user, version_id):
+    """An adopted plan version of an organisation whose plan the person sees; 404 otherwise."""
+    from . import plans as plan_access
+
+    version = (
+        plan_access.visible_plan_versions(user)
+        .select_related("organisation", "recorded_by")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise Http404()
+    return version
+
+
+# --- calls (issue 7) ----------------------------------------------------------------------------------
+
+
+def get_call_for(user, call_id, *, manage: bool = False):
+    """A call the person may see (access.calls.can_view_call; 404 otherwise); with `manage`, 403 unless
+    the person organises it (can_manage_call)."""
+    from kedja.calls.models import Call
+
+    from . import calls as call_access
+
+    call = Call.objects.select_related("organiser").filter(pk=call_id).first()
+    if call is None or not call_access.can_view_call(user, call):
+        raise Http404()
+    if manage and not call_access.can_manage_call(user, call):
+        raise PermissionDenied()
+    return call
+
+
+def get_application_for(user, application_id, *, applicant: bool = False):
+    """An application the person may see (access.calls.can_view_application; 404 otherwise); with
+    `applicant`, 403 unless the person applies for its organisation (organisers and reviewers see it but
+    the applicant's pages are not theirs)."""
+    from kedja.calls.models import Application
+
+    from . import calls as call_access
+
+    application = (
+        Application.objects.select_related("call__organiser", "organisation")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not call_access.can_view_application(user, application):
+        raise Http404()
+    if applicant and not call_access.can_apply_for(user, application.call, application.organisation):
+        raise PermissionDenied()
+    return application
+
+
+def get_application_to_review(user, application_id):
+    """A submitted application the person reviews: 404 for those who may not see it (a reviewer who declared
+    a conflict of interest no longer does), 403 for those who see it but do not review it."""
+    from . import calls as call_access
+
+    application = get_application_for(user, application_id)
+    if application.status != application.Status.SUBMITTED or not call_access.is_reviewer(
+        user, application.call
+    ):
+        raise PermissionDenied()
+    return application
+
+
+def get_application_to_decide(user, application_id):
+    """An application the person decides on as the call's organiser: 404 for those who may not see it, 403
+    for those who see it but do not organise the call."""
+    from . import calls as call_access
+
+    application = get_application_for(user, application_id)
+    if not call_access.can_manage_call(user, application.call):
+        raise PermissionDenied()
+    return application
+
+
+def get_programme_call_for(user, call_id, *, manage: bool = False):
+    """A call whose programme the person may see (access.calls.can_view_programme: its organisers and, once
+    the decision is published, the accepted organisations' people; 404 for everyone else, applicants and
+    reviewers included); with `manage`, 403 unless the person organises the call."""
+    from kedja.calls.models import Call
+
+    from . import calls as call_access
+
+    call = Call.objects.select_related("organiser").filter(pk=call_id).first()
+    if call is None or not call_access.can_view_programme(user, call):
+        raise Http404()
+    if manage and not call_access.can_manage_call(user, call):
+        raise PermissionDenied()
+    return call
+
+
+def get_meeting_for(user, meeting_id):
+    """A meeting the organiser edits: 404 unless the person sees the programme, 403 unless they organise."""
+    from kedja.calls.models import Meeting
+
+    meeting = Meeting.objects.select_related("programme__call__organiser").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404()
+    get_programme_call_for(user, meeting.programme.call_id, manage=True)
+    return meeting
+
+
+def get_participant_for(
+    user, participant_id, *, deliver: bool = False, manage: bool = False, file: bool = False
+):
+    """A participant of a programme the person sees (404 otherwise). With `deliver`, 403 unless the person
+    uploads for its organisation (rules perm calls.deliver); with `manage`, 403 unless the person organises
+    the call; with `file`, 403 unless either (the deliverable file is for the organiser and its own people)."""
+    from kedja.calls.models import Participant
+
+    from . import calls as call_access
+
+    participant = (
+        Participant.objects.select_related("programme__call__organiser", "organisation")
+        .filter(pk=participant_id)
+        .first()
+    )
+    if participant is None:
+        raise Http404()
+    call = get_programme_call_for(user, participant.programme.call_id)
+    organises = call_access.can_manage_call(user, call)
+    delivers = user.has_perm("calls.deliver", participant)
+    if (deliver and not delivers) or (manage and not organises) or (file and not (organises or delivers)):
+        raise PermissionDenied()
+    return participant

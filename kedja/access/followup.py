@@ -23,7 +23,9 @@ from .policy import memberships, visible_organisations
 ROW_ROLES = frozenset({Role.PRINCIPAL, Role.TEACHER})
 # Above the unit: those who follow up the schools' quality work (DOMAIN.md §6) — not the STEAM coordinator
 # or an organisation admin, whose work does not need students' well-being, even in counts.
-AGGREGATE_ROLES = frozenset({Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.REGIONAL_OFFICER, Role.READER})
+AGGREGATE_ROLES = frozenset(
+    {Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.REGIONAL_OFFICER, Role.READER}
+)
 
 
 def _roles_at_unit(user, unit: Organisation) -> set[str]:
@@ -86,10 +88,7 @@ def can_view_aggregates(user, org: Organisation) -> bool:
         return True
 
     ancestors = set(org.ancestor_ids())
-    leads = any(
-        m.role in AGGREGATE_ROLES and m.organisation_id in ancestors
-        for m in memberships(user)
-    )
+    leads = any(m.role in AGGREGATE_ROLES and m.organisation_id in ancestors for m in memberships(user))
     return leads and visible_organisations(user).filter(pk=org.pk).exists()
 
 
@@ -97,3 +96,32 @@ def aggregates_leave_unit(user, org: Organisation) -> bool:
     """Are the aggregates the person sees of `org` leaving the unit that owns the data (so suppressed)?
     Only a principal looking at their own unit sees them unsuppressed."""
     return not (org.kind == Kind.SCHOOL_UNIT and is_principal_of(user, org))
+
+
+QUESTION_ROLES = frozenset({Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER})
+
+
+def can_edit_questions(user, municipality: Organisation) -> bool:
+    """The municipality's analysis questions for the follow-up: its quality developer or head of schools
+    (at the municipality or an administration of it)."""
+    if not municipality.is_active or municipality.kind != Kind.MUNICIPALITY:
+        return False
+    return any(
+        m.role in QUESTION_ROLES
+        and m.organisation.is_active
+        and (m.organisation_id == municipality.pk or municipality.pk in m.organisation.ancestor_ids())
+        for m in memberships(user)
+    )
+
+
+def can_see_questions(user, municipality: Organisation) -> bool:
+    """Who may know the question page exists (403 rather than 404 when they may not edit): people who see
+    the municipality, and the principals and teachers of its units (they answer the questions)."""
+    if not municipality.is_active or municipality.kind != Kind.MUNICIPALITY:
+        return False
+    if (
+        can_edit_questions(user, municipality)
+        or visible_organisations(user).filter(pk=municipality.pk).exists()
+    ):
+        return True
+    return any(municipality.pk in unit.ancestor_ids() for unit in units_with_rows(user))

@@ -74,3 +74,11 @@ def can_edit_goals(user, org: Organisation) -> bool:
 
 def can_view_goal(user, goal: Goal) -> bool:
     return visible_goals(user).filter(pk=goal.pk).exists()
+
+
+def can_view_fetch_run(user, run) -> bool:
+    """A Kolada fetch is seen by whoever sees the goals of the organisation that started it; a fetch
+    without an organisation (the schedule, a command) only by the site's root users."""
+    if run.organisation_id is None:
+        return _is_root(user)
+    return can_view_goals_of(user, run.organisation)

@@ -107,3 +107,42 @@ def edits_goals(user, org):
 
 
 rules.add_perm("indicators.change_goals", edits_goals)
+
+
+@rules.predicate
+def edits_plan(user, org):
+    """`org`: the organisation whose action plan is changed (an Action or PlanVersion: its organisation)."""
+    from . import plans as plan_policy
+
+    org = getattr(org, "organisation", org)
+    return org is not None and plan_policy.can_edit_plan(user, org)
+
+
+@rules.predicate
+def views_plan(user, org):
+    from . import plans as plan_policy
+
+    org = getattr(org, "organisation", org)
+    return org is not None and plan_policy.can_view_plan_of(user, org)
+
+
+rules.add_perm("plans.change_plan", edits_plan)
+rules.add_perm("plans.view_plan", views_plan)
+
+
+@rules.predicate
+def delivers_for(user, participant):
+    """The people who upload a participant organisation's deliverable: an applicant role (coordinator, head of
+    schools, quality developer, admin) at the organisation or below it, once the decision is published."""
+    from . import calls as call_policy
+
+    if participant is None or participant.programme.call.status != "decided":
+        return False
+    path = participant.organisation.path
+    return any(
+        m.role in call_policy.APPLICANT_ROLES and m.organisation.path.startswith(path)
+        for m in policy.memberships(user)
+    )
+
+
+rules.add_perm("calls.deliver", delivers_for)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from kedja.accounts.sessions import end_sessions
 
-from .models import User
+from .models import SecurityEvent, User
 
 
 @admin.register(User)
@@ -33,3 +33,21 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             end_sessions(obj)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read only: the record of second-factor changes is written by kedja.accounts.second_factor alone."""
+
+    list_display = ["at", "verb", "email", "actor"]
+    list_filter = ["verb"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

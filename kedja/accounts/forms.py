@@ -42,3 +42,23 @@ class AccountForm(forms.ModelForm):
         if language not in dict(settings.LANGUAGES):
             raise forms.ValidationError(_("Choose one of the listed languages."))
         return language
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app (spaces are allowed: apps often show "123 456")."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("Six digits. A new code appears in the app every 30 seconds."),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+        error_messages={"required": _("Enter the six-digit code from your authenticator app.")},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("The code is six digits, like 123456."))
+        return code

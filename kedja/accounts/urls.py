@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_second_factor
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("", views.account, name="account"),
     path("sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
+    path("second-factor/", views_second_factor.setup, name="second_factor_setup"),
+    path("second-factor/verify/", views_second_factor.verify, name="second_factor_verify"),
+    path("second-factor/remove/", views_second_factor.remove, name="second_factor_remove"),
 ]

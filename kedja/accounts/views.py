@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .forms import AccountForm, SignInForm
+from . import second_factor
+from .forms import AccountForm, CodeForm, SignInForm
 from .models import UserSession
 from .sessions import record_session
 
@@ -89,11 +90,23 @@ def account(request):
         response = redirect("accounts:account")
         response.set_cookie("django_language", form.instance.language, samesite="Lax", httponly=True)
         return response
-    sessions = request.user.sessions.all()
+    return render_account(request, form=form)
+
+
+def render_account(request, *, form=None, remove_form=None, status=200):
+    """The account page; the second-factor removal view shows it again with the code's error."""
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "sessions": sessions, "current_key": request.session.session_key},
+        {
+            "form": form or AccountForm(instance=request.user),
+            "sessions": request.user.sessions.all(),
+            "current_key": request.session.session_key,
+            "second_factor": second_factor.confirmed_device(request.user),
+            "second_factor_verified": second_factor.is_verified(request),
+            "remove_form": remove_form or CodeForm(auto_id="id_remove_%s"),
+        },
+        status=status,
     )
 
 

@@ -2,7 +2,7 @@
 Each is atomic and audited; a cell save names the value it replaces so concurrent edits never overwrite each
 other silently."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,8 +14,9 @@ from kedja.organisations.actions import record_event
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
+from . import log
 from . import scheme as rules
-from .models import QuestionSet, Round, Row, Scheme, SchemeVersion, Student, StudentGroup, Term
+from .models import AccessAction, QuestionSet, Round, Row, Scheme, SchemeVersion, Student, StudentGroup, Term
 
 
 def municipality_of(unit: Organisation) -> Organisation:
@@ -201,3 +202,316 @@ def add_student(
             Row.objects.get_or_create(round=round_, student=student, defaults={"group": group})
     record_event("followup.student_added", by=by, organisation=unit, student=student.pk)
     return student
+
+
+# --- a grid sheet from Excel/CSV (the teacher's own spreadsheet layout) --------------------------------
+
+
+@dataclass(frozen=True)
+class SheetError:
+    row: int  # the sheet's row number, as the person sees it in Excel
+    column: str  # the column's header ("" for the row as a whole)
+    message: str
+
+
+@dataclass
+class GridSheet:
+    """A checked sheet: {row pk: {code: score or None}} for the columns the file has, and the errors."""
+
+    changes: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    columns: list = field(default_factory=list)  # the score columns the file has, in the file's order
+    ignored: list = field(default_factory=list)  # headers that are neither the id, the name nor a column
+    rows: int = 0
+
+    @property
+    def can_import(self) -> bool:
+        return bool(self.changes) and not self.errors
+
+    @property
+    def rows_with_errors(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+ID_HEADER = "id"
+
+
+def _header_key(value) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def check_grid_sheet(layout: rules.Layout, headers: list, rows: list, students: dict) -> GridSheet:
+    """Check a sheet laid out as the grid: a column "id" with the student's id, any column named by a
+    column's code (or its name in any language), other columns ignored. `rows` are (row number, cells);
+    `students` is {student id: Row} of the group. An empty score cell clears the score."""
+    sheet = GridSheet()
+    by_header: dict[str, str] = {}
+    for column in layout.columns:
+        by_header[_header_key(column.code)] = column.code
+        for name in column.name.values():
+            by_header.setdefault(_header_key(name), column.code)
+    id_index, positions = None, []
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        if key == ID_HEADER and id_index is None:
+            id_index = index
+        elif key in by_header and by_header[key] not in (code for _i, code in positions):
+            positions.append((index, by_header[key]))
+        elif key:
+            sheet.ignored.append(str(header))
+    sheet.columns = [code for _i, code in positions]
+    if id_index is None:
+        sheet.errors.append(SheetError(1, "", _("The sheet has no column “id” with the students' ids.")))
+        return sheet
+    if not positions:
+        sheet.errors.append(SheetError(1, "", _("The sheet has no column of the round's scheme.")))
+        return sheet
+    seen: dict[int, int] = {}
+    for number, cells in rows:
+        sheet.rows += 1
+        raw_id = cells[id_index] if id_index < len(cells) else None
+        text = str(raw_id).strip() if raw_id is not None else ""
+        if text.endswith(".0"):
+            text = text[:-2]
+        row = students.get(int(text)) if text.isdigit() else None
+        if row is None:
+            message = (
+                _("The row has no student id.")
+                if not text
+                else _("%(id)s is not the id of a student in this group.") % {"id": text}
+            )
+            sheet.errors.append(SheetError(number, ID_HEADER, message))
+            continue
+        if row.pk in seen:
+            sheet.errors.append(
+                SheetError(
+                    number, ID_HEADER, _("This student is also on row %(row)s.") % {"row": seen[row.pk]}
+                )
+            )
+            continue
+        seen[row.pk] = number
+        values = {}
+        for index, code in positions:
+            raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)
+            try:
+                values[code] = layout.check_score(code, raw)
+            except ValidationError as error:
+                sheet.errors.append(SheetError(number, str(headers[index]), " ".join(error.messages)))
+        sheet.changes[row.pk] = values
+    if not sheet.rows:
+        sheet.errors.append(SheetError(1, "", _("The sheet has no rows with students.")))
+    return sheet
+
+
+@transaction.atomic
+def import_grid_sheet(round_: Round, group: StudentGroup, sheet: GridSheet, *, by) -> int:
+    """Write a checked sheet: every row or none. Returns the number of rows changed."""
+    if round_.status != Round.Status.OPEN:
+        raise ValidationError(_("This round is closed; scores can no longer be changed."))
+    if not sheet.can_import:
+        raise ValidationError(_("The sheet has errors. Nothing has been imported."))
+    changed = []
+    now = timezone.now()
+    for row in Row.objects.select_for_update().filter(round=round_, pk__in=list(sheet.changes)):
+        scores = dict(row.scores)
+        for code, value in sheet.changes[row.pk].items():
+            if value is None:
+                scores.pop(code, None)
+            else:
+                scores[code] = value
+        if scores != row.scores:
+            row.scores, row.version, row.updated_at, row.updated_by = scores, row.version + 1, now, by
+            changed.append(row)
+    Row.objects.bulk_update(changed, ["scores", "version", "updated_at", "updated_by"])
+    log.record(
+        by,
+        school_unit=round_.school_unit,
+        action=AccessAction.IMPORT,
+        what=_("Group %(group)s, %(round)s: scores of %(count)s students imported")
+        % {"group": group.name, "round": round_, "count": len(sheet.changes)},
+        context="grid import",
+        students=[r.student_id for r in changed],
+        round=round_,
+        group=group,
+    )
+    record_event(
+        "followup.grid_imported", by=by, organisation=round_.school_unit, round=round_.pk, rows=len(changed)
+    )
+    return len(changed)
+
+
+# --- the principal's groups, students, analyses and erasure (views_unit.py) -------------------------------
+
+
+def group_staff(unit: Organisation):
+    """Who may be a group's mentor or teacher: the unit's active teachers and principals."""
+    from kedja.accounts.models import User
+    from kedja.organisations.roles import Role
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=unit,
+            memberships__role__in=[Role.TEACHER, Role.PRINCIPAL],
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@transaction.atomic
+def save_group(unit: Organisation, group: StudentGroup | None, *, name, school_year, mentor, teachers, by):
+    """Create or change a group; mentor and teachers must work at the unit."""
+    staff = set(group_staff(unit).values_list("pk", flat=True))
+    errors = {}
+    if mentor is not None and mentor.pk not in staff:
+        errors["mentor"] = _("The mentor must be a teacher or principal at this school unit.")
+    if any(t.pk not in staff for t in teachers):
+        errors["teachers"] = _("Every teacher must be a teacher or principal at this school unit.")
+    name = (name or "").strip()
+    clash = StudentGroup.objects.filter(school_unit=unit, name=name)
+    if group is not None:
+        clash = clash.exclude(pk=group.pk)
+    if clash.exists():
+        errors["name"] = _("The unit already has a group with this name.")
+    if errors:
+        raise ValidationError(errors)
+    created = group is None
+    group = group or StudentGroup(school_unit=unit)
+    group.name, group.school_year, group.mentor = name, school_year, mentor
+    group.full_clean(exclude=["teachers", "students"])
+    group.save()
+    group.teachers.set(teachers)
+    record_event(
+        "followup.group_created" if created else "followup.group_changed",
+        by=by,
+        organisation=unit,
+        group=group.pk,
+    )
+    return group
+
+
+@transaction.atomic
+def save_student(student: Student, *, given_name, family_name, gender, local_ref, by) -> Student:
+    student.given_name, student.family_name = given_name.strip(), family_name.strip()
+    student.gender, student.local_ref = gender, (local_ref or "").strip()
+    student.full_clean()
+    student.save()
+    record_event("followup.student_changed", by=by, organisation=student.school_unit, student=student.pk)
+    return student
+
+
+@transaction.atomic
+def move_students(unit: Organisation, students, to: StudentGroup | None, *, by) -> int:
+    """Put students in `to` (out of every other group of the unit); their rows in open rounds follow, so
+    the new group's teachers fill them in. `to` None takes them out of all groups."""
+    moved = 0
+    for student in students:
+        if student.school_unit_id != unit.pk:
+            raise ValidationError(_("The student is not at this school unit."))
+        student.groups.remove(
+            *StudentGroup.objects.filter(school_unit=unit).exclude(pk=getattr(to, "pk", None))
+        )
+        if to is not None:
+            to.students.add(student)
+            for round_ in Round.objects.filter(school_unit=unit, status=Round.Status.OPEN):
+                Row.objects.update_or_create(round=round_, student=student, defaults={"group": to})
+        moved += 1
+    record_event(
+        "followup.students_moved", by=by, organisation=unit, group=getattr(to, "pk", None), count=moved
+    )
+    return moved
+
+
+@transaction.atomic
+def erase_student(student: Student, *, by) -> int:
+    """Right to erasure: the student and every row about them, everywhere. The access log keeps its rows
+    (ids and counts only, never a name); returns the number of rows deleted."""
+    unit, pk = student.school_unit, student.pk
+    rows = Row.objects.filter(student=student).count()
+    student.groups.clear()
+    Row.objects.filter(student=student).delete()
+    student.delete()
+    log.record(
+        by,
+        school_unit=unit,
+        action=AccessAction.ERASE,
+        what=_("A student and %(rows)s rows erased") % {"rows": rows},
+        context="student erasure",
+        students=[pk],
+    )
+    record_event("followup.student_erased", by=by, organisation=unit, student=pk, rows=rows)
+    return rows
+
+
+def question_set(municipality: Organisation, answered_by: str) -> QuestionSet:
+    ensure_scheme(municipality)
+    questions = rules.default_questions().get(answered_by, [])
+    return QuestionSet.objects.get_or_create(
+        organisation=municipality, answered_by=answered_by, defaults={"questions": questions}
+    )[0]
+
+
+@transaction.atomic
+def save_questions(question_set_: QuestionSet, texts: list[str], *, expected_version: int, by) -> QuestionSet:
+    """The municipality's questions, one per text (empty texts dropped). A question keeps its code while
+    it stays at its place, so earlier answers stay with it; the texts are stored in the current language."""
+    from django.utils.translation import get_language
+
+    from kedja.core.concurrency import save_versioned
+
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not texts:
+        raise ValidationError({"questions": _("Give at least one question.")})
+    language = (get_language() or "sv").split("-")[0]
+    old = list(question_set_.questions)
+    questions = []
+    for index, text in enumerate(texts):
+        if index < len(old):
+            item = {"code": old[index]["code"], "text": dict(old[index].get("text", {}))}
+        else:
+            used = {q["code"] for q in old} | {q["code"] for q in questions}
+            number = index + 1
+            while f"q{number}" in used:
+                number += 1
+            item = {"code": f"q{number}", "text": {}}
+        if item["text"].get(language) != text:
+            item["text"] = {language: text}
+        questions.append(item)
+    question_set_.questions = questions
+    save_versioned(question_set_, expected_version=expected_version, update_fields=["questions"])
+    record_event(
+        "followup.questions_changed", by=by, organisation=question_set_.organisation, set=question_set_.pk
+    )
+    return question_set_
+
+
+def analysis_for(round_: Round, group: StudentGroup | None, answered_by: str):
+    from .models import Analysis
+
+    return Analysis.objects.get_or_create(round=round_, group=group, answered_by=answered_by)[0]
+
+
+@transaction.atomic
+def save_analysis(analysis, answers: dict, *, expected_version: int, by):
+    """Answers about a group or the unit (never about a named student); EditConflict if someone else saved
+    since the page was shown."""
+    from kedja.core.concurrency import save_versioned
+
+    limit = 4000
+    too_long = [code for code, text in answers.items() if len(text) > limit]
+    if too_long:
+        raise ValidationError({code: _("At most %(max)s characters.") % {"max": limit} for code in too_long})
+    analysis.answers = {code: text.strip() for code, text in answers.items()}
+    analysis.updated_at = timezone.now()
+    analysis.updated_by = by
+    save_versioned(
+        analysis, expected_version=expected_version, update_fields=["answers", "updated_at", "updated_by"]
+    )
+    record_event(
+        "followup.analysis_saved", by=by, organisation=analysis.round.school_unit, analysis=analysis.pk
+    )
+    return analysis

@@ -5,6 +5,8 @@ fail tests/test_followup_log.py, which walks every follow-up URL."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from kedja.access import followup as access
@@ -64,7 +66,10 @@ def group_rows(
     before = previous_round(round_)
     previous: dict[int, float] = {}
     if before is not None:
-        before_layout = Layout(before.scheme_version)
+        # one Layout per scheme version in a request: the previous round mostly shares the version
+        before_layout = (
+            layout if before.scheme_version_id == round_.scheme_version_id else Layout(before.scheme_version)
+        )
         for student_id, scores in Row.objects.filter(
             round=before, student_id__in=[r.student_id for r in rows]
         ).values_list("student_id", "scores"):
@@ -90,3 +95,197 @@ def group_rows(
         group=group,
     )
     return result
+
+
+def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
+    """The row a person changes one cell of in the grid. A cell save answers with the row's new sum and
+    level, so it is logged as a change of that student's row. Someone who may not edit a group holding
+    the student gets PermissionDenied (the view answers 404)."""
+    row = Row.objects.select_related("student").filter(pk=row_id, round=round_).first()
+    if row is None or not (
+        access.visible_groups(user, round_.school_unit).filter(students=row.student_id).exists()
+    ):
+        raise PermissionDenied()
+    row.round = round_
+    log.record(
+        user,
+        school_unit=round_.school_unit,
+        action=AccessAction.EDIT,
+        what=_("One score of a student, %(round)s") % {"round": round_},
+        context=context,
+        students=[row.student_id],
+        round=round_,
+        group=row.group_id,
+    )
+    return row
+
+
+# --- the principal's unit (views_unit.py) -----------------------------------------------------------------
+
+
+@dataclass
+class GroupCounts:
+    group: StudentGroup | None
+    name: str
+    levels: dict  # level → count
+    total: int
+
+
+@dataclass
+class UnitSummary:
+    """A round's counts for the principal: per group, per gender and per subject column — no names."""
+
+    round: Round
+    layout: Layout
+    students: int
+    levels: dict  # level → count, the whole unit
+    groups: list[GroupCounts]
+    genders: list[tuple[str, dict]]  # (gender value, level → count)
+    subjects: list[tuple]  # (Column, score → count, unscored)
+
+
+def _require_manager(user, unit) -> None:
+    if not access.can_manage_unit(user, unit):
+        raise PermissionDenied()
+
+
+def unit_summary(user, unit, round_: Round, *, context: str) -> UnitSummary:
+    """The principal's overview of a round: counts per level for every group, gender and subject. Counts
+    come from every student's row, so the read is logged with the unit's student count."""
+    from .counts import LEVELS, count_scores, decode_scores
+    from .models import Gender
+
+    _require_manager(user, unit)
+    if round_.school_unit_id != unit.pk:
+        raise PermissionDenied()
+    layout = Layout(round_.scheme_version)
+    groups = list(StudentGroup.objects.filter(school_unit=unit, is_active=True).order_by("name"))
+    names = {g.pk: g.name for g in groups}
+    data = list(
+        Row.objects.filter(round=round_).values_list(
+            "student_id", Cast("scores", TextField()), "group_id", "student__gender"
+        )
+    )
+    counts = count_scores(
+        layout,
+        decode_scores([text for _i, text, _g, _x in data]),
+        [gender for *_rest, gender in data],
+        [names.get(g, "") for _i, _s, g, _x in data],
+    )
+
+    def levels(dimension, key):
+        return {level: counts.get((dimension, key, str(level)), 0) for level in LEVELS}
+
+    group_counts = [GroupCounts(g, g.name, levels("group", g.name), 0) for g in groups]
+    if any(names.get(g) is None for _i, _s, g, _x in data):
+        group_counts.append(GroupCounts(None, _("Not in a group"), levels("group", ""), 0))
+    for item in group_counts:
+        item.total = sum(item.levels.values())
+    subjects = []
+    for column in layout.subjects:
+        per_score = {
+            score: counts.get(("subject", column.code, str(score)), 0)
+            for score in range(layout.score_min, layout.score_max + 1)
+        }
+        subjects.append((column, per_score, len(data) - sum(per_score.values())))
+    log.record(
+        user,
+        school_unit=unit,
+        action=AccessAction.VIEW,
+        what=_("Unit overview, %(round)s: counts of %(count)s students")
+        % {"round": round_, "count": len(data)},
+        context=context,
+        students=[student_id for student_id, *_rest in data],
+        round=round_,
+    )
+    return UnitSummary(
+        round=round_,
+        layout=layout,
+        students=len(data),
+        levels=levels("all", ""),
+        groups=group_counts,
+        genders=[(g.value, levels("gender", g.value)) for g in Gender],
+        subjects=subjects,
+    )
+
+
+def unit_students(user, unit, *, context: str, group: StudentGroup | None = None, student_ids=None):
+    """The unit's students with their groups (names: the principal's group and student pages); logged."""
+    from .models import Student
+
+    _require_manager(user, unit)
+    students = Student.objects.filter(school_unit=unit).prefetch_related("groups")
+    if group is not None:
+        students = students.filter(groups=group)
+    if student_ids is not None:
+        students = students.filter(pk__in=list(student_ids))
+    students = list(students.order_by("family_name", "given_name", "pk"))
+    if group is not None:
+        what = _("Students of group %(group)s: %(count)s") % {"group": group.name, "count": len(students)}
+    else:
+        what = _("Students of the unit: %(count)s") % {"count": len(students)}
+    log.record(
+        user,
+        school_unit=unit,
+        action=AccessAction.VIEW,
+        what=what,
+        context=context,
+        students=students,
+        group=group,
+    )
+    return students
+
+
+@dataclass
+class StudentRecord:
+    """Everything Kedja holds about one student (right of access): scores per round and the access log."""
+
+    student: object
+    rounds: list = field(default_factory=list)  # (Round, Layout, Row, total, level)
+    accesses: list = field(default_factory=list)  # StudentDataAccess rows naming the student
+
+
+def student_record(user, student, *, context: str, action: str = AccessAction.EXPORT) -> StudentRecord:
+    from .models import StudentDataAccess
+
+    _require_manager(user, student.school_unit)
+    record = StudentRecord(student)
+    rows = Row.objects.filter(student=student).select_related("round__scheme_version", "group")
+    for row in sorted(rows, key=lambda r: r.round.sort_key):
+        layout = Layout(row.round.scheme_version)
+        total = layout.row_sum(row.scores)
+        record.rounds.append((row.round, layout, row, total, layout.level(total)))
+    # JSON containment is not a lookup every database has: the unit's log is read and matched here.
+    record.accesses = [
+        entry
+        for entry in StudentDataAccess.objects.filter(school_unit=student.school_unit, student_count__gt=0)
+        if student.pk in entry.student_refs
+    ]
+    log.record(
+        user,
+        school_unit=student.school_unit,
+        action=action,
+        what=_("All data about one student: %(rounds)s rounds") % {"rounds": len(record.rounds)},
+        context=context,
+        students=[student.pk],
+    )
+    return record
+
+
+def unit_counts_read(user, unit, term: str, year: int, *, context: str) -> None:
+    """The unit's own principal sees its aggregates above-the-unit style but unsuppressed (the overview of
+    their unit): counts of every student's row, so the read is logged like `unit_summary`. Returns nothing;
+    the counts come from kedja.followup.aggregates, which reads gender and scores only."""
+    _require_manager(user, unit)
+    round_ = Round.objects.filter(school_unit=unit, term=term, year=year).first()
+    ids = list(Row.objects.filter(round=round_).values_list("student_id", flat=True)) if round_ else []
+    log.record(
+        user,
+        school_unit=unit,
+        action=AccessAction.VIEW,
+        what=_("Unit counts above the unit, %(term)s %(year)s: %(count)s students")
+        % {"term": term, "year": year, "count": len(ids)},
+        context=context,
+        students=ids,
+        round=round_,
+    )

@@ -1,3 +1,20 @@
 """URL patterns of followup/views_grid.py; kedja/followup/urls.py includes them under the "followup" namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_grid
+
+urlpatterns: list = [
+    path("", views_grid.my_groups, name="my_groups"),
+    path("rounds/<int:round_id>/groups/<int:group_id>/", views_grid.group, name="group"),
+    path("rounds/<int:round_id>/groups/<int:group_id>/grid/", views_grid.grid, name="grid"),
+    path(
+        "rounds/<int:round_id>/groups/<int:group_id>/grid/template.xlsx",
+        views_grid.grid_template,
+        name="grid_template",
+    ),
+    path(
+        "rounds/<int:round_id>/groups/<int:group_id>/grid/import/", views_grid.grid_import, name="grid_import"
+    ),
+    path("rounds/<int:round_id>/rows/<int:row_id>/cell/", views_grid.cell, name="cell"),
+]

@@ -2,10 +2,12 @@
 returns items the person may see, computed through the access layer."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +31,7 @@ def for_membership(user, membership: Membership) -> list[Item]:
     """Attention items for the role the person works as now, by where in the tree that role sits."""
     org = membership.organisation
     items: list[Item] = _answer_items(user)
+    items += plan_items(user)
     if policy.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
@@ -44,6 +47,65 @@ def for_membership(user, membership: Membership) -> list[Item]:
         items += _unit_items(org, membership.role)
     elif membership.role == Role.PARTNER_CONTACT:
         items += _partner_items(org)
+    return items
+
+
+def plan_items(user, today=None) -> list[Item]:
+    """Actions of the action plan the person is responsible for that are overdue or due within two weeks
+    (plans.rules), whatever role they work as now; each links to its row in the plan."""
+    from kedja.access.plans import visible_actions
+    from kedja.plans import rules as plan_rules
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=plan_rules.DUE_SOON_DAYS)
+    mine = (
+        visible_actions(user)
+        .filter(responsible_people=user, due__isnull=False, due__lte=soon)
+        .exclude(status__in=plan_rules.CLOSED)
+        .select_related("organisation")
+        .order_by("due", "pk")
+    )
+    overdue, due_soon = [], []
+    for action in mine:
+        link = (
+            _("%(title)s (%(org)s, due %(date)s)")
+            % {
+                "title": action.title,
+                "org": action.organisation,
+                "date": date_format(action.due, "SHORT_DATE_FORMAT"),
+            },
+            reverse("plans:plan", args=[action.organisation_id]) + f"#action-{action.pk}",
+        )
+        if plan_rules.is_overdue(action, today):
+            overdue.append(link)
+        elif plan_rules.is_due_soon(action, today):
+            due_soon.append(link)
+    items = []
+    if overdue:
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d of your actions is overdue", "%(n)d of your actions are overdue", len(overdue)
+                )
+                % {"n": len(overdue)},
+                _("Update the status and progress, or agree a new due date."),
+                tone="warning",
+                links=overdue,
+            )
+        )
+    if due_soon:
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d of your actions is due within two weeks",
+                    "%(n)d of your actions are due within two weeks",
+                    len(due_soon),
+                )
+                % {"n": len(due_soon)},
+                _("Actions of the action plan you are responsible for."),
+                links=due_soon,
+            )
+        )
     return items
 
 

@@ -149,7 +149,16 @@ def move_goal(
     check_goal({"kind": kind, "parent": parent, "title": goal.title}, organisation=goal.organisation)
     goal.parent, goal.kind = parent, kind
     fields = ["parent", "kind", "updated_at"]
+    siblings = []
     if position is not None:
+        # `position` is the place among the new siblings (0 = first); they are numbered 0, 1, 2… again,
+        # leaving that place to the moved goal.
+        siblings = list(
+            Goal.objects.filter(organisation=goal.organisation, parent=parent)
+            .exclude(pk=goal.pk)
+            .order_by("position", "pk")
+        )
+        position = max(0, position)
         goal.position = position
         fields.append("position")
     save_versioned(
@@ -157,6 +166,9 @@ def move_goal(
         expected_version=goal.version if expected_version is None else expected_version,
         update_fields=fields,
     )
+    for place, sibling in enumerate(siblings[:position] + [None] + siblings[position:]):
+        if sibling is not None and sibling.position != place:
+            Goal.objects.filter(pk=sibling.pk).update(position=place)
     record_event(
         "goal.moved",
         by=by,
@@ -165,6 +177,20 @@ def move_goal(
         parent=parent.pk if parent is not None else None,
     )
     return goal
+
+
+@transaction.atomic
+def delete_goal(goal: Goal, *, by) -> None:
+    """Delete a goal that has no parts and no indicators; refuses with the reason otherwise (its parts
+    and indicators are moved or deleted first, so nothing disappears by accident)."""
+    if goal.children.exists():
+        raise ValidationError(_("The goal has sub-goals or actions. Move or delete them first."))
+    if goal.indicators.exists():
+        raise ValidationError(_("The goal has indicators. Move them to another goal or delete them first."))
+    organisation, pk, title = goal.organisation, goal.pk, goal.title
+    goal.items.clear()
+    goal.delete()
+    record_event("goal.deleted", by=by, organisation=organisation, goal=pk, title=title)
 
 
 # --- indicators ---------------------------------------------------------------------------------------
@@ -338,3 +364,60 @@ def save_values(indicator: Indicator, rows: list[dict], *, by, today_year: int |
         cells=[[p, g, v] for p, g, v, _row in cleaned],
     )
     return len(cleaned)
+
+
+# --- following a Kolada KPI ---------------------------------------------------------------------------
+
+
+def unit_for_kpi(title: str) -> str:
+    """A sensible unit from a Kolada title: shares ("andel", "%") are percent, counts ("antal") counts,
+    averages and merit points scores; anything else (kronor, ratios per inhabitant) "other"."""
+    text = title.lower()
+    if "andel" in text or "%" in text:
+        return Unit.PERCENT
+    if "antal" in text:
+        return Unit.COUNT
+    if "genomsnitt" in text or "meritvärde" in text or "betygspoäng" in text:
+        return Unit.SCORE
+    return Unit.OTHER
+
+
+@transaction.atomic
+def follow_kpi(organisation, kpi, *, by, goal: Goal | None = None) -> Indicator:
+    """Follow Kolada KPI `kpi` (a kolada.Kpi) for the organisation: an indicator with source Kolada for the
+    organisation's Kolada area, direction "higher is better" (editable later). Following the same KPI twice
+    for the same area is refused; so is an organisation without a Kolada area."""
+    from .kolada_sync import kolada_area
+
+    # One follower at a time per organisation, so two quick clicks cannot make two indicators.
+    type(organisation).objects.select_for_update().filter(pk=organisation.pk).first()
+    area = kolada_area(organisation)
+    if area is None:
+        raise ValidationError(
+            {"kpi": _("This organisation has no Kolada code, so it cannot follow a Kolada KPI.")}
+        )
+    if goal is not None and goal.organisation_id != organisation.pk:
+        raise ValidationError({"goal": _("The goal must belong to the same organisation.")})
+    if Indicator.objects.filter(
+        organisation=organisation, source=Source.KOLADA, kolada_kpi=kpi.pk, area=area
+    ).exists():
+        raise ValidationError({"kpi": _("%(kpi)s is already followed.") % {"kpi": kpi.pk}})
+    indicator = Indicator.objects.create(
+        organisation=organisation,
+        goal=goal,
+        name=kpi.title[:300],
+        definition=(kpi.description or "")[:5000],
+        unit=unit_for_kpi(kpi.title),
+        source=Source.KOLADA,
+        kolada_kpi=kpi.pk,
+        area=area,
+    )
+    record_event(
+        "indicator.kolada_followed",
+        by=by,
+        organisation=organisation,
+        indicator=indicator.pk,
+        kpi=kpi.pk,
+        area=area,
+    )
+    return indicator

@@ -188,3 +188,26 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.period} {self.gender}: {self.value}"
+
+
+class TransitionChain(models.Model):
+    """An organisation's chosen chain for the transitions view (framework area 7b): the steps as
+    [{"key", "label": {"sv", "en", "nb"}, "kpi"}], in order. Empty `steps` follows the shipped default
+    (data/transitions_default.yaml), so a reset keeps the row and its version for concurrent edits."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="transition_chain"
+    )
+    steps = models.JSONField(_("steps"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("transition chain")
+        verbose_name_plural = _("transition chains")
+
+    def __str__(self):
+        return f"{self.organisation}: {len(self.steps) or 'default'}"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("indicators/<int:indicator_id>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:indicator_id>/values/", views.indicator_values, name="values"),
     path("indicators/<int:indicator_id>/target/", views.indicator_target, name="target"),
+    path("indicators/<int:indicator_id>/export.xlsx", views.indicator_export_xlsx, name="export_xlsx"),
+    path("indicators/<int:indicator_id>/export.csv", views.indicator_export_csv, name="export_csv"),
     *urls_kolada.urlpatterns,
     *urls_goals.urlpatterns,
     *urls_transitions.urlpatterns,

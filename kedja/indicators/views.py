@@ -6,22 +6,28 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Prefetch
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.access.decorators import get_goal_organisation_for
 from kedja.access.indicators import visible_indicators
-from kedja.core.charts import format_value
-from kedja.kolada.models import Kpi, KpiValue
+from kedja.core.charts import LineChart, LineSeriesData, format_value, line_chart, markup_text
+from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from kedja.frameworks.models import Node
+from kedja.kolada.models import Kpi
 
-from . import actions
-from .forms import TargetForm
-from .models import Gender, Goal, Indicator, IndicatorValue, Source
+from . import actions, exports
+from .forms import TargetForm, gap_areas, gap_labels
+from .models import Gender, Goal, Indicator, IndicatorValue, Source, Unit
+from .series import COUNTRY, OWN, REGION, IndicatorSeries, indicator_series
 from .status import Status, status_for
 
 CHANGE = "indicators.change_goals"
@@ -91,10 +97,15 @@ class GoalNode:
     goal: Goal
     depth: int
     indicators: list[IndicatorRow] = field(default_factory=list)
+    items: list = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
 
 
 @login_required
 def goals(request, org_id):
+    """The goal tree with each goal's kind, responsible function, period, status, framework items, gaps
+    and indicators (status as text); buttons to build the tree for those who may. A fixed number of
+    queries whatever the size of the tree."""
     org = get_goal_organisation_for(request.user, org_id)
     today_year = timezone.localdate().year
     all_goals = list(
@@ -106,9 +117,11 @@ def goals(request, org_id):
                 queryset=Indicator.objects.filter(organisation=org)
                 .order_by("name")
                 .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("period"))),
-            )
+            ),
+            Prefetch("items", queryset=Node.objects.order_by("framework_version", "position")),
         )
     )
+    area_titles = dict(gap_areas(org) or []) if any(g.gaps for g in all_goals) else {}
     children: dict[int | None, list[Goal]] = {}
     for goal in all_goals:
         children.setdefault(goal.parent_id, []).append(goal)
@@ -116,7 +129,15 @@ def goals(request, org_id):
 
     def walk(parent_id, depth):
         for goal in children.get(parent_id, []):
-            nodes.append(GoalNode(goal, depth, [indicator_row(i, today_year) for i in goal.indicators.all()]))
+            nodes.append(
+                GoalNode(
+                    goal,
+                    depth,
+                    [indicator_row(i, today_year) for i in goal.indicators.all()],
+                    list(goal.items.all()),
+                    gap_labels(goal.gaps, area_titles),
+                )
+            )
             walk(goal.pk, depth + 1)
 
     walk(None, 0)
@@ -140,74 +161,166 @@ def goals(request, org_id):
 
 # --- an indicator's page -------------------------------------------------------------------------------
 
-CHART_WIDTH = 300
-CHART_HEIGHT = 200
-CHART_LEFT = 40
-CHART_RIGHT = 10
-CHART_TOP = 14
-CHART_BOTTOM = 30
+GENDER_LABELS = {
+    Gender.TOTAL: gettext_lazy("Total"),
+    Gender.WOMEN: gettext_lazy("Women"),
+    Gender.MEN: gettext_lazy("Men"),
+}
 
 
-def line_chart(indicator: Indicator, totals: dict[int, float], *, described_by: str) -> dict | None:
-    """Geometry for an SVG line chart of the totals over the years with the target as a dashed line and
-    mark; None without values. The values table (`described_by`) carries the same figures."""
-    if not totals:
-        return None
-    years = sorted(totals)
-    first_year = min(years[0], indicator.baseline_year or years[0])
-    last_year = max(years[-1], indicator.target_year or years[-1])
-    values = list(totals.values())
-    if indicator.target_value is not None:
-        values.append(indicator.target_value)
-    low = min(0.0, *values)
-    high = max(values) or 1.0
-    if indicator.unit == "percent" and high <= 100:
-        high = 100.0
-    if high == low:
-        high = low + 1
-    plot_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
-    plot_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-    span = max(last_year - first_year, 1)
+@dataclass
+class Figure:
+    """One chart and the data table that describes it: for a Kolada indicator one per gender with the
+    municipality, the region's mean and Sweden; for a manual indicator one with total, women and men."""
 
-    def x(year):
-        return round(CHART_LEFT + plot_w * ((year - first_year) / span if last_year > first_year else 0.5), 1)
+    key: str
+    heading: str
+    chart: LineChart | None
+    table_id: str
+    caption: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
 
-    def y(value):
-        return round(CHART_TOP + plot_h * (1 - (value - low) / (high - low)), 1)
+    @property
+    def header_cells(self) -> SafeString:
+        return mark_safe("".join(f'<th scope="col">{markup_text(h)}</th>' for h in self.headers))  # noqa: S308
 
-    points = [{"x": x(yr), "y": y(totals[yr]), "label": format_value(totals[yr]), "year": yr} for yr in years]
-    target = None
-    if indicator.target_value is not None and indicator.target_year is not None:
-        ty = y(indicator.target_value)
-        target = {
-            "y": ty,
-            "x": x(indicator.target_year),
-            "label": _("Target %(value)s in %(year)s")
-            % {"value": format_value(indicator.target_value), "year": indicator.target_year},
-            "label_y": max(ty - 4, CHART_TOP),
-        }
-    ticks = [{"y": y(v), "label": format_value(v)} for v in (low, (low + high) / 2, high)]
+    @property
+    def body(self) -> SafeString:
+        """The table's rows as markup, built here (every value escaped by markup_text) rather than in a
+        template loop over 150 cells."""
+        return mark_safe(  # noqa: S308
+            "".join(
+                f'<tr><th scope="row">{markup_text(year)}</th>'
+                + "".join(f"<td>{markup_text(cell)}</td>" for cell in cells)
+                + "</tr>"
+                for year, cells in self.rows
+            )
+        )
+
+
+def series_labels(data: IndicatorSeries) -> dict[str, tuple[str, str]]:
+    """Series kind → (legend and table label, short label written at the line's end)."""
+    org = data.indicator.organisation
+    region = data.get(REGION)
     return {
-        "id": f"indicator-{indicator.pk}-chart",
-        "described_by": described_by,
-        "title": _("%(name)s, total per year") % {"name": indicator.name},
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_LEFT,
-        "right": CHART_WIDTH - CHART_RIGHT,
-        "top": CHART_TOP,
-        "bottom": CHART_HEIGHT - CHART_BOTTOM,
-        "year_label_y": CHART_HEIGHT - CHART_BOTTOM + 18,
-        "points": points,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "target": target,
-        "ticks": ticks,
+        OWN: (data.own.name, org.get_kind_display()),
+        REGION: (
+            _("%(region)s, mean of its municipalities") % {"region": region.name} if region else "",
+            _("Region"),
+        ),
+        COUNTRY: (_("Sweden"), _("Sweden")),
     }
+
+
+def _chart(indicator: Indicator, lines: list[LineSeriesData], *, chart_id: str, title: str, table_id: str):
+    target_label = ""
+    if indicator.target_value is not None:
+        target_label = (
+            _("Target %(value)s in %(year)s")
+            % {"value": format_value(indicator.target_value), "year": indicator.target_year}
+            if indicator.target_year
+            else _("Target %(value)s") % {"value": format_value(indicator.target_value)}
+        )
+    return line_chart(
+        lines,
+        chart_id=chart_id,
+        title=title,
+        described_by=table_id,
+        target=indicator.target_value,
+        target_year=indicator.target_year,
+        target_label=target_label,
+        extra_years=[indicator.baseline_year],
+        scale_max=100 if indicator.unit == Unit.PERCENT else None,
+    )
+
+
+def indicator_figures(data: IndicatorSeries) -> list[Figure]:
+    indicator = data.indicator
+    prefix = f"indicator-{indicator.pk}"
+    years = data.years
+    if not data.is_kolada:
+        genders = data.genders
+        if not genders:
+            return []
+        values = {g: data.own.for_gender(g) for g in genders}
+        table_id = f"{prefix}-values"
+        return [
+            Figure(
+                key="own",
+                heading="",
+                chart=_chart(
+                    indicator,
+                    [
+                        LineSeriesData(str(GENDER_LABELS[g]), str(GENDER_LABELS[g]), values[g])
+                        for g in genders
+                    ],
+                    chart_id=f"{prefix}-chart",
+                    title=_("%(name)s per year") % {"name": indicator.name},
+                    table_id=table_id,
+                ),
+                table_id=table_id,
+                caption=_("%(name)s per year") % {"name": indicator.name},
+                headers=[str(GENDER_LABELS[g]) for g in genders],
+                rows=[(year, [format_value(values[g].get(year)) for g in genders]) for year in years],
+            )
+        ]
+    labels = series_labels(data)
+    # The legend is narrow: the region's line is "<region>, mean"; the table and the text above say more.
+    legend = dict(labels)
+    if data.get(REGION):
+        legend[REGION] = (_("%(region)s, mean") % {"region": data.get(REGION).name}, _("Region"))
+    figures = []
+    for gender in data.genders:
+        series = [s for s in data.series if s.for_gender(gender)]
+        table_id = f"{prefix}-values-{gender}"
+        title = _("%(name)s, %(gender)s, per year") % {
+            "name": indicator.name,
+            "gender": str(GENDER_LABELS[gender]).lower(),
+        }
+        headers = []
+        for s in series:
+            headers.append(labels[s.kind][0])
+            if s.kind == REGION:
+                headers.append(_("Municipalities in the mean"))
+        rows = []
+        for year in years:
+            cells = []
+            for s in series:
+                cells.append(format_value(s.for_gender(gender).get(year)))
+                if s.kind == REGION:
+                    count = s.counts.get(gender, {}).get(year)
+                    cells.append(
+                        _("%(count)s of %(total)s") % {"count": count, "total": data.region_size}
+                        if count
+                        else "–"
+                    )
+            rows.append((year, cells))
+        figures.append(
+            Figure(
+                key=gender,
+                heading=str(GENDER_LABELS[gender]),
+                chart=_chart(
+                    indicator,
+                    [LineSeriesData(*legend[s.kind], s.for_gender(gender)) for s in series],
+                    chart_id=f"{prefix}-chart-{gender}",
+                    title=title,
+                    table_id=table_id,
+                ),
+                table_id=table_id,
+                caption=title,
+                headers=headers,
+                rows=rows,
+            )
+        )
+    return figures
 
 
 def status_reason(indicator: Indicator, status: Status, totals: dict[int, float]) -> str:
     if status == Status.NO_DATA:
         if not totals:
+            if indicator.source == Source.KOLADA:
+                return _("No Kolada values are stored for this area yet.")
             return _("No values are entered yet.")
         return _("The indicator has no target value and year to judge against.")
     latest_year = max(totals)
@@ -244,40 +357,29 @@ def status_reason(indicator: Indicator, status: Status, totals: dict[int, float]
 
 def _detail_context(request, indicator: Indicator, *, target_form: TargetForm | None = None) -> dict:
     today_year = timezone.localdate().year
-    cells = list(indicator.values.order_by("period"))
-    table: dict[int, dict[str, str]] = {}
-    for v in cells:
-        table.setdefault(v.period, {})[v.gender] = format_value(v.value)
-    rows = [
-        (year, row.get(Gender.TOTAL, "–"), row.get(Gender.WOMEN, "–"), row.get(Gender.MEN, "–"))
-        for year, row in sorted(table.items())
-    ]
-    totals = {v.period: v.value for v in cells if v.gender == Gender.TOTAL}
+    data = indicator_series(indicator)
+    totals = data.totals()
     status = _status(indicator, totals, today_year)
-    kpi = kpi_fetched = None
-    if indicator.source == Source.KOLADA and indicator.kolada_kpi:
-        kpi = Kpi.objects.filter(pk=indicator.kolada_kpi).first()
-        kpi_fetched = KpiValue.objects.filter(kpi_id=indicator.kolada_kpi).aggregate(at=Max("fetched_at"))[
-            "at"
-        ]
+    kpi = None
+    if data.is_kolada:
+        kpi = Kpi.objects.filter(pk=indicator.kolada_kpi).only("id", "title").first()
     can_edit = request.user.has_perm(CHANGE, indicator)
     if target_form is None and can_edit:
         target_form = TargetForm(
             initial={"target_value": indicator.target_value, "target_year": indicator.target_year}
         )
-    table_id = f"indicator-{indicator.pk}-values"
     return {
         "indicator": indicator,
-        "rows": rows,
-        "table_id": table_id,
-        "chart": line_chart(indicator, totals, described_by=table_id),
+        "figures": indicator_figures(data),
+        "is_kolada": data.is_kolada,
+        "region_size": data.region_size,
         "status": status,
         "status_colour": STATUS_COLOURS[status],
         "status_reason": status_reason(indicator, status, totals),
         "baseline": format_value(indicator.baseline_value),
         "target": format_value(indicator.target_value),
         "kpi": kpi,
-        "kpi_fetched": kpi_fetched,
+        "kpi_fetched": data.fetched_at,
         "can_edit": can_edit,
         "target_form": target_form,
     }
@@ -287,6 +389,30 @@ def _detail_context(request, indicator: Indicator, *, target_form: TargetForm | 
 def indicator_detail(request, indicator_id):
     indicator = get_indicator_for(request.user, indicator_id)
     return render(request, "indicators/indicator.html", _detail_context(request, indicator))
+
+
+def _export(request, indicator_id, extension: str, content_type: str, make) -> HttpResponse:
+    """The page's figures as a file, for whoever sees the page (404 otherwise)."""
+    indicator = get_indicator_for(request.user, indicator_id)
+    data = indicator_series(indicator)
+    kpi_title = ""
+    if data.is_kolada:
+        kpi_title = Kpi.objects.filter(pk=indicator.kolada_kpi).values_list("title", flat=True).first() or ""
+    response = HttpResponse(make(data, kpi_title=kpi_title), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exports.filename(data, extension))
+    return response
+
+
+@login_required
+@require_safe
+def indicator_export_xlsx(request, indicator_id):
+    return _export(request, indicator_id, "xlsx", XLSX_CONTENT_TYPE, exports.workbook)
+
+
+@login_required
+@require_safe
+def indicator_export_csv(request, indicator_id):
+    return _export(request, indicator_id, "csv", CSV_CONTENT_TYPE, exports.csv_bytes)
 
 
 @login_required

@@ -5,6 +5,7 @@ Kedja works from these tables when Kolada is unreachable; nothing here is comput
 Field names follow the Kolada v3 API (shared/reference/kolada_api.md §3.1, §4.1).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,9 @@ class Kpi(models.Model):
     category = models.CharField(_("category"), max_length=80, blank=True)
     curated = models.BooleanField(_("curated"), default=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # id, title and description in lower case (Python's lower(), which knows Å/Ä/Ö): SQLite's LIKE folds
+    # only ASCII letters, so the catalogue search matches "Åk 9" and "åk 9" on every database through this.
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Kolada KPI")
@@ -39,6 +43,16 @@ class Kpi(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text(self.id, self.title, self.description)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+def search_text(*parts) -> str:
+    return " ".join(str(p or "") for p in parts).lower()
 
 
 class KpiValue(models.Model):
@@ -51,7 +65,9 @@ class KpiValue(models.Model):
         WOMEN = "K", _("Women")
         MEN = "M", _("Men")
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
+    # No separate index: the unique key (kpi, area_type, area_code, period, gender) leads with it, and a
+    # bulk import maintains one index fewer (kedja/kolada/store.py).
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values", db_index=False)
     area_type = models.CharField(_("area type"), max_length=12, choices=AreaType.choices)
     area_code = models.CharField(
         _("area code"),
@@ -101,6 +117,23 @@ class FetchRun(models.Model):
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
+    # Whose fetch it is (None: the schedule or a command): only people who see the organisation see the run.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Kolada fetch")

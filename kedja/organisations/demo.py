@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from kedja.accounts import second_factor
 from kedja.accounts.models import User
 
 from .factories import make_unit
@@ -16,6 +17,12 @@ from .roles import Kind, Role
 
 DEMO_PASSWORD = "Kedja-demo-2026"
 DEMO_DOMAIN = "kedja.example"
+# The demo's principal and teacher have a second factor (TOTP) with this known secret, so that anyone trying
+# the demo can produce codes (any authenticator app, or docs/security.md). Development only: never in
+# production, where DEMO_ALLOWED refuses the whole demo.
+DEMO_TOTP_SECRET = "NNSWI2TBFVSGK3LPFV2G65DQFUZDAMRW"  # base32 of b"kedja-demo-totp-2026"
+DEMO_TOTP_KEY_HEX = "6b65646a612d64656d6f2d746f74702d32303236"
+DEMO_SECOND_FACTOR = ("rektor", "larare")
 
 # region county code -> municipalities (real codes) -> demo school units (invented names, no real codes)
 WORLD = {
@@ -98,6 +105,8 @@ def build_demo(people: dict | None = None) -> list[tuple[str, str, str]]:
             Membership.objects.update_or_create(
                 user=user, organisation=orgs[key], role=role, defaults={"is_active": True}
             )
+        if person.email in DEMO_SECOND_FACTOR:
+            second_factor.install(user, key_hex=DEMO_TOTP_KEY_HEX)
         if people is not None:
             people[person.email] = user
         roles = ", ".join(f"{Role(role).label} – {orgs[key]}" for key, role in person.memberships)

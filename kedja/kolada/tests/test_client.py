@@ -7,6 +7,7 @@ import pytest
 
 from kedja.kolada import client as kolada
 from kedja.kolada.client import FakeTransport, KoladaClient, KoladaUnavailable, parse_kpi, parse_values
+from kedja.kolada.client import urllib_transport as real_transport  # before conftest._no_network swaps it
 
 from . import recorded
 
@@ -109,7 +110,7 @@ def test_default_transport_retries_429_then_succeeds():
             raise urllib.error.HTTPError(request.full_url, 429, "Too Many Requests", {}, None)
         return _Response(b'{"values": [], "count": 0, "next_url": null}')
 
-    payload = kolada.urllib_transport(f"{BASE}/kpi", {"per_page": 1}, sleep=sleeps.append, opener=opener)
+    payload = real_transport(f"{BASE}/kpi", {"per_page": 1}, sleep=sleeps.append, opener=opener)
     assert payload["count"] == 0
     assert sleeps == [1, 2]
     assert attempts == [kolada.TIMEOUT_S] * 3
@@ -122,7 +123,7 @@ def test_default_transport_gives_up_after_three_retries():
         raise urllib.error.URLError("timed out")
 
     with pytest.raises(KoladaUnavailable, match="gave up after 3 retries"):
-        kolada.urllib_transport(f"{BASE}/kpi", {}, sleep=sleeps.append, opener=opener)
+        real_transport(f"{BASE}/kpi", {}, sleep=sleeps.append, opener=opener)
     assert sleeps == [1, 2, 4]
 
 
@@ -131,4 +132,4 @@ def test_default_transport_does_not_retry_a_bad_request():
         raise urllib.error.HTTPError(request.full_url, 400, "Bad Request", {}, None)
 
     with pytest.raises(KoladaUnavailable, match="400"):
-        kolada.urllib_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=opener)
+        real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=opener)

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from kedja.kolada.client import FakeTransport, KoladaClient, KoladaUnavailable, parse_values
+from kedja.kolada.client import FakeTransport, KoladaClient, KoladaUnavailable, ValueRow, parse_values
 from kedja.kolada.models import FetchRun, Kpi, KpiValue, KpiValueRevision
 from kedja.kolada.store import fetch, load_curated_catalogue, store_values
 from kedja.kolada.tasks import enqueue_fetch
@@ -160,3 +160,102 @@ def test_command_reports_a_failed_fetch(monkeypatch):
         )  # fmt: skip
     assert Kpi.objects.filter(curated=True).count() == 122
     assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
+# --- Both write paths (SQLite: compare in Python; PostgreSQL: COPY into a staging table) ----------------
+# The same tests run on each database (`scripts/with_postgres.sh … pytest kedja/kolada`), so they pin the
+# rules both ways must agree on.
+
+
+def _row(code: str, period: int, gender: str = "T", value: float | None = 1.0, **kw) -> ValueRow:
+    return ValueRow("N15419", "municipality", code, period, gender, value, **kw)
+
+
+def test_one_call_counts_new_changed_and_unchanged_rows_and_leaves_unchanged_rows_alone():
+    store_values([_row("0180", 2020, value=1.0), _row("0180", 2021, value=2.0)], fetched_at=T0)
+    later = T0 + timedelta(days=7)
+    run = FetchRun.objects.create()
+    counts = store_values(
+        [_row("0180", 2020, value=1.0), _row("0180", 2021, value=2.5), _row("0180", 2022, value=3.0)],
+        fetched_at=later,
+        run=run,
+    )
+    assert (counts.created, counts.updated, counts.unchanged) == (1, 1, 1)
+    by_year = {v.period: v for v in KpiValue.objects.filter(kpi_id="N15419")}
+    assert (by_year[2020].value, by_year[2020].revision, by_year[2020].fetched_at) == (1.0, 1, T0)
+    assert (by_year[2021].value, by_year[2021].revision, by_year[2021].fetched_at) == (2.5, 2, later)
+    assert (by_year[2022].value, by_year[2022].revision, by_year[2022].fetched_at) == (3.0, 1, later)
+    (revision,) = KpiValueRevision.objects.all()
+    assert revision.kpi_value == by_year[2021]
+    assert (revision.old_value, revision.new_value, revision.revision) == (2.0, 2.5, 1)
+    assert (revision.old_fetched_at, revision.changed_at, revision.fetch_run) == (T0, later, run)
+
+
+def test_a_change_of_count_or_status_alone_is_a_revision_and_each_change_adds_one():
+    store_values([_row("0580", 2020, value=None, count=3, status="")], fetched_at=T0)
+    steps = [
+        {"value": None, "count": 4, "status": ""},
+        {"value": None, "count": 4, "status": "Uppgift saknas"},
+        {"value": 5.0, "count": None, "status": ""},
+        {"value": 5.0, "count": None, "status": ""},  # the same again: no revision
+    ]
+    for day, step in enumerate(steps, start=1):
+        store_values([_row("0580", 2020, **step)], fetched_at=T0 + timedelta(days=day))
+    value = KpiValue.objects.get(kpi_id="N15419", area_code="0580")
+    assert (value.value, value.count, value.status, value.revision) == (5.0, None, "", 4)
+    assert value.fetched_at == T0 + timedelta(days=3)
+    history = list(
+        value.revisions.values_list("revision", "old_value", "old_count", "old_status", "new_value")
+    )
+    assert history == [(1, None, 3, "", None), (2, None, 4, "", None), (3, None, 4, "Uppgift saknas", 5.0)]
+
+
+def test_a_value_changed_to_missing_and_back_keeps_both_revisions():
+    store_values([_row("1280", 2021, value=12.5)], fetched_at=T0)
+    assert store_values([_row("1280", 2021, value=None)], fetched_at=T0 + timedelta(days=1)).updated == 1
+    assert store_values([_row("1280", 2021, value=None)], fetched_at=T0 + timedelta(days=2)).unchanged == 1
+    assert store_values([_row("1280", 2021, value=12.5)], fetched_at=T0 + timedelta(days=3)).updated == 1
+    value = KpiValue.objects.get(kpi_id="N15419", area_code="1280")
+    assert (value.value, value.revision) == (12.5, 3)
+    assert list(value.revisions.values_list("old_value", "new_value")) == [(12.5, None), (None, 12.5)]
+
+
+def test_floats_survive_the_round_trip_exactly_so_a_re_import_is_unchanged():
+    awkward = [0.1 + 0.2, 1 / 3, 1e-300, 123456789.12345679, -0.0, 2.5e15]
+    rows = [_row("1480", 2000 + i, value=v) for i, v in enumerate(awkward)]
+    store_values(rows, fetched_at=T0)
+    again = store_values(rows, fetched_at=T0 + timedelta(days=1))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(awkward))
+    stored = dict(KpiValue.objects.filter(area_code="1480").values_list("period", "value"))
+    assert [stored[2000 + i] for i in range(len(awkward))] == awkward
+
+
+def test_duplicates_in_one_call_are_stored_once_and_the_last_one_wins():
+    counts = store_values([_row("2480", 2020, value=1.0), _row("2480", 2020, value=2.0)], fetched_at=T0)
+    assert (counts.created, counts.updated, counts.unchanged) == (1, 0, 0)
+    assert list(KpiValue.objects.filter(area_code="2480").values_list("value", flat=True)) == [2.0]
+
+
+def test_two_calls_in_one_transaction_both_write():
+    from django.db import transaction
+
+    with transaction.atomic():
+        first = store_values([_row("0180", 2019, value=1.0)], fetched_at=T0)
+        second = store_values([_row("0180", 2019, value=2.0), _row("0180", 2018)], fetched_at=T0)
+    assert (first.created, second.created, second.updated) == (1, 1, 1)
+    assert KpiValue.objects.get(area_code="0180", period=2019).revision == 2
+
+
+def test_postgresql_stages_the_rows_and_sqlite_compares_them_in_python():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [
+        _row(code, year, gender) for code in MUNICIPALITIES for year in range(2010, 2020) for gender in "TKM"
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        store_values(rows, fetched_at=T0)
+    staged = any("kolada_value_stage" in q["sql"] for q in queries.captured_queries)
+    assert staged == (connection.vendor == "postgresql")
+    if staged:  # set-based: a fixed handful of statements, whatever the number of rows
+        assert len(queries.captured_queries) <= 10

@@ -1,0 +1,282 @@
+"""Every write of the review and the selection (DOMAIN.md §8) goes through these functions: atomic, audited
+(organisations.actions.record_event) and, where two people (or two tabs) could overwrite each other,
+optimistically locked (core.concurrency.save_versioned).
+
+- A reviewer first declares whether they have a conflict of interest with the application (a conflict needs
+  a reason and ends their part: they see neither the application nor its reviews afterwards); then scores
+  every criterion 0..max with a comment, saves drafts and submits once (a submitted review is final).
+- The organiser decides each submitted application (accepted / reserve / rejected, with a justification)
+  within the call's places, then publishes the decision after the deadline once every submitted application
+  is decided: the applicants are e-mailed and each accepted organisation becomes a participant of the
+  call's programme.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kedja.core.concurrency import save_versioned
+from kedja.organisations.actions import record_event
+from kedja.organisations.models import Membership
+
+from .actions_programme import ensure_programme
+from .models import Application, Call, Criterion, Participant, Review, Score
+from .rules import accepted_count, has_closed
+
+# --- the reviewer -----------------------------------------------------------------------------------------
+
+
+def _reviewable(application: Application) -> None:
+    if application.status != Application.Status.SUBMITTED or application.call.status != Call.Status.PUBLISHED:
+        raise ValidationError(_("This application can no longer be reviewed."))
+
+
+@transaction.atomic
+def declare(application: Application, *, reviewer, conflict: bool, reason: str = "") -> Review:
+    """The reviewer's declaration, made once: no conflict (the review starts) or a conflict with a reason."""
+    _reviewable(application)
+    reason = (reason or "").strip()
+    if conflict and not reason:
+        raise ValidationError({"conflict_reason": _("Say briefly why you have a conflict of interest.")})
+    if Review.objects.filter(application=application, reviewer=reviewer).exists():
+        raise ValidationError(_("You have already made your declaration for this application."))
+    review = Review.objects.create(
+        application=application,
+        reviewer=reviewer,
+        conflict=conflict,
+        conflict_reason=reason if conflict else "",
+        updated_at=timezone.now(),
+    )
+    record_event(
+        "call.review_conflict" if conflict else "call.review_start",
+        by=reviewer,
+        organisation=application.call.organiser,
+        call=application.call_id,
+        application=application.pk,
+    )
+    return review
+
+
+def check_scores(criteria: list[Criterion], scores: dict, *, complete: bool) -> dict[int, int | None]:
+    """`scores` {criterion id: text from the form} → {criterion id: whole number or None}. ValidationError
+    keyed "score_<id>" for a score that is not a whole number 0..max, and, when `complete`, for one left
+    empty."""
+    errors, clean = {}, {}
+    for criterion in criteria:
+        raw = str(scores.get(criterion.pk, "") or "").strip()
+        if raw == "":
+            clean[criterion.pk] = None
+            if complete:
+                errors[f"score_{criterion.pk}"] = _("Give a score before you submit.")
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= criterion.max_score:
+            errors[f"score_{criterion.pk}"] = _("Give a whole number from 0 to %(max)s.") % {
+                "max": criterion.max_score
+            }
+        else:
+            clean[criterion.pk] = value
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def save_review(
+    review: Review,
+    *,
+    scores: dict,
+    comments: dict,
+    comment: str,
+    expected_version: int,
+    submit: bool = False,
+    now: datetime | None = None,
+) -> Review:
+    """Save the reviewer's scores and comments (a draft when not `submit`; submitting needs every criterion
+    scored and makes the review final). EditConflict when the review was saved elsewhere in between."""
+    now = now or timezone.now()
+    application = review.application
+    _reviewable(application)
+    if review.conflict:
+        raise ValidationError(_("You declared a conflict of interest for this application."))
+    if review.submitted_at:
+        raise ValidationError(_("Your review is submitted and can no longer be changed."))
+    criteria = list(application.call.criteria.all())
+    clean = check_scores(criteria, scores, complete=submit)
+    review.comment = (comment or "").strip()
+    review.updated_at = now
+    fields = ["comment", "updated_at"]
+    if submit:
+        review.submitted_at = now
+        fields.append("submitted_at")
+    save_versioned(review, expected_version=expected_version, update_fields=fields)
+    for criterion in criteria:
+        value = clean.get(criterion.pk)
+        text = (comments.get(criterion.pk) or "").strip()
+        if value is None:
+            Score.objects.filter(review=review, criterion=criterion).delete()
+        else:
+            Score.objects.update_or_create(
+                review=review, criterion=criterion, defaults={"score": value, "comment": text}
+            )
+    record_event(
+        "call.review_submit" if submit else "call.review_save",
+        by=review.reviewer,
+        organisation=application.call.organiser,
+        call=application.call_id,
+        application=application.pk,
+    )
+    return review
+
+
+# --- the organiser's decision ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide(application: Application, *, decision: str, justification: str, by, expected_version: int,
+           now: datetime | None = None) -> Application:  # fmt: skip
+    """Record the decision on one submitted application. Accepting beyond the call's places is refused with
+    a message on the decision; a justification is required. EditConflict when someone decided in between."""
+    now = now or timezone.now()
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    errors = {}
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be decided."))
+    if call.status != Call.Status.PUBLISHED:
+        raise ValidationError(_("The decision is already published and can no longer be changed."))
+    choices = [Application.Decision.ACCEPTED, Application.Decision.RESERVE, Application.Decision.REJECTED]
+    if decision not in choices:
+        errors["decision"] = _("Choose accepted, reserve or not accepted.")
+    elif (
+        decision == Application.Decision.ACCEPTED
+        and accepted_count(call, excluding=application) >= call.places
+    ):
+        errors["decision"] = ngettext(
+            "The call has %(places)s place and it is already taken. Change another decision first, or "
+            "put this application on the reserve list.",
+            "The call has %(places)s places and all are already taken. Change another decision first, or "
+            "put this application on the reserve list.",
+            call.places,
+        ) % {"places": call.places}
+    justification = (justification or "").strip()
+    if not justification:
+        errors["justification"] = _("Write a justification for the decision.")
+    if errors:
+        raise ValidationError(errors)
+    application.decision = decision
+    application.justification = justification
+    application.decided_at = now
+    application.decided_by = by
+    save_versioned(
+        application,
+        expected_version=expected_version,
+        update_fields=["decision", "justification", "decided_at", "decided_by"],
+    )
+    record_event(
+        "call.decide", by=by, organisation=call.organiser, call=call.pk, application=application.pk,
+        decision=decision,
+    )  # fmt: skip
+    return application
+
+
+def publish_decision_refusals(call: Call, now: datetime | None = None) -> list[str]:
+    """Why the decision cannot be published yet (empty when it can)."""
+    reasons = []
+    if call.status != Call.Status.PUBLISHED:
+        reasons.append(_("Only the decision of a published call can be published, and only once."))
+    if not has_closed(call, now):
+        reasons.append(_("The call has not closed yet."))
+    undecided = call.applications.filter(status=Application.Status.SUBMITTED, decision="").count()
+    if undecided:
+        reasons.append(
+            ngettext(
+                "%(count)s submitted application is not decided yet.",
+                "%(count)s submitted applications are not decided yet.",
+                undecided,
+            )
+            % {"count": undecided}
+        )
+    return reasons
+
+
+def decision_recipients(application: Application, roles) -> list:
+    """The people told about the decision: who submitted the application and the organisation's people with
+    one of `roles` (at the organisation or below it; views pass kedja.access.calls.APPLICANT_ROLES)."""
+    people = {}
+    if application.submitted_by and application.submitted_by.is_active and application.submitted_by.email:
+        people[application.submitted_by.pk] = application.submitted_by
+    memberships = Membership.objects.active().filter(
+        organisation__path__startswith=application.organisation.path, role__in=roles
+    )
+    for m in memberships.select_related("user"):
+        if m.user.email:
+            people.setdefault(m.user_id, m.user)
+    return sorted(people.values(), key=lambda u: u.email)
+
+
+def _send_decision(application: Application, *, roles, url: str) -> int:
+    sent = 0
+    for person in decision_recipients(application, roles):
+        with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
+            send_mail(
+                subject=_("Decision: %(title)s") % {"title": application.call.title},
+                message=render_to_string(
+                    "calls/decision_email.txt", {"application": application, "person": person, "url": url}
+                ),
+                from_email=None,
+                recipient_list=[person.email],
+            )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def publish_decision(call: Call, *, by, roles, url_for=lambda application: "",
+                     now: datetime | None = None) -> Call:  # fmt: skip
+    """Publish the call's decision: status decided, every applicant told by e-mail (`url_for(application)`
+    gives the link to their application), one audit event per application and one for the call, and each
+    accepted organisation a participant of the call's programme (made, titled after the call, if missing)."""
+    now = now or timezone.now()
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    reasons = publish_decision_refusals(call, now)
+    if reasons:
+        raise ValidationError(reasons)
+    Call.objects.filter(pk=call.pk).update(
+        status=Call.Status.DECIDED, decision_published_at=now, version=F("version") + 1
+    )
+    call.refresh_from_db()
+    applications = list(
+        call.applications.filter(status=Application.Status.SUBMITTED).select_related(
+            "organisation", "submitted_by", "call"
+        )
+    )
+    accepted = [a for a in applications if a.decision == Application.Decision.ACCEPTED]
+    if accepted:
+        programme = ensure_programme(call)
+        for application in accepted:
+            Participant.objects.get_or_create(
+                application=application,
+                defaults={"programme": programme, "organisation": application.organisation},
+            )
+    for application in applications:
+        sent = _send_decision(application, roles=roles, url=url_for(application))
+        record_event(
+            "call.decision_notified", by=by, organisation=application.organisation, call=call.pk,
+            application=application.pk, decision=application.decision, recipients=sent,
+        )  # fmt: skip
+    record_event(
+        "call.decision_publish", by=by, organisation=call.organiser, call=call.pk,
+        accepted=len(accepted), applications=len(applications), at=now.isoformat(),
+    )  # fmt: skip
+    return call

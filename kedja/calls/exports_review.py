@@ -1,0 +1,173 @@
+"""The files of the selection (DOMAIN.md §8): the decision summary for decision makers (PDF, Swedish) and the
+Excel export of every application of a call.
+
+- The PDF is made the way the assessment report is (kedja.assessments.exports: WeasyPrint, the report's
+  print styles, no network or file access) in Swedish whatever the organiser's own language.
+- The workbook has one row per application (submitted or withdrawn; drafts are the applicants' own), its
+  fixed columns named in Swedish (the file format, like kedja/initiatives/fileformat.py) and one column per
+  answer named by the form field's label; dates are dates, numbers numbers, every text guarded against
+  formula injection (core.spreadsheets.cell_text).
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from kedja.assessments.exports import _local_only_fetcher, report_css
+from kedja.core.spreadsheets import cell_text
+
+from .models import Application, Call, CallField, FieldKind
+from .ranking import RankingRow, ranking
+
+PDF_LANGUAGE = "sv"
+SHEET = "Ansökningar"
+NO_ANSWER_KINDS = (FieldKind.HEADING,)
+
+
+@dataclass
+class Answer:
+    field: CallField
+    text: str
+    value: object = None  # for the spreadsheet: a date as a date, a ticked declaration as True
+
+
+def answers_of(application: Application, fields: list[CallField], files: dict | None = None) -> list[Answer]:
+    """The application's answers in the form's order, as text (a person "name, title"; a file its names)."""
+    out = []
+    files = files if files is not None else _files_by_field(application)
+    for f in fields:
+        if f.kind in NO_ANSWER_KINDS:
+            continue
+        raw = (application.answers or {}).get(f.key)
+        value, text = raw, "" if raw in (None, "") else str(raw)
+        if f.kind == FieldKind.PERSON and isinstance(raw, dict):
+            text = ", ".join(p for p in (raw.get("name", ""), raw.get("title", "")) if p)
+            value = text
+        elif f.kind == FieldKind.DECLARATION:
+            value = bool(raw)
+            text = "✓" if raw else ""
+        elif f.kind == FieldKind.DATE and raw:
+            try:
+                value = date.fromisoformat(str(raw))
+            except ValueError:
+                value = str(raw)
+        elif f.kind == FieldKind.FILE:
+            text = ", ".join(files.get(f.key, [])) or text
+            value = text
+        elif isinstance(raw, list):
+            text = "; ".join(str(v) for v in raw)
+            value = text
+        out.append(Answer(f, text, value))
+    return out
+
+
+def _files_by_field(application: Application) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for f in application.files.all():
+        found.setdefault(f.field_key, []).append(f.name)
+    return found
+
+
+# --- the decision summary (PDF) --------------------------------------------------------------------------
+
+
+def decision_summary_pdf(call: Call) -> bytes:
+    """The decision summary as an A4 PDF in Swedish: the call, its places, the number of applications, the
+    ranking (weighted means and spread), the decisions with their justifications and who decided when."""
+    from weasyprint import CSS, HTML  # heavy import, only when a summary is made
+
+    with translation.override(PDF_LANGUAGE):
+        rows = ranking(call, sort="mean")
+        html = render_to_string(
+            "calls/decision_summary.html",
+            {
+                "call": call,
+                "rows": rows,
+                "reviewers": list(call.reviewers.order_by("full_name", "email")),
+                "applications": call.applications.exclude(status=Application.Status.DRAFT).count(),
+                "accepted": sum(1 for r in rows if r.application.decision == Application.Decision.ACCEPTED),
+                "generated_at": timezone.now(),
+            },
+        )
+    fetcher = _local_only_fetcher()
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(string=report_css(), url_fetcher=fetcher)]
+    )
+
+
+# --- every application (Excel) ---------------------------------------------------------------------------
+
+STATUS_SV = {"draft": "Utkast", "submitted": "Inskickad", "withdrawn": "Återkallad"}
+DECISION_SV = {"": "", "accepted": "Antagen", "reserve": "Reserv", "rejected": "Ej antagen"}
+FIXED_HEADERS = ["Organisation", "Kvittonummer", "Status", "Inkom"]
+RESULT_HEADERS = [
+    "Viktat medelvärde",
+    "Spridning",
+    "Granskningar klara",
+    "Jäv",
+    "Beslut",
+    "Motivering",
+    "Beslutad",
+]
+YES = "Ja"
+
+
+def _local_naive(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def applications_workbook(call: Call) -> bytes:
+    fields = [f for f in call.fields.order_by("position", "pk") if f.kind not in NO_ANSWER_KINDS]
+    rows_by_pk: dict[int, RankingRow] = {r.application.pk: r for r in ranking(call)}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    headers = FIXED_HEADERS + [f.label for f in fields] + RESULT_HEADERS
+    sheet.append([cell_text(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    applications = (
+        call.applications.exclude(status=Application.Status.DRAFT)
+        .select_related("organisation")
+        .prefetch_related("files")
+        .order_by("submitted_at", "pk")
+    )
+    for application in applications:
+        row = rows_by_pk.get(application.pk)
+        answers = answers_of(application, fields)
+        values = [
+            application.organisation.name,
+            application.receipt_number,
+            STATUS_SV.get(application.status, application.status),
+            _local_naive(application.submitted_at),
+            *[
+                (YES if a.value else "") if a.field.kind == FieldKind.DECLARATION else a.value
+                for a in answers
+            ],
+            row.mean if row else None,
+            row.spread if row else None,
+            row.done if row else None,
+            row.conflicts if row else None,
+            DECISION_SV.get(application.decision, application.decision),
+            application.justification,
+            _local_naive(application.decided_at),
+        ]
+        sheet.append([cell_text(v) if v not in ("", None) else None for v in values])
+        number = sheet.max_row
+        sheet.cell(row=number, column=4).number_format = "yyyy-mm-dd hh:mm"
+        sheet.cell(row=number, column=len(headers)).number_format = "yyyy-mm-dd hh:mm"
+        for index, a in enumerate(answers, start=len(FIXED_HEADERS) + 1):
+            if isinstance(a.value, date):
+                sheet.cell(row=number, column=index).number_format = "yyyy-mm-dd"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(header)) + 2, 12), 40)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,560 @@
+"""The organiser's call builder (DOMAIN.md §8, issue 7 part 1): the list of calls, a call from a shipped
+template or blank, its details, form fields, criteria, the preview of the form exactly as applicants will
+see it, publishing, and the call's own page. Thin: the access layer decides who sees (404) and who may
+build (403), actions_builder writes."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kedja.access import calls as call_access
+from kedja.access.decorators import get_call_for, get_organisation_for
+from kedja.access.policy import memberships
+from kedja.core.concurrency import EditConflict
+from kedja.core.forms import apply_errors
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
+
+from . import actions_builder as actions
+from . import rules
+from .forms_render import build_form
+from .models import Call, CallField, Criterion, FieldKind
+from .templates_data import available_templates
+from .text import render_markdown
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+# --- forms ----------------------------------------------------------------------------------------------
+
+
+class CreateForm(forms.Form):
+    template = forms.ChoiceField(label=gettext_lazy("Start from"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [
+            *available_templates(),
+            ("", _("A blank call (add the form and criteria yourself)")),
+        ]
+        self.fields["template"].required = False
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=LOCAL_INPUT)
+
+
+class CallDetailsForm(forms.Form):
+    """The call's details. Times are typed as local date and time (Europe/Stockholm, summer time included)
+    and stored as aware datetimes."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=gettext_lazy(
+            "Formatted text: an empty line between paragraphs, - for a list, **bold**, [link text](https://…)."
+        ),
+    )
+    eligible = forms.ChoiceField(
+        label=gettext_lazy("Who may apply"), choices=Call.Eligible.choices, widget=forms.RadioSelect
+    )
+    eligible_organisations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Organisations that may apply"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Used when only the listed organisations may apply."),
+    )
+    opens_at = forms.DateTimeField(
+        label=gettext_lazy("Opens (Swedish time)"), widget=LocalDateTimeInput, input_formats=[LOCAL_INPUT]
+    )
+    closes_at = forms.DateTimeField(
+        label=gettext_lazy("Closes (Swedish time)"),
+        widget=LocalDateTimeInput,
+        input_formats=[LOCAL_INPUT],
+        help_text=gettext_lazy("Applications are accepted until this minute; at it the call is closed."),
+    )
+    decision_by = forms.DateField(
+        label=gettext_lazy("Decision announced by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    places = forms.IntegerField(label=gettext_lazy("Number of places"), min_value=1, max_value=1000)
+    reviewers = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Reviewers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        subtree = Organisation.objects.descendants_of(call.organiser).filter(is_active=True)
+        # Applicants apply for their municipality (access.calls.applicant_orgs): list municipalities only.
+        self.fields["eligible_organisations"].queryset = subtree.filter(kind=Kind.MUNICIPALITY).order_by(
+            "name"
+        )
+        self.fields["reviewers"].queryset = reviewer_candidates(call)
+        self.fields["reviewers"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("eligible") == Call.Eligible.LISTED and not data.get("eligible_organisations"):
+            self.add_error("eligible_organisations", _("Choose the organisations that may apply."))
+        return data
+
+
+def reviewer_candidates(call: Call):
+    """People with an active membership at the organiser or below it."""
+    subtree = Organisation.objects.descendants_of(call.organiser)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__is_active=True, memberships__organisation__in=subtree)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+class FieldForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FieldKind.choices)
+    label = forms.CharField(label=gettext_lazy("Label"), max_length=300)
+    help_text = forms.CharField(
+        label=gettext_lazy("Help text"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    required = forms.BooleanField(label=gettext_lazy("Required"), required=False, initial=True)
+    max_chars = forms.IntegerField(
+        label=gettext_lazy("Character limit"),
+        required=False,
+        min_value=1,
+        max_value=100000,
+        help_text=gettext_lazy("Long text only. Counted as the applicant sees the text: spaces count."),
+    )
+    choices = forms.CharField(
+        label=gettext_lazy("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Choice only: one option per line."),
+    )
+
+    def field_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["choices"] = (data.get("choices") or "").splitlines()
+        return data
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Criterion"), max_length=300)
+    guidance = forms.CharField(
+        label=gettext_lazy("Guidance for reviewers"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    weight = forms.IntegerField(label=gettext_lazy("Weight"), min_value=1, max_value=100, initial=1)
+    max_score = forms.IntegerField(label=gettext_lazy("Highest score"), min_value=1, max_value=100, initial=5)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+# --- the list and creating --------------------------------------------------------------------------------
+
+
+def visible_calls(user) -> list[Call]:
+    """The calls the person may see: organised by them, open for their organisation, to review or
+    participate in (access.calls.can_view_call decides; the query only narrows the candidates)."""
+    own = list(memberships(user))
+    ancestor_ids = {pk for m in own for pk in m.organisation.ancestor_ids()}
+    organiser_paths = [m.organisation.path for m in own if m.role in call_access.ORGANISER_ROLES]
+    candidates = (
+        Q(organiser_id__in=ancestor_ids) | Q(reviewers=user) | Q(eligible_organisations__in=ancestor_ids)
+    )
+    for path in organiser_paths:
+        candidates |= Q(organiser__path__startswith=path)
+    calls = (
+        Call.objects.filter(candidates).select_related("organiser").distinct().order_by("-closes_at", "pk")
+    )
+    return [call for call in calls if call_access.can_view_call(user, call)]
+
+
+def call_links(user, call: Call) -> dict:
+    """What the person can do at the call, by role (the access layer decides): booleans for the call page
+    and the list, and the person's applications ({"organisation", "application" or None}) when they apply.
+    The templates resolve the URLs."""
+    manages = call_access.can_manage_call(user, call)
+    decided = call.status == Call.Status.DECIDED
+    applications = []
+    orgs = call_access.applicant_orgs(user, call) if call.status != Call.Status.DRAFT else []
+    if orgs:
+        found = {a.organisation_id: a for a in call.applications.filter(organisation__in=orgs)}
+        applications = [{"organisation": org, "application": found.get(org.pk)} for org in orgs]
+    return {
+        "manages": manages,
+        "applies": bool(orgs),
+        "applications": applications,
+        "reviews": call.status != Call.Status.DRAFT and call_access.is_reviewer(user, call),
+        "builds": manages,
+        "ranks": manages and call.status != Call.Status.DRAFT,
+        "programme": decided and call_access.can_view_programme(user, call),
+        "participates": decided and not manages and call_access.is_participant(user, call),
+    }
+
+
+@login_required
+@require_safe
+def call_list(request):
+    now = timezone.now()
+    rows = []
+    for call in visible_calls(request.user):
+        rows.append(
+            {
+                "call": call,
+                "manages": call_access.can_manage_call(request.user, call),
+                "open": rules.is_open(call, now),
+                "closed": rules.has_closed(call, now),
+                "links": call_links(request.user, call),
+            }
+        )
+    return render(
+        request,
+        "calls/call_list.html",
+        {
+            "rows": rows,
+            "organiser_orgs": [o for o in call_access.organiser_orgs(request.user) if o.is_active],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_create(request, org_id):
+    org = get_organisation_for(request.user, org_id)
+    if not call_access.can_organise_at(request.user, org):
+        raise PermissionDenied()
+    form = CreateForm(request.POST or None, initial={"template": "maths_support_2026"})
+    if request.method == "POST" and form.is_valid():
+        call = actions.create_call(org, by=request.user, template_key=form.cleaned_data["template"])
+        messages.success(request, _("The call has been created as a draft. Check its details and dates."))
+        return redirect("calls:edit", call.pk)
+    return render(request, "calls/call_create.html", {"form": form, "organisation": org})
+
+
+# --- details ------------------------------------------------------------------------------------------
+
+
+def _details_initial(call: Call) -> dict:
+    return {
+        "version": call.version,
+        "title": call.title,
+        "description": call.description,
+        "eligible": call.eligible,
+        "eligible_organisations": list(call.eligible_organisations.all()),
+        "opens_at": timezone.localtime(call.opens_at),
+        "closes_at": timezone.localtime(call.closes_at),
+        "decision_by": call.decision_by,
+        "places": call.places,
+        "reviewers": list(call.reviewers.all()),
+    }
+
+
+def _builder_context(call: Call, step: str, **extra) -> dict:
+    return {"call": call, "step": step, "description_html": render_markdown(call.description), **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    form = CallDetailsForm(request.POST or None, call=call, initial=_details_initial(call))
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_call(
+                call,
+                data,
+                by=request.user,
+                expected_version=data["version"],
+                reviewers=data["reviewers"],
+                eligible_organisations=data["eligible_organisations"],
+            )
+        except EditConflict:
+            saved = Call.objects.get(pk=call.pk)
+            form.data = form.data.copy()
+            form.data["version"] = saved.version  # saving again replaces what is saved, knowingly
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The call's details have been saved."))
+            return redirect("calls:edit", call.pk)
+    status = 409 if saved else (400 if form.errors else 200)
+    context = _builder_context(call, "details", form=form, saved=saved)
+    if saved:
+        context["saved_html"] = render_markdown(saved.description)
+    return render(request, "calls/builder_details.html", context, status=status)
+
+
+# --- fields -------------------------------------------------------------------------------------------
+
+
+def _get_field(request, field_id) -> CallField:
+    field = get_object_or_404(CallField.objects.select_related("call"), pk=field_id)
+    get_call_for(request.user, field.call_id, manage=True)
+    return field
+
+
+def _field_initial(field: CallField) -> dict:
+    return {
+        "kind": field.kind,
+        "label": field.label,
+        "help_text": field.help_text,
+        "required": field.required,
+        "max_chars": field.max_chars,
+        "choices": "\n".join(field.choices),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_fields(request, call_id):
+    """The form's fields in order, with a form to add one at the end."""
+    call = get_call_for(request.user, call_id, manage=True)
+    form = FieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            field = actions.add_field(call, form.field_data(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The field %(label)s has been added.") % {"label": field.label})
+            return redirect(f"{reverse('calls:fields', args=[call.pk])}#field-{field.pk}")
+    fields = list(call.fields.order_by("position", "pk"))
+    return render(
+        request,
+        "calls/builder_fields.html",
+        _builder_context(call, "fields", form=form, fields=fields, editable=call.status == Call.Status.DRAFT),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_edit(request, field_id):
+    field = _get_field(request, field_id)
+    call = field.call
+    form = FieldForm(request.POST or None, initial=_field_initial(field))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_field(field, form.field_data(), by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The field %(label)s has been saved.") % {"label": field.label})
+            return redirect(f"{reverse('calls:fields', args=[call.pk])}#field-{field.pk}")
+    return render(
+        request,
+        "calls/builder_field_form.html",
+        _builder_context(call, "fields", form=form, field=field),
+        status=400 if form.errors else 200,
+    )
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def field_delete(request, field_id):
+    field = _get_field(request, field_id)
+    call, label = field.call, field.label
+    try:
+        actions.delete_field(field, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The field %(label)s has been deleted.") % {"label": label})
+    return redirect("calls:fields", call.pk)
+
+
+@login_required
+@require_POST
+def field_move(request, field_id):
+    field = _get_field(request, field_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.move_field(field, form.cleaned_data["direction"], by=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The field %(label)s has been moved.") % {"label": field.label})
+    return redirect(f"{reverse('calls:fields', args=[field.call_id])}#field-{field.pk}")
+
+
+# --- criteria -----------------------------------------------------------------------------------------
+
+
+def _get_criterion(request, criterion_id) -> Criterion:
+    criterion = get_object_or_404(Criterion.objects.select_related("call"), pk=criterion_id)
+    get_call_for(request.user, criterion.call_id, manage=True)
+    return criterion
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_criteria(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    form = CriterionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criterion = actions.add_criterion(call, form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The criterion %(title)s has been added.") % {"title": criterion.title}
+            )
+            return redirect(f"{reverse('calls:criteria', args=[call.pk])}#criterion-{criterion.pk}")
+    criteria = list(call.criteria.order_by("position", "pk"))
+    return render(
+        request,
+        "calls/builder_criteria.html",
+        _builder_context(
+            call,
+            "criteria",
+            form=form,
+            criteria=criteria,
+            total_weight=sum(c.weight for c in criteria),
+            editable=call.status == Call.Status.DRAFT,
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request, criterion_id):
+    criterion = _get_criterion(request, criterion_id)
+    call = criterion.call
+    initial = {n: getattr(criterion, n) for n in actions.CRITERION_FIELDS}
+    form = CriterionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_criterion(criterion, form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The criterion %(title)s has been saved.") % {"title": criterion.title}
+            )
+            return redirect(f"{reverse('calls:criteria', args=[call.pk])}#criterion-{criterion.pk}")
+    return render(
+        request,
+        "calls/builder_criterion_form.html",
+        _builder_context(call, "criteria", form=form, criterion=criterion),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def criterion_delete(request, criterion_id):
+    criterion = _get_criterion(request, criterion_id)
+    call, title = criterion.call, criterion.title
+    try:
+        actions.delete_criterion(criterion, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The criterion %(title)s has been deleted.") % {"title": title})
+    return redirect("calls:criteria", call.pk)
+
+
+@login_required
+@require_POST
+def criterion_move(request, criterion_id):
+    criterion = _get_criterion(request, criterion_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.move_criterion(criterion, form.cleaned_data["direction"], by=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request, _("The criterion %(title)s has been moved.") % {"title": criterion.title}
+            )
+    return redirect(f"{reverse('calls:criteria', args=[criterion.call_id])}#criterion-{criterion.pk}")
+
+
+# --- preview, publish and the call's page ------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def call_preview(request, call_id):
+    """The form exactly as applicants will see it (the same renderer as applying); nothing is saved."""
+    call = get_call_for(request.user, call_id, manage=True)
+    return render(
+        request,
+        "calls/builder_preview.html",
+        _builder_context(call, "preview", form=build_form(call), refusals=actions.publish_refusals(call)),
+    )
+
+
+@login_required
+@require_POST
+def call_publish(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    try:
+        actions.publish_call(call, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _("The call cannot be published yet:"))
+        _refused(request, error)
+        return redirect("calls:preview", call.pk)
+    messages.success(request, _("The call has been published. Eligible organisations can now apply."))
+    return redirect("calls:detail", call.pk)
+
+
+@login_required
+@require_safe
+def call_detail(request, call_id):
+    call = get_call_for(request.user, call_id)
+    now = timezone.now()
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "description_html": render_markdown(call.description),
+            "manages": call_access.can_manage_call(request.user, call),
+            "applicant_orgs": call_access.applicant_orgs(request.user, call),
+            "links": call_links(request.user, call),
+            "open": rules.is_open(call, now),
+            "closed": rules.has_closed(call, now),
+            "criteria": list(call.criteria.order_by("position", "pk")),
+            "refusals": actions.publish_refusals(call, now) if call.status == Call.Status.DRAFT else [],
+        },
+    )

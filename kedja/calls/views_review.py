@@ -1,0 +1,321 @@
+"""Review and selection (DOMAIN.md §8). Thin: the access layer decides who sees (404) and who may act (403),
+actions_review writes, ranking computes.
+
+- Reviewers: `reviews` lists the call's submitted applications with the reviewer's own status; `review`
+  first asks for the conflict-of-interest declaration, then shows the answers and takes the scores. Other
+  reviewers' scores appear only after the reviewer's own review is submitted.
+- Organisers: `ranking` (weighted means, spread, reviews done, conflicts, flags; sortable by the mean),
+  `decide` per application, `publish_decision`, the decision summary (PDF) and every application (Excel).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kedja.access import calls as call_access
+from kedja.access.decorators import get_application_to_decide, get_application_to_review, get_call_for
+from kedja.core.concurrency import EditConflict
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
+
+from . import actions_review as actions
+from .exports_review import answers_of, applications_workbook, decision_summary_pdf
+from .models import Application, Call, Review, Score
+from .ranking import SPREAD_FLAG, ranking, review_score
+from .rules import accepted_count, has_closed
+
+SORTS = ("mean", "-mean")
+
+
+def _error_dict(error: ValidationError) -> tuple[dict[str, list[str]], list[str]]:
+    """(messages per field, messages for the whole form) of a ValidationError."""
+    if hasattr(error, "error_dict"):
+        fields = {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
+        return {k: v for k, v in fields.items() if k != "__all__"}, fields.get("__all__", [])
+    return {}, list(error.messages)
+
+
+# --- reviewers ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def reviews(request, call_id):
+    call = get_call_for(request.user, call_id)
+    if not call_access.is_reviewer(request.user, call):
+        raise PermissionDenied()
+    own = {r.application_id: r for r in Review.objects.filter(application__call=call, reviewer=request.user)}
+    rows = []
+    for application in (
+        call.applications.filter(status=Application.Status.SUBMITTED)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    ):
+        review = own.get(application.pk)
+        if review is None:
+            status = _("Not started")
+        elif review.conflict:
+            status = _("Conflict of interest declared")
+        elif review.submitted_at:
+            status = _("Submitted")
+        else:
+            status = _("Draft")
+        rows.append({"application": application, "review": review, "status": status})
+    return render(request, "calls/review_list.html", {"call": call, "rows": rows})
+
+
+def _criteria_rows(call: Call, review: Review | None, data=None) -> list[dict]:
+    """Per criterion: the score and comment to show (what was posted, else what is saved)."""
+    saved = {s.criterion_id: s for s in review.scores.all()} if review else {}
+    rows = []
+    for criterion in call.criteria.all():
+        score = saved.get(criterion.pk)
+        if data is not None:
+            value, comment = data.get(f"score_{criterion.pk}", ""), data.get(f"comment_{criterion.pk}", "")
+        else:
+            value = "" if score is None else str(score.score)
+            comment = score.comment if score else ""
+        rows.append(
+            {
+                "criterion": criterion,
+                "value": value,
+                "comment": comment,
+                "options": [str(n) for n in range(criterion.max_score + 1)],
+            }
+        )
+    return rows
+
+
+def _other_reviews(application: Application, *, exclude_reviewer=None) -> list[dict]:
+    criteria = list(application.call.criteria.all())
+    found = []
+    qs = (
+        application.reviews.select_related("reviewer")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("reviewer__full_name", "reviewer__email")
+    )
+    for review in qs:
+        if exclude_reviewer is not None and review.reviewer_id == exclude_reviewer.pk:
+            continue
+        by_criterion = {s.criterion_id: s for s in review.scores.all()}
+        found.append(
+            {
+                "review": review,
+                "weighted": review_score(review, criteria),
+                "scores": [(c, by_criterion.get(c.pk)) for c in criteria],
+            }
+        )
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, application_id):
+    application = get_application_to_review(request.user, application_id)
+    call = application.call
+    own = Review.objects.filter(application=application, reviewer=request.user).first()
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    posted = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "declare":
+                conflict = request.POST.get("conflict") == "yes"
+                if request.POST.get("conflict") not in ("yes", "no"):
+                    raise ValidationError({"conflict": _("Say whether you have a conflict of interest.")})
+                actions.declare(
+                    application,
+                    reviewer=request.user,
+                    conflict=conflict,
+                    reason=request.POST.get("conflict_reason", ""),
+                )
+                if conflict:
+                    messages.success(
+                        request,
+                        _("Your conflict of interest is recorded. You will not review this application."),
+                    )
+                    return redirect("calls:reviews", call.pk)
+                return redirect("calls:review", application.pk)
+            if action in ("save", "submit") and own is not None:
+                posted = request.POST
+                criteria = list(call.criteria.all())
+                actions.save_review(
+                    own,
+                    scores={c.pk: request.POST.get(f"score_{c.pk}", "") for c in criteria},
+                    comments={c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria},
+                    comment=request.POST.get("comment", ""),
+                    expected_version=int(request.POST.get("version") or -1),
+                    submit=action == "submit",
+                )
+                if action == "submit":
+                    messages.success(request, _("Your review is submitted."))
+                else:
+                    messages.success(
+                        request,
+                        _("Draft saved %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
+                    )
+                return redirect("calls:review", application.pk)
+            general.append(_("Unknown action."))
+        except ValidationError as e:
+            errors, general = _error_dict(e)
+        except EditConflict as e:
+            general = [str(e.message)]
+            own.refresh_from_db()
+    if own is not None and own.conflict:  # cannot happen through get_application_to_review; kept safe
+        raise PermissionDenied()
+    context = {
+        "call": call,
+        "application": application,
+        "review": own,
+        "errors": errors,
+        "general": general,
+        "conflict_value": request.POST.get("conflict", "") if request.method == "POST" else "",
+        "conflict_reason": request.POST.get("conflict_reason", "") if request.method == "POST" else "",
+    }
+    if own is not None:
+        context["answers"] = answers_of(application, list(call.fields.order_by("position", "pk")))
+        context["criteria_rows"] = _criteria_rows(call, own, posted)
+        for row in context["criteria_rows"]:
+            row["errors"] = errors.get(f"score_{row['criterion'].pk}", [])
+        context["comment"] = posted.get("comment", "") if posted is not None else own.comment
+        if own.submitted_at and call_access.can_see_scores_of_others(request.user, application):
+            context["own_weighted"] = review_score(own, list(call.criteria.all()))
+            context["others"] = _other_reviews(application, exclude_reviewer=request.user)
+    status = 400 if (errors or general) else 200
+    return render(request, "calls/review_form.html", context, status=status)
+
+
+# --- organisers -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def ranking_view(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else ""
+    rows = ranking(call, sort=sort)
+    reviewers = list(call.reviewers.order_by("full_name", "email"))
+    for row in rows:
+        row.reviewer_scores = [row.scores.get(r.pk) for r in reviewers]
+    return render(
+        request,
+        "calls/ranking.html",
+        {
+            "call": call,
+            "rows": rows,
+            "reviewers": reviewers,
+            "sort": sort,
+            "next_sort": "-mean" if sort == "mean" else "mean",
+            "spread_flag": SPREAD_FLAG,
+            "accepted": accepted_count(call),
+            "refusals": actions.publish_decision_refusals(call),
+            "closed": has_closed(call),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request, application_id):
+    application = get_application_to_decide(request.user, application_id)
+    call = application.call
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    values = {"decision": application.decision, "justification": application.justification}
+    version = application.version
+    if request.method == "POST":
+        values = {
+            "decision": request.POST.get("decision", ""),
+            "justification": request.POST.get("justification", ""),
+        }
+        try:
+            actions.decide(
+                application,
+                decision=values["decision"],
+                justification=values["justification"],
+                by=request.user,
+                expected_version=int(request.POST.get("version") or -1),
+            )
+            messages.success(
+                request,
+                _("Decision saved for %(organisation)s.") % {"organisation": application.organisation.name},
+            )
+            return redirect(reverse("calls:ranking", args=[call.pk]) + f"#application-{application.pk}")
+        except ValidationError as e:
+            errors, general = _error_dict(e)
+        except EditConflict as e:
+            general = [str(e.message)]
+            application.refresh_from_db()
+            version = application.version
+    return render(
+        request,
+        "calls/decision_form.html",
+        {
+            "call": call,
+            "application": application,
+            "answers": answers_of(application, list(call.fields.order_by("position", "pk")))
+            if application.status != Application.Status.DRAFT
+            else [],
+            "reviews": _other_reviews(application),
+            "values": values,
+            "version": version,
+            "errors": errors,
+            "general": general,
+            "choices": [(value, label) for value, label in Application.Decision.choices if value],
+            "places": call.places,
+            "accepted": accepted_count(call),
+            "can_decide": application.status == Application.Status.SUBMITTED
+            and call.status == Call.Status.PUBLISHED,
+        },
+        status=400 if (errors or general) else 200,
+    )
+
+
+@login_required
+@require_POST
+def publish_decision(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    try:
+        actions.publish_decision(
+            call,
+            by=request.user,
+            roles=call_access.APPLICANT_ROLES,
+            url_for=lambda a: request.build_absolute_uri(reverse("calls:my_application", args=[a.pk])),
+        )
+        messages.success(request, _("The decision is published and the applicants are told by e-mail."))
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    return redirect("calls:ranking", call.pk)
+
+
+def _filename(call: Call, suffix: str) -> str:
+    return f"{slugify(call.title)[:50] or 'call'}-{suffix}"
+
+
+@login_required
+@require_safe
+def decision_pdf(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    response = HttpResponse(decision_summary_pdf(call), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, _filename(call, "beslut.pdf"))
+    return response
+
+
+@login_required
+@require_safe
+def applications_xlsx(request, call_id):
+    call = get_call_for(request.user, call_id, manage=True)
+    response = HttpResponse(applications_workbook(call), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, _filename(call, "ansokningar.xlsx"))
+    return response

@@ -1,0 +1,510 @@
+"""The teacher's part of the mid-term follow-up (issue 6): my groups, the grid a teacher fills in (saved cell by
+cell, by keyboard and paste in static/followup/grid.js, or as one form without JavaScript), the grid as an
+Excel sheet (template down, filled sheet up: all rows or none) and the group view.
+
+Thin: the access layer says who sees which group (404 for everyone else: student rows never leave the unit),
+reading.py checks again, logs and returns the rows, actions.py writes. Every view that shows rows asks for a
+second factor (accounts.second_factor.second_factor_required).
+"""
+
+import csv
+import io
+import json
+import re
+from html import escape
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from openpyxl import Workbook, load_workbook
+
+from kedja.access import followup as access
+from kedja.accounts.second_factor import second_factor_required
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
+
+from . import actions, reading
+from .models import AccessAction, Level, Round, StudentGroup
+
+LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3}
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 500
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _round_and_group(user, round_id, group_id) -> tuple[Round, StudentGroup]:
+    """The round and group of one unit; 404 otherwise. Whether the person sees the group's rows is asked
+    by reading.group_rows, which every caller goes through next (before anything is read, written or
+    shown) and whose PermissionDenied the caller answers with 404 — existence never revealed."""
+    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
+    group = StudentGroup.objects.select_related("school_unit").filter(pk=group_id).first() if round_ else None
+    if group is None or group.school_unit_id != round_.school_unit_id:
+        raise Http404()
+    return round_, group
+
+
+def _level_label(level: str) -> str:
+    return str(Level(level).label)
+
+
+# --- my groups -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def my_groups(request):
+    units = access.units_with_rows(request.user)
+    if not units:
+        raise Http404()
+    blocks = []
+    for unit in units:
+        open_rounds = list(Round.objects.filter(school_unit=unit, status=Round.Status.OPEN))
+        latest = max(open_rounds, key=lambda r: r.sort_key) if open_rounds else None
+        groups = list(access.visible_groups(request.user, unit).order_by("name"))
+        blocks.append({"unit": unit, "round": latest, "groups": groups})
+    return render(request, "followup/my_groups.html", {"blocks": blocks})
+
+
+# --- the grid --------------------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in sheet"),
+        help_text=gettext_lazy(
+            "An Excel file (.xlsx) or a CSV file (.csv, UTF-8) laid out as the template: a column “id” "
+            "and one column per code. An empty cell clears the score. All rows are imported or none."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower().lstrip(".")
+        if suffix not in ("xlsx", "csv"):
+            raise ValidationError(_("Choose an Excel file (.xlsx) or a CSV file (.csv)."))
+        if upload.size > MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        try:
+            self.headers, self.rows = read_sheet(upload.read(MAX_BYTES + 1), suffix)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+def _cells_html(row, name: str, columns: list, typed: dict, problems: dict, readonly: str) -> str:
+    """One student's cells: a labelled input per column (what was typed when it was refused, with the
+    message next to it). Written here rather than in the template: the 990 cells of a class render in a
+    few milliseconds this way (bench followup.group_grid_ms). `columns` holds (code, escaped code,
+    escaped label); `name` is escaped."""
+    scores = row.scores
+    prefix = f"c-{row.pk}-"
+    pk = row.pk
+    out = []
+    for code, code_attr, label in columns:
+        stored = scores.get(code)
+        stored = "" if stored is None else str(stored)
+        cell_id = prefix + code_attr
+        key = (pk, code)
+        problem = problems.get(key) if problems else None
+        value = escape(typed[key]) if typed and key in typed else stored
+        if problem:
+            tail = f' aria-invalid="true" aria-describedby="m-{cell_id}">'
+            tail += f'<span class="fu-msg" id="m-{cell_id}">{escape(problem)}</span></td>'
+            td = '<td class="fu-cell fu-invalid">'
+        else:
+            tail, td = "></td>", '<td class="fu-cell">'
+        out.append(
+            f'{td}<label class="ds-sr-only" for="{cell_id}">{name}, {label}</label>'
+            f'<input class="fu-input" id="{cell_id}" name="{cell_id}" value="{value}" inputmode="numeric" '
+            f'autocomplete="off" maxlength="3" size="1" data-code="{code_attr}" data-expected="{stored}"'
+            f"{readonly}{tail}"
+        )
+    return "".join(out)
+
+
+def _grid_lines(rows, cell_url: str, *, typed=None, problems=None, readonly=False) -> tuple[list[dict], str]:
+    """Per student: the row, its sum and level; and the table body — one <tr> per student with the name,
+    the shown scores (was-<row>), the cells (see _cells_html), the sum and the level — as one escaped
+    string. `cell_url` is followup:cell's URL for row 0."""
+    typed, problems = typed or {}, problems or {}
+    # Codes and labels come from the municipality's scheme: escaped once per page, names once per row.
+    columns = [(c.code, escape(c.code), escape(c.label)) for c in rows.layout.columns]
+    readonly_attr = " readonly" if readonly else ""
+    url_head, url_tail = cell_url.rsplit("/0/", 1)
+    labels = {}
+    out, html = [], []
+    for line in rows.lines:
+        row = line.row
+        pk = row.pk
+        name = str(row.student)
+        level = line.level
+        if level not in labels:
+            labels[level] = escape(_level_label(level))
+        total = formats.localize(line.total)
+        was = json.dumps(row.scores, sort_keys=True)
+        out.append({"row": row, "name": name, "total": line.total, "level": level, "was": was})
+        escaped = escape(name)
+        html.append(
+            f'<tr data-row="{pk}" data-url="{url_head}/{pk}/{url_tail}">'
+            f'<th scope="row">{escaped}<input type="hidden" name="was-{pk}" value="{escape(was)}"></th>'
+            f"{_cells_html(row, escaped, columns, typed, problems, readonly_attr)}"
+            f'<td class="fu-sum" id="sum-{pk}">{escape(total)}</td>'
+            f'<td><span class="fu-level" data-level="{escape(level)}" id="level-{pk}">{labels[level]}</span></td>'
+            "</tr>\n"
+        )
+    return out, mark_safe("".join(html))  # noqa: S308 — names, labels, typed text and messages are escaped
+
+
+def _column_heads(layout) -> tuple[str, str]:
+    """The grid's header row of columns and the list of what they mean (33 columns: built once here)."""
+    heads, terms = [], []
+    for c in layout.columns:
+        label, code, help_text = escape(c.label), escape(c.code), escape(c.help_text)
+        heads.append(
+            f'<th scope="col" class="fu-colhead" title="{help_text or label}"><span>{label}</span> '
+            f'<span class="fu-code">{code}</span></th>'
+        )
+        terms.append(f"<dt>{label} ({code})</dt><dd>{help_text or '–'}</dd>")
+    return mark_safe("".join(heads)), mark_safe("".join(terms))  # noqa: S308 — escaped above
+
+
+def _render_grid(request, round_, group, rows, *, typed=None, problems=None, form=None, status=200):
+    lines, body = _grid_lines(
+        rows,
+        reverse("followup:cell", args=[round_.pk, 0]),
+        typed=typed,
+        problems=problems,
+        readonly=round_.status != Round.Status.OPEN,
+    )
+    heads, terms = _column_heads(rows.layout)
+    return render(
+        request,
+        "followup/grid.html",
+        {
+            "round": round_,
+            "group": group,
+            "layout": rows.layout,
+            "columns": [{"code": c.code, "label": c.label, "help": c.help_text} for c in rows.layout.columns],
+            "column_heads": heads,
+            "column_terms": terms,
+            "lines": lines,
+            "body": body,
+            "problems": problems or {},
+            "problem_list": [
+                {"id": f"c-{row_id}-{code}", "message": message}
+                for (row_id, code), message in (problems or {}).items()
+            ],
+            "import_form": form or ImportForm(),
+            "is_open": round_.status == Round.Status.OPEN,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@second_factor_required
+def grid(request, round_id, group_id):
+    round_, group = _round_and_group(request.user, round_id, group_id)
+    try:
+        rows = reading.group_rows(request.user, group, round_, context="grid")
+    except PermissionDenied:
+        raise Http404() from None
+    if request.method != "POST":
+        return _render_grid(request, round_, group, rows)
+    typed, problems, saved = _save_grid(request, round_, rows)
+    if problems:
+        return _render_grid(request, round_, group, rows, typed=typed, problems=problems, status=400)
+    messages.success(
+        request,
+        ngettext("%(count)s score has been saved.", "%(count)s scores have been saved.", saved)
+        % {"count": saved},
+    )
+    return redirect("followup:grid", round_.pk, group.pk)
+
+
+def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
+    """Save every cell the form changed (compared with the value the page showed, sent back per row as
+    "was-<row>"). Refused and conflicting cells keep what was typed and get a message; the others are saved."""
+    layout = rows.layout
+    typed, problems, saved = {}, {}, 0
+    for line in rows.lines:
+        row = line.row
+        row.round = round_
+        try:
+            was = json.loads(request.POST.get(f"was-{row.pk}", "{}"))
+        except ValueError:
+            was = {}
+        if not isinstance(was, dict):
+            was = {}
+        for column in layout.columns:
+            name = f"c-{row.pk}-{column.code}"
+            if name not in request.POST:
+                continue
+            text = request.POST[name].strip()
+            before = was.get(column.code)
+            if text == ("" if before is None else str(before)):
+                continue
+            key = (row.pk, column.code)
+            try:
+                result = actions.save_cell(row, column.code, text, expected=before, by=request.user)
+            except actions.CellConflict as conflict:
+                typed[key], problems[key] = text, conflict.message
+                if conflict.current is None:
+                    row.scores.pop(column.code, None)
+                else:
+                    row.scores[column.code] = conflict.current
+            except ValidationError as error:
+                typed[key], problems[key] = text, " ".join(error.messages)
+            else:
+                row.scores = result.row.scores
+                saved += 1
+        line.total = layout.row_sum(row.scores)
+        line.level = layout.level(line.total)
+    return typed, problems, saved
+
+
+@require_POST
+@second_factor_required
+def cell(request, round_id, row_id):
+    """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
+    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404()
+    try:
+        row = reading.cell_row(request.user, round_, row_id, context="grid cell")
+    except PermissionDenied:
+        raise Http404() from None
+    code = request.POST.get("code", "")
+    value = request.POST.get("value", "").strip()
+    expected = request.POST.get("expected", "").strip() or None
+    layout = actions.rules.Layout(round_.scheme_version)
+    state, message, status, scores = "saved", "", 200, row.scores
+    try:
+        result = actions.save_cell(row, code, value, expected=expected, by=request.user)
+        scores = result.row.scores
+    except actions.CellConflict as conflict:
+        state, message, status = "conflict", conflict.message, 409
+        scores = dict(row.scores)
+        if conflict.current is None:
+            scores.pop(code, None)
+        else:
+            scores[code] = conflict.current
+    except ValidationError as error:
+        state, message, status = "refused", " ".join(error.messages), 400
+    stored = scores.get(code)
+    total = layout.row_sum(scores)
+    level = layout.level(total)
+    return render(
+        request,
+        "followup/grid_cell.html",
+        {
+            "state": state,
+            "message": message,
+            "row": row,
+            "code": code,
+            "value": value,
+            "stored": "" if stored is None else stored,
+            "total": total,
+            "level": level,
+            "level_label": _level_label(level),
+        },
+        status=status,
+    )
+
+
+# --- the grid as a sheet ---------------------------------------------------------------------------------
+
+
+def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
+    """(header cells, [(row number, cells)]) of an .xlsx (first sheet) or .csv file (UTF-8, ";", "," or tab
+    separated); empty rows are left out. ValueError with a message for a file that cannot be read."""
+    if len(raw) > MAX_BYTES:
+        raise ValueError(_("The file is larger than 2 MB."))
+    if suffix == "xlsx":
+        if not raw.startswith(XLSX_MAGIC):
+            raise ValueError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8."))
+        try:
+            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            lines = list(
+                workbook.worksheets[0].iter_rows(max_col=80, max_row=MAX_ROWS + 50, values_only=True)
+            )
+            workbook.close()
+        except Exception:  # openpyxl raises many kinds for a broken file; all mean the same
+            raise ValueError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(
+                _("The file must be saved as UTF-8. In Excel, choose “CSV UTF-8” when you save it.")
+            ) from None
+        first = text.split("\n", 1)[0]
+        delimiter = max(("\t", ";", ","), key=first.count)
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header, rows = None, []
+    for number, cells in enumerate(lines, start=1):
+        cells = [uncell_text(c.strip()) if isinstance(c, str) else c for c in cells]
+        if all(c is None or c == "" for c in cells):
+            continue
+        if header is None:
+            header = list(cells)
+            continue
+        rows.append((number, list(cells)))
+        if len(rows) > MAX_ROWS:
+            raise ValueError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    if header is None:
+        raise ValueError(_("The file is empty."))
+    return header, rows
+
+
+@require_safe
+@second_factor_required
+def grid_template(request, round_id, group_id):
+    """The group's sheet as Excel: "id", the student's name and one column per code, with today's scores
+    (so the sheet can be filled in and imported again). An export of student rows: logged."""
+    round_, group = _round_and_group(request.user, round_id, group_id)
+    try:
+        rows = reading.group_rows(
+            request.user, group, round_, context="grid template", action=AccessAction.EXPORT
+        )
+    except PermissionDenied:
+        raise Http404() from None
+    columns = rows.layout.columns
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
+    sheet.append([actions.ID_HEADER, _("Student"), *[c.code for c in columns]])
+    for line in rows.lines:
+        scores = line.row.scores
+        sheet.append(
+            [line.row.student_id, cell_text(str(line.student)), *[scores.get(c.code) for c in columns]]
+        )
+    sheet.freeze_panes = "C2"
+    names = workbook.create_sheet(_("Columns"))
+    names.append([_("Code"), _("Column"), _("What to consider")])
+    for column in columns:
+        names.append([column.code, cell_text(column.label), cell_text(column.help_text)])
+    body = io.BytesIO()
+    workbook.save(body)
+    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    filename = f"uppfoljning-{group.name}-{round_.term}{round_.year}.xlsx".replace(" ", "-")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_POST
+@second_factor_required
+def grid_import(request, round_id, group_id):
+    round_, group = _round_and_group(request.user, round_id, group_id)
+    try:
+        rows = reading.group_rows(request.user, group, round_, context="grid import")
+    except PermissionDenied:
+        raise Http404() from None
+    form = ImportForm(request.POST, request.FILES)
+    sheet = None
+    if form.is_valid():
+        students = {line.row.student_id: line.row for line in rows.lines}
+        sheet = actions.check_grid_sheet(rows.layout, form.headers, form.rows, students)
+        if sheet.can_import:
+            try:
+                changed = actions.import_grid_sheet(round_, group, sheet, by=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The sheet has been imported: %(count)s student's scores changed.",
+                        "The sheet has been imported: %(count)s students' scores changed.",
+                        changed,
+                    )
+                    % {"count": changed},
+                )
+                return redirect("followup:grid", round_.pk, group.pk)
+    return render(
+        request,
+        "followup/grid_import.html",
+        {"round": round_, "group": group, "form": form, "sheet": sheet},
+        status=400,
+    )
+
+
+# --- the group view --------------------------------------------------------------------------------------
+
+
+def _heat(value, score_max: int) -> str:
+    if value is None:
+        return "none"
+    return str(min(3, round(3 * value / score_max))) if score_max else "0"
+
+
+@require_safe
+@second_factor_required
+def group(request, round_id, group_id):
+    round_, group_ = _round_and_group(request.user, round_id, group_id)
+    try:
+        rows = reading.group_rows(request.user, group_, round_, context="group view")
+    except PermissionDenied:
+        raise Http404() from None
+    layout = rows.layout
+    ordered = sorted(rows.lines, key=lambda line: (LEVEL_RANK[line.level], -line.total, str(line.student)))
+    counts = {level: 0 for level in LEVEL_RANK}
+    codes = [c.code for c in layout.columns]
+    # The heat map's cells (30 students × 33 columns) are written here, as the grid's are: one cell per
+    # distinct score, looked up per student.
+    unscored = (
+        '<td class="fu-h" data-heat="none"><span aria-hidden="true">·</span>'
+        f'<span class="ds-sr-only">{escape(_("not scored"))}</span></td>'
+    )
+    cell_of = {None: unscored}
+    lines = []
+    for line in ordered:
+        counts[line.level] += 1
+        scores = line.row.scores
+        cells = []
+        for code in codes:
+            value = scores.get(code)
+            if value not in cell_of:
+                cell_of[value] = (
+                    f'<td class="fu-h" data-heat="{_heat(value, layout.score_max)}">'
+                    f"{escape(formats.localize(value))}</td>"
+                )
+            cells.append(cell_of[value])
+        lines.append(
+            {
+                "name": str(line.student),
+                "total": line.total,
+                "level": line.level,
+                "level_label": _level_label(line.level),
+                "change": line.change,
+                "change_abs": abs(line.change) if line.change is not None else None,
+                "cells": mark_safe("".join(cells)),  # noqa: S308 — escaped above
+            }
+        )
+    level_counts = [
+        {"level": level, "label": _level_label(level), "count": counts[level]}
+        for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN)
+    ]
+    return render(
+        request,
+        "followup/group.html",
+        {
+            "round": round_,
+            "group": group_,
+            "layout": layout,
+            "lines": lines,
+            "level_counts": level_counts,
+            "previous_round": rows.previous_round,
+        },
+    )

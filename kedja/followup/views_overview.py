@@ -1,0 +1,139 @@
+"""The follow-up above the school unit (issue 6): an organisation's students per level in each school unit,
+per gender and per subject score for a term, with the level shares term by term — as a page and as an Excel
+file of the same tables.
+
+Thin: kedja.access.followup.can_view_aggregates says who may (head of schools, quality developer, regional
+officer or reader at or above the organisation; a unit's principal for their own unit); those who see the
+organisation but may not get 403, everyone else 404. kedja.followup.aggregates computes, suppressed
+whenever access.aggregates_leave_unit — the page never gets a student row, name or id. A principal looking
+at their own unit sees the figures unsuppressed: that read is logged (reading.unit_counts_read) and needs
+the second factor, like the unit page.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+
+from kedja.access import followup as access
+from kedja.access import policy
+from kedja.accounts.second_factor import second_factor_required
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
+
+from . import aggregates, reading
+from .counts import LEVELS
+
+ABOVE_UNIT_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.ADMINISTRATION, Kind.SCHOOL_UNIT)
+
+
+def _org_for(user, org_id) -> Organisation:
+    """The organisation, for those who may see its aggregates; 403 for those who see it but may not."""
+    org = policy.visible_organisations(user).filter(pk=org_id).first()
+    if org is None:
+        raise Http404()
+    if org.kind not in ABOVE_UNIT_KINDS or not access.can_view_aggregates(user, org):
+        raise PermissionDenied()
+    return org
+
+
+def _overview(request, org, context: str) -> aggregates.Overview:
+    suppressed = access.aggregates_leave_unit(request.user, org)
+    result = aggregates.overview(
+        org, suppressed=suppressed, term=aggregates.TermKey.parse(request.GET.get("term"))
+    )
+    if not suppressed and result.term is not None:
+        reading.unit_counts_read(request.user, org, result.term.term, result.term.year, context=context)
+    return result
+
+
+def _guarded(view):
+    """Sign-in; then, when the figures do not leave the unit (its principal), the second factor too."""
+
+    @login_required
+    def wrapper(request, org_id):
+        org = _org_for(request.user, org_id)
+        if access.aggregates_leave_unit(request.user, org):
+            return view(request, org)
+        return second_factor_required(lambda r: view(r, org))(request)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _below(user, org) -> list[Organisation]:
+    """Organisations directly below `org` whose overview the person may open (to go down a level)."""
+    children = org.children.filter(is_active=True, kind__in=ABOVE_UNIT_KINDS).order_by("name")
+    if org.kind == Kind.SCHOOL_UNIT:  # a principal's own unit: what is below is not theirs to open
+        return [child for child in children if access.can_view_aggregates(user, child)]
+    # whoever sees an organisation's aggregates from a leading role above it sees its children's too
+    return list(children)
+
+
+@require_safe
+@_guarded
+def overview(request, org):
+    """The organisation's follow-up figures for a term (?term=HT2026; default the latest with data)."""
+    result = _overview(request, org, context=_("Follow-up overview of %(org)s") % {"org": org.name})
+    above = [o for o in org.ancestors() if access.can_view_aggregates(request.user, o)]
+    return render(
+        request,
+        "followup/overview.html",
+        {
+            "org": org,
+            "o": result,
+            "levels": [(str(level), level.label) for level in LEVELS],
+            "below": _below(request.user, org),
+            "above": above,
+        },
+    )
+
+
+@require_safe
+@_guarded
+def overview_xlsx(request, org):
+    """The same suppressed tables as the page, one sheet each, with what ".." means."""
+    result = _overview(request, org, context=_("Follow-up overview of %(org)s, Excel") % {"org": org.name})
+    workbook = Workbook()
+    sheets = [
+        (_("Units"), _("School unit"), result.units),
+        (_("Gender"), _("Gender"), result.genders),
+        (_("Subjects"), _("Subject"), result.subjects),
+        (_("Trend"), _("Term"), result.trend),
+    ]
+    first = True
+    for title, heading, table in sheets:
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = title[:31]
+        sheet.append([cell_text(f"{org.name} · {result.term.label if result.term else '–'}")])
+        total = _("Share of students (per cent)") if table is result.trend else _("Students")
+        sheet.append([cell_text(heading), *(cell_text(c) for c in table.columns), cell_text(total)])
+        if table.withheld:
+            sheet.append([cell_text(table.withheld)])
+        lines = [*table.lines, *([table.totals] if table.totals else [])]
+        for line in lines:
+            figures = [*line.cells, line.total]
+            sheet.append([cell_text(line.label), *(_figure(s) for s in figures)])
+        if result.suppressed:
+            sheet.append([])
+            sheet.append([cell_text(_('".." = withheld to protect students\' privacy (fewer than %(n)s '
+                                      "students, or a figure that would reveal one that is).")
+                                    % {"n": result.rule.min_base})])  # fmt: skip
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    workbook.save(response)
+    term = result.term.code if result.term else "none"
+    response["Content-Disposition"] = content_disposition_header(True, f"uppfoljning-{org.pk}-{term}.xlsx")
+    return response
+
+
+def _figure(shown):
+    if shown is None:
+        return ""
+    return cell_text(shown.text) if shown.hidden or shown.value is None else shown.value

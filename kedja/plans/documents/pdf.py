@@ -1,0 +1,33 @@
+"""A document as an accessible A4 PDF: WeasyPrint with the PDF/UA-1 variant (tagged structure, document
+language from <html lang>, title from <title>), the shared report styles plus the documents' own
+(document.css), the charts as the same inline SVG as on screen, page numbers from CSS page counters and a
+table of contents whose page numbers come from target-counter()."""
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+from kedja.assessments.exports import _local_only_fetcher, report_css
+
+from .content import DocumentContent
+
+TEMPLATES = {"strategy": "plans/doc_strategy.html", "follow_up": "plans/doc_follow_up.html"}
+DOCUMENT_CSS = Path(__file__).with_name("document.css")
+PDF_VARIANT = "pdf/ua-1"
+
+
+def render_html(content: DocumentContent) -> str:
+    return render_to_string(TEMPLATES[content.kind], {"doc": content})
+
+
+def render_pdf(content: DocumentContent) -> bytes:
+    from weasyprint import CSS, HTML  # heavy import (Pango via cffi): only when a document is made
+
+    fetcher = _local_only_fetcher()
+    stylesheets = [
+        CSS(string=report_css(), url_fetcher=fetcher),
+        CSS(string=DOCUMENT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),
+    ]
+    return HTML(string=render_html(content), url_fetcher=fetcher).write_pdf(
+        stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True
+    )

@@ -1,0 +1,284 @@
+"""The documents (issue 8 §2): the strategy and the follow-up report as Word (read back with python-docx) and
+as PDF (text extracted with pdftotext, metadata with pdfinfo), the background task (queued → ready, failure
+recorded), the download and who may ask for what."""
+
+import io
+import re
+import shutil
+import subprocess
+import zlib
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from docx import Document as WordDocument
+from docx.oxml.ns import qn
+
+from bench.reports import make_plan_data
+from kedja.plans import tasks
+from kedja.plans.documents import docx, pdf
+from kedja.plans.documents.content import follow_up_content, strategy_content
+from kedja.plans.factories import make_action, make_plan_version
+from kedja.plans.models import Document
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Öppen teknikverkstad på förskolan"
+STRATEGY_HEADINGS = ["Current state", "Direction and goals", "Actions", "Responsibilities", "Follow-up plan"]
+FOLLOW_UP_HEADINGS = ["Summary", "Progress of the actions", "Indicators", "Changes since the adopted plan"]
+POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
+
+
+@pytest.fixture
+def plan(world):
+    make_plan_data(world.municipality, initiatives=6, goals=4, actions=5)
+    make_action(
+        world.municipality, title=TITLE, progress=45, status="in_progress", responsible_function="Förskolan"
+    )
+    return world
+
+
+def sv(texts):
+    with translation.override("sv"):
+        return [_(t) for t in texts]
+
+
+def in_order(text: str, parts: list[str]) -> bool:
+    positions = [text.find(p) for p in parts]
+    return -1 not in positions and positions == sorted(positions)
+
+
+def make(kind, fmt, org, **period):
+    with translation.override("sv"):
+        content = strategy_content(org) if kind == "strategy" else follow_up_content(org, **period)
+        return (pdf.render_pdf if fmt == "pdf" else docx.render_docx)(content)
+
+
+# --- Word ----------------------------------------------------------------------------------------------
+
+
+def read_docx(data: bytes):
+    document = WordDocument(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    return document, headings, text + "\n" + cells
+
+
+def test_strategy_docx_has_headings_in_order_swedish_text_and_figures(plan):
+    document, headings, text = read_docx(make("strategy", "docx", plan.municipality))
+    assert headings == sv(STRATEGY_HEADINGS)
+    assert TITLE in text and "Förskolan" in text  # å, ä, ö kept
+    row = next(r for t in document.tables for r in t.rows if r.cells[0].text == TITLE)
+    assert [c.text for c in row.cells][-2:] == [sv(["In progress"])[0], "45"]
+    with translation.override("sv"):
+        assert _("The municipality has registered %(count)s initiatives.") % {"count": 6} in text
+    assert document.core_properties.language == "sv-SE"
+    assert document.core_properties.title.endswith(plan.municipality.name)
+    # A TOC field, a PAGE field in the footer and every table's header row repeating on each page.
+    body = document.element.body.xml
+    assert "TOC \\o" in body
+    assert " PAGE " in document.sections[0].footer._element.xml
+    assert document.tables and all(
+        t._tbl.tr_lst[0].trPr is not None and t._tbl.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
+        for t in document.tables
+    )
+    assert any(p.style.name == "Heading 2" for p in document.paragraphs)
+
+
+def test_follow_up_docx_shows_changes_since_the_adopted_version(plan):
+    action = make_action(plan.municipality, title="Programmering i åk 4", progress=10)
+    make_plan_version(plan.municipality, adopted_on=date(2026, 2, 1))
+    action.progress = 70
+    action.save()
+    _doc, headings, text = read_docx(
+        make(
+            "follow_up",
+            "docx",
+            plan.municipality,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+        )
+    )
+    assert headings == sv(FOLLOW_UP_HEADINGS)
+    assert "Programmering i åk 4" in text
+    change = next(line for line in text.splitlines() if line.startswith("Programmering i åk 4"))
+    assert change
+    assert re.search(r"\b10\b", text) and re.search(r"\b70\b", text)
+    assert "2025:" in text  # the indicators' values of the period
+
+
+# --- PDF -----------------------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes, tmp_path) -> tuple[str, str]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    return " ".join(text.stdout.split()), info.stdout  # wrapped lines joined
+
+
+def pdf_language(data: bytes) -> str | None:
+    """The catalog's /Lang, read from the PDF's (compressed) object streams."""
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            body = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        found = re.search(rb"/Lang \(([^)]*)\)", body)
+        if found:
+            return found.group(1).decode()
+    found = re.search(rb"/Lang \(([^)]*)\)", data)
+    return found.group(1).decode() if found else None
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_strategy_pdf_text_headings_numbers_page_numbers_and_metadata(plan, tmp_path):
+    data = make("strategy", "pdf", plan.municipality)
+    text, info = pdf_text(data, tmp_path)
+    headings = sv(STRATEGY_HEADINGS)
+    body = text.split(sv(["Contents"])[0], 1)[1]
+    assert in_order(body, headings)  # the table of contents, in order
+    assert in_order(body.split(headings[-1], 1)[1], headings)  # and the chapters after it
+    assert TITLE in text and "Förskolan" in text
+    # Figures from the data: the action's progress, an indicator's target (pdftotext reads a table column by
+    # column, so a row's cells are not next to each other in the text).
+    assert re.search(r"\b45\b", text) and re.search(
+        r"Andel elever med behörighet, mått 1: 60 \(20\d\d\)", text
+    )
+    assert re.search(r"\b2 ?/ ?\d+\b", text)  # page numbers "2 / N"
+    title = re.search(r"^Title:\s*(.+)$", info, re.M).group(1)
+    assert title == f"{sv(['STEAM strategy and action plan'])[0]} – {plan.municipality.name}"
+    assert re.search(r"^Tagged:\s*yes$", info, re.M)
+    assert pdf_language(data) == "sv"
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+def test_follow_up_pdf_has_its_sections(plan, tmp_path):
+    data = make(
+        "follow_up", "pdf", plan.municipality, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+    )
+    text, info = pdf_text(data, tmp_path)
+    assert in_order(text, sv(FOLLOW_UP_HEADINGS))
+    assert "2025-01-01" in text and TITLE in text
+    with translation.override("sv"):
+        assert (
+            _("No version of the plan has been adopted yet, so there is nothing to compare with.")[:30]
+            in text
+        )
+    assert re.search(r"^Tagged:\s*yes$", info, re.M)
+
+
+# --- the task, the page and the download ---------------------------------------------------------------
+
+
+def test_request_runs_the_task_and_the_file_downloads(plan, client):
+    client.force_login(plan.people["coordinator"])
+    url = reverse("plans:documents", args=[plan.municipality.pk])
+    response = client.post(url, {"kind": "strategy", "format": "docx"})
+    assert response.status_code == 302
+    document = Document.objects.get(organisation=plan.municipality)
+    assert document.status == Document.Status.READY and document.progress == 100
+    assert document.file.name.endswith(".docx") and document.finished_at
+    page = client.get(url)
+    file_url = reverse("plans:document_file", args=[document.pk])
+    assert file_url in page.content.decode()
+    download = client.get(file_url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == docx_type()
+    assert "steam-strategi-norrby-kommun" in download["Content-Disposition"]
+    headings = read_docx(b"".join(download.streaming_content))[1]
+    assert headings == sv(STRATEGY_HEADINGS)
+
+
+def docx_type():
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_a_failure_is_recorded_with_a_message(plan, monkeypatch):
+    def broken(content):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    document = tasks.request_document(plan.municipality, kind="strategy", format="pdf")
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert "no fonts" in document.error and not document.file
+
+
+def test_a_finished_document_is_not_made_twice(plan):
+    document = tasks.request_document(plan.municipality, kind="strategy", format="docx")
+    name = Document.objects.get(pk=document.pk).file.name
+    assert tasks.generate_document.call(document.pk) == Document.Status.READY
+    assert Document.objects.get(pk=document.pk).file.name == name
+
+
+def test_pending_documents_make_the_list_poll(plan, client):
+    Document.objects.create(organisation=plan.municipality, kind="strategy", format="pdf", progress=40)
+    client.force_login(plan.people["reader"])
+    response = client.get(reverse("plans:documents", args=[plan.municipality.pk]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'hx-trigger="every 2s"' in html and '<progress max="100" value="40"' in html
+    assert "Make the document" not in html  # the partial only, and a reader may not ask for one
+
+
+def test_follow_up_needs_a_period_and_keeps_the_choice(plan, client):
+    client.force_login(plan.people["coordinator"])
+    url = reverse("plans:documents", args=[plan.municipality.pk])
+    response = client.post(url, {"kind": "follow_up", "format": "pdf", "period_start": "2026-05-01"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the last day of the period the report follows up." in html
+    assert 'value="2026-05-01"' in html and 'value="follow_up" checked' in html
+    assert not Document.objects.exists()
+    response = client.post(
+        url, {"kind": "follow_up", "format": "pdf", "period_start": "2026-05-01", "period_end": "2026-01-01"}
+    )
+    assert "The period must end on or after its first day." in response.content.decode()
+
+
+def test_who_may_ask_and_download(plan, client):
+    url = reverse("plans:documents", args=[plan.municipality.pk])
+    client.force_login(plan.people["reader"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"kind": "strategy", "format": "pdf"}).status_code == 403
+    document = tasks.request_document(plan.municipality, kind="strategy", format="docx")
+    file_url = reverse("plans:document_file", args=[document.pk])
+    assert client.get(file_url).status_code == 200
+    client.force_login(plan.people["outsider"])
+    assert client.get(url).status_code == 404
+    assert client.get(file_url).status_code == 404
+    queued = Document.objects.create(organisation=plan.municipality, kind="strategy", format="pdf")
+    client.force_login(plan.people["reader"])
+    assert client.get(reverse("plans:document_file", args=[queued.pk])).status_code == 404
+
+
+# --- the goal tree as Excel (kedja/indicators/exports_goals.py) -----------------------------------------
+
+
+def test_goals_export_has_typed_columns(world, client):
+    from openpyxl import load_workbook
+
+    from kedja.indicators.factories import make_goal, make_indicator
+
+    goal = make_goal(world.municipality, title="Fler flickor väljer teknik", starts=date(2026, 1, 1))
+    make_indicator(
+        world.municipality, goal=goal, name="=Andel behöriga", target_value=60.0, target_year=2030,
+        values={2024: 41.5},
+    )  # fmt: skip
+    make_goal(world.municipality, parent=goal, title="Teknikdagar i åk 8")
+    client.force_login(world.people["reader"])
+    response = client.get(reverse("indicators:goals_xlsx", args=[world.municipality.pk]))
+    assert response.status_code == 200 and "mal-norrby-kommun" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Level", "Kind", "Goal")
+    first, second = rows[1], rows[2]
+    assert first[0] == 1 and first[2] == "Fler flickor väljer teknik"
+    assert first[5].date() == date(2026, 1, 1)  # a date, not text
+    assert first[8] == "'=Andel behöriga"  # guarded against formula injection
+    assert first[12] == 41.5 and first[13] == 2024 and first[14] == 60 and first[15] == 2030
+    assert second[0] == 2 and second[3] == "Fler flickor väljer teknik" and second[8] is None
