@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kedja.accounts.models import User
 from kedja.accounts.sessions import end_sessions
-from kedja.core.concurrency import save_versioned
+from kedja.core.concurrency import EditConflict, save_versioned
 
 from .models import AuditEvent, Invitation, Membership, Organisation, hash_token
 from .roles import roles_for_kind
@@ -178,5 +178,17 @@ def update_organisation(org: Organisation, *, data: dict, expected_version: int,
     fields = [name for name in ("name", "org_number", "school_unit_code", "email", "website") if name in data]
     for name in fields:
         setattr(org, name, data[name])
-    save_versioned(org, expected_version=expected_version, update_fields=fields)
+    stored = None
+    if "logo" in data:  # a new upload, False to remove, or the stored file unchanged
+        org._meta.get_field("logo").save_form_data(org, data["logo"])
+        fields.append("logo")
+        if org.logo and not org.logo._committed:  # save_versioned writes by UPDATE: store the file first
+            org.logo.save(org.logo.name, org.logo.file, save=False)
+            stored = org.logo.name
+    try:
+        save_versioned(org, expected_version=expected_version, update_fields=fields)
+    except EditConflict:
+        if stored:
+            org.logo.storage.delete(stored)  # nothing was saved, so the new file is not kept either
+        raise
     record_event("organisation.changed", by=by, organisation=org, fields=fields)

@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from kedja.accounts.models import User
 from kedja.core.identifiers import normalise_org_number
 
 from .models import Organisation
 from .roles import Role
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG"}
 
 
 class VersionedForm(forms.Form):
@@ -18,18 +23,53 @@ class VersionedForm(forms.Form):
 class OrganisationForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "org_number", "school_unit_code", "email", "website"]
+        fields = ["name", "org_number", "school_unit_code", "email", "website", "logo"]
         help_texts = {
             "org_number": _("Sweden: ten digits, NNNNNN-NNNN. Norway: nine digits."),
             "school_unit_code": _("Eight digits, from the national school register."),
         }
+        # A plain file input: the media folder is not served, so no "currently" link to the stored file.
+        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"})}
+
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.kind != "school_unit":
             del self.fields["school_unit_code"]
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def clean_logo(self):
+        """A new logo must really be a PNG or JPEG image (checked by Pillow, not by the file name) of at
+        most 1 MB; Django's image field has already refused what Pillow cannot open at all."""
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # no new file: the stored logo (or none) stays
+        if logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo may be at most 1 MB."), code="too_large")
+        try:
+            logo.seek(0)
+            with Image.open(logo) as image:
+                image_format = image.format
+                image.verify()
+        except Exception as error:  # Pillow raises many kinds for a broken file
+            raise forms.ValidationError(
+                _("The file is not a readable image. Upload a PNG or JPEG file."), code="invalid_image"
+            ) from error
+        finally:
+            logo.seek(0)
+        if image_format not in LOGO_FORMATS:
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."), code="format")
+        return logo
+
+    def clean(self):
+        data = super().clean()
+        if data.get("remove_logo") and not isinstance(data.get("logo"), UploadedFile):
+            data["logo"] = False  # the model field then clears the stored file name
+        return data
 
     def clean_org_number(self):
         value = self.cleaned_data.get("org_number", "")

@@ -33,7 +33,7 @@ def organisation_detail(request, org):
 
 @require_org_perm("organisations.change_organisation")
 def organisation_edit(request, org):
-    form = OrganisationForm(request.POST or None, instance=org)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_organisation(

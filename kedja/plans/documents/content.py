@@ -10,6 +10,8 @@ the view checked who may see the plan before the task was queued). pdf.py and do
 Call them inside `translation.override("sv")`: labels and numbers are written in the active language.
 """
 
+import base64
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -17,6 +19,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from kedja.assessments.exports import ResultReport, result_report
 from kedja.assessments.models import Round
@@ -107,6 +110,36 @@ class ChartBlock:
 
 
 @dataclass
+class Logo:
+    """The organisation's logo as bytes: the PDF embeds it as a data: URI (WeasyPrint fetches no file),
+    Word takes the bytes directly."""
+
+    data: bytes
+    mime: str
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+LOGO_MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def organisation_logo(organisation: Organisation) -> Logo | None:
+    """The stored logo, or None when there is none or the file is missing or not a PNG/JPEG image."""
+    if not organisation.logo:
+        return None
+    try:
+        with organisation.logo.open("rb") as stored:
+            data = stored.read()
+        with Image.open(io.BytesIO(data)) as image:
+            mime = LOGO_MIME.get(image.format or "")
+    except (OSError, ValueError):
+        return None
+    return Logo(data, mime) if mime else None
+
+
+@dataclass
 class Change:
     action: str
     what: str
@@ -128,6 +161,7 @@ class DocumentContent:
     actions: list[ActionLine]
     indicators: list[IndicatorLine]
     charts: list[ChartBlock] = field(default_factory=list)
+    logo: Logo | None = None
     # strategy
     round: Round | None = None
     assessment: ResultReport | None = None
@@ -409,6 +443,7 @@ def strategy_content(organisation: Organisation, *, today: date | None = None) -
     content = DocumentContent(
         kind="strategy",
         organisation=organisation,
+        logo=organisation_logo(organisation),
         title=_("STEAM strategy and action plan"),
         subtitle=organisation.name,
         generated_at=timezone.now(),
@@ -471,6 +506,7 @@ def follow_up_content(
     content = DocumentContent(
         kind="follow_up",
         organisation=organisation,
+        logo=organisation_logo(organisation),
         title=_("Follow-up report"),
         subtitle=_("%(organisation)s, %(start)s – %(end)s")
         % {

@@ -14,7 +14,7 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from kedja.core.texts import pick
@@ -122,6 +122,10 @@ def _actions(document, caption: str, actions: list[ActionLine]) -> None:
 
 
 def _front(document, content: DocumentContent) -> None:
+    if content.logo is not None:
+        document.add_picture(io.BytesIO(content.logo.data), width=Cm(4))
+        picture = document.inline_shapes[-1]._inline.docPr  # alt text, as on the PDF cover
+        picture.set("descr", _("Logo – %(name)s") % {"name": content.organisation.name})
     kicker = document.add_paragraph(f"{content.organisation.name} · Kedja")
     kicker.alignment = WD_ALIGN_PARAGRAPH.LEFT
     document.add_heading(content.title, level=0)  # the Title style

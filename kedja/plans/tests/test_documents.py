@@ -10,11 +10,13 @@ import zlib
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
+from PIL import Image
 
 from bench.reports import make_plan_data
 from kedja.plans import tasks
@@ -170,6 +172,62 @@ def test_follow_up_pdf_has_its_sections(plan, tmp_path):
             in text
         )
     assert re.search(r"^Tagged:\s*yes$", info, re.M)
+
+
+# --- the organisation's logo ----------------------------------------------------------------------------
+
+
+def png_logo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 60), (30, 60, 95)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def pdf_image_lines(data: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True)
+    return [line for line in listing.stdout.splitlines()[2:] if line.strip()]  # after the two header lines
+
+
+def test_documents_show_the_name_only_without_a_logo(plan):
+    document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
+    assert len(document.inline_shapes) == 0 and plan.municipality.name in text
+    with translation.override("sv"):
+        html = pdf.render_html(follow_up_content(plan.municipality, date(2025, 1, 1), date(2025, 12, 31)))
+    assert "doc-logo" not in html and plan.municipality.name in html
+
+
+def test_word_document_shows_the_logo_on_the_first_page(plan):
+    plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
+    document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
+    assert len(document.inline_shapes) >= 1
+    shape = document.inline_shapes[0]
+    assert round(shape.width.cm) == 4
+    assert shape._inline.docPr.get("descr") == f"{sv(['Logo'])[0]} – {plan.municipality.name}"
+    first_page = document.element.body.xpath("./w:p[w:r/w:br[@w:type='page']]/preceding-sibling::w:p")
+    assert any(p.xpath(".//wp:inline") for p in first_page)  # before the page break, not later
+    assert plan.municipality.name in text
+
+
+@pytest.mark.skipif(not shutil.which("pdfimages"), reason="poppler-utils (pdfimages) are not installed")
+def test_pdf_cover_shows_the_logo_embedded_as_data(plan, tmp_path):
+    plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
+    with translation.override("sv"):
+        content = strategy_content(plan.municipality)
+        html = pdf.render_html(content)
+    assert 'src="data:image/png;base64,' in html and "logos/" not in html
+    assert f'alt="{sv(["Logo"])[0]} – {plan.municipality.name}"' in html
+    assert len(pdf_image_lines(make("strategy", "pdf", plan.municipality), tmp_path)) >= 1
+    plan.municipality.logo.delete()
+    assert pdf_image_lines(make("strategy", "pdf", plan.municipality), tmp_path) == []
+
+
+def test_a_missing_logo_file_falls_back_to_the_name(plan):
+    plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
+    plan.municipality.logo.storage.delete(plan.municipality.logo.name)
+    document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
+    assert len(document.inline_shapes) == 0 and plan.municipality.name in text
 
 
 # --- the task, the page and the download ---------------------------------------------------------------

@@ -117,9 +117,11 @@
   }
 
   function save(input) {
-    // One save at a time per cell, in the order they were asked for.
-    var next = (queues.get(input) || Promise.resolve()).then(function () { return send(input); });
-    queues.set(input, next);
+    // One save at a time per row, in the order they were asked for: each answer carries the row's sum, so
+    // answers of the same row must not overtake each other (a pasted block saves several cells of a row).
+    var tr = input.closest("tr");
+    var next = (queues.get(tr) || Promise.resolve()).then(function () { return send(input); });
+    queues.set(tr, next);
     return next;
   }
 
