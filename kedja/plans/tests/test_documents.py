@@ -204,7 +204,7 @@ def test_word_document_shows_the_logo_on_the_first_page(plan):
     assert len(document.inline_shapes) >= 1
     shape = document.inline_shapes[0]
     assert round(shape.width.cm) == 4
-    assert shape._inline.docPr.get("descr") == f"{sv(['Logo'])[0]} – {plan.municipality.name}"
+    assert shape._inline.docPr.get("descr") == sv(["Logo – %(name)s"])[0] % {"name": plan.municipality.name}
     first_page = document.element.body.xpath("./w:p[w:r/w:br[@w:type='page']]/preceding-sibling::w:p")
     assert any(p.xpath(".//wp:inline") for p in first_page)  # before the page break, not later
     assert plan.municipality.name in text
@@ -217,7 +217,7 @@ def test_pdf_cover_shows_the_logo_embedded_as_data(plan, tmp_path):
         content = strategy_content(plan.municipality)
         html = pdf.render_html(content)
     assert 'src="data:image/png;base64,' in html and "logos/" not in html
-    assert f'alt="{sv(["Logo"])[0]} – {plan.municipality.name}"' in html
+    assert 'alt="%s"' % (sv(["Logo – %(name)s"])[0] % {"name": plan.municipality.name}) in html
     assert len(pdf_image_lines(make("strategy", "pdf", plan.municipality), tmp_path)) >= 1
     plan.municipality.logo.delete()
     assert pdf_image_lines(make("strategy", "pdf", plan.municipality), tmp_path) == []
