@@ -4,7 +4,6 @@ recorded), the download and who may ask for what."""
 
 import io
 import re
-import shutil
 import subprocess
 import zlib
 from datetime import date
@@ -24,13 +23,18 @@ from kedja.plans.documents import docx, pdf
 from kedja.plans.documents.content import follow_up_content, strategy_content
 from kedja.plans.factories import make_action, make_plan_version
 from kedja.plans.models import Document
+from tests.tools import require_tools
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Öppen teknikverkstad på förskolan"
 STRATEGY_HEADINGS = ["Current state", "Direction and goals", "Actions", "Responsibilities", "Follow-up plan"]
 FOLLOW_UP_HEADINGS = ["Summary", "Progress of the actions", "Indicators", "Changes since the adopted plan"]
-POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
+
+
+@pytest.fixture
+def poppler():
+    require_tools("pdftotext", "pdfinfo", "pdfimages")
 
 
 @pytest.fixture
@@ -137,7 +141,7 @@ def pdf_language(data: bytes) -> str | None:
     return found.group(1).decode() if found else None
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+@pytest.mark.usefixtures("poppler")
 def test_strategy_pdf_text_headings_numbers_page_numbers_and_metadata(plan, tmp_path):
     data = make("strategy", "pdf", plan.municipality)
     text, info = pdf_text(data, tmp_path)
@@ -158,7 +162,7 @@ def test_strategy_pdf_text_headings_numbers_page_numbers_and_metadata(plan, tmp_
     assert pdf_language(data) == "sv"
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfinfo) are not installed")
+@pytest.mark.usefixtures("poppler")
 def test_follow_up_pdf_has_its_sections(plan, tmp_path):
     data = make(
         "follow_up", "pdf", plan.municipality, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
@@ -210,7 +214,7 @@ def test_word_document_shows_the_logo_on_the_first_page(plan):
     assert plan.municipality.name in text
 
 
-@pytest.mark.skipif(not shutil.which("pdfimages"), reason="poppler-utils (pdfimages) are not installed")
+@pytest.mark.usefixtures("poppler")
 def test_pdf_cover_shows_the_logo_embedded_as_data(plan, tmp_path):
     plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
     with translation.override("sv"):
