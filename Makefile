@@ -17,6 +17,7 @@ $(STAMP): requirements/dev.lock package.json package-lock.json scripts/build_ass
 	@[ -x $(PY) ] || { py=$$(scripts/find_python.sh) && echo "Using $$py" && $$py -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -c "import ctypes.util as u, sys; m = [n for n in ('pango-1.0', 'pangoft2-1.0', 'cairo') if not u.find_library(n)]; m and print('Warning: lib' + ', lib'.join(m) + ' not found: the PDF and Word documents need them (e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core).', file=sys.stderr)"
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) scripts/build_assets.py
 	cd kedja && ../$(PY) ../manage.py compilemessages --ignore "node_modules" -v 0

@@ -308,6 +308,18 @@ def render_chart(chart: BarChart) -> str:
     return render_to_string("core/chart_bars.html", {"chart": chart})
 
 
+def chart_png(chart: BarChart, *, pixels_wide: int = 1120) -> bytes:
+    """The same SVG as on screen drawn as a PNG picture, for formats that cannot hold SVG (Word).
+
+    CairoSVG draws it (libcairo2 must be installed); the chart uses presentation attributes only, so the
+    picture has the colours, labels and values of the screen version. `pixels_wide` is large enough to
+    stay sharp when printed at the width of an A4 text column."""
+    import cairosvg  # imported here: only the Word export needs cairo
+
+    svg = render_chart(chart).encode()
+    return cairosvg.svg2png(bytestring=svg, output_width=pixels_wide, background_color="#FFFFFF")
+
+
 # --- Line charts: values over the years, several series ------------------------------------------------
 
 LINE_WIDTH = 300

@@ -667,7 +667,8 @@ def gaps_workbook(report: GapReport) -> bytes:
         )
         examples = "; ".join(f"{e.name} ({e.municipality})" for e in gap.suggestions.examples)
         if gap.suggestions.more_examples:
-            examples += "; " + _("and %(n)s more") % {"n": gap.suggestions.more_examples}
+            more = gap.suggestions.more_examples
+            examples += "; " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
         sheet.append(
             [
                 cell_text(_text(v))

@@ -12,6 +12,7 @@ from kedja.core.charts import (
     WIDTH,
     BarGroupData,
     bar_chart,
+    chart_png,
     format_value,
     render_chart,
     shorten,
@@ -152,3 +153,23 @@ def test_wrap_and_shorten():
     assert wrap("ett två tre fyra fem", limit=8) == ["ett två", "tre fyr…"]
     assert wrap("Ettmycketlångtordutanmellanrum", limit=10) == ["Ettmycket…"]
     assert shorten("kort") == "kort" and shorten("abcdefghij", 5) == "abcd…"
+
+
+def test_the_png_is_the_same_chart_drawn_bars_in_proportion_and_colour():
+    import io
+
+    from PIL import Image
+
+    chart = levels_chart([2, 4])
+    image = Image.open(io.BytesIO(chart_png(chart, pixels_wide=560))).convert("RGB")
+    assert image.width == 560 and round(image.height / image.width, 2) == round(chart.height / chart.width, 2)
+    blue = tuple(int(SERIES_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))
+    rows = {}  # each bar row: how many pixels of it are the series colour
+    for y in range(image.height):
+        count = sum(1 for x in range(image.width) if image.getpixel((x, y)) == blue)
+        if count:
+            rows.setdefault(count // 10, []).append(count)
+    lengths = sorted(max(counts) for counts in rows.values() if len(counts) > 5)  # bars, not the legend
+    assert len(lengths) == 2
+    assert lengths[1] / lengths[0] == pytest.approx(2, rel=0.03)  # 4 is twice as long as 2
+    assert lengths[1] == pytest.approx(560 * PLOT / WIDTH, rel=0.03)  # the full scale is the plot's width

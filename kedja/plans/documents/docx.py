@@ -3,8 +3,8 @@ navigation pane and the table of contents field use them), a TOC field that Word
 opened, tables whose header row repeats on each page, the document language (sv-SE) and title in the file's
 properties, and page numbers from a PAGE field in the footer.
 
-Charts: python-docx cannot embed SVG and no SVG-to-PNG renderer is installed, so each chart's data table is
-written where the chart stands, with a line saying the chart itself is in the PDF version."""
+Charts: Word cannot show the SVG the screen and the PDF use, so each chart is drawn from that same SVG as a
+PNG picture (kedja.core.charts.chart_png) with its title as alt text, followed by its data table."""
 
 import io
 
@@ -17,9 +17,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from kedja.core.charts import chart_png
 from kedja.core.texts import pick
 
-from .content import ActionLine, ChartBlock, DocumentContent, Table
+from .content import ActionLine, ChartBlock, DocumentContent, Table, actions_table
+
+CHART_WIDTH = Cm(8)  # the 280-unit-wide chart then prints its labels at about 12 pt
+CHART_PIXELS = 945  # 8 cm at 300 dpi
 
 
 def _language_tag() -> str:
@@ -90,35 +94,20 @@ def _table(document, table: Table, empty_text: str = "") -> None:
 
 
 def _chart(document, block: ChartBlock) -> None:
-    note = document.add_paragraph()
-    note.add_run(block.chart.title).bold = True
-    document.add_paragraph(
-        _("The chart is in the PDF version of this document; its figures are in this table.")
-    )
+    """The chart as a picture drawn from the same SVG as on screen and in the PDF, its title and description
+    as the picture's alt text, then its figures in a table (the picture alone says nothing to a screen
+    reader, and the table lets a reader copy the numbers)."""
+    document.add_picture(io.BytesIO(chart_png(block.chart, pixels_wide=CHART_PIXELS)), width=CHART_WIDTH)
+    picture = document.inline_shapes[-1]._inline.docPr
+    picture.set("name", block.chart.id)
+    picture.set("descr", " ".join(filter(None, [block.chart.title, block.chart.description])))
+    caption = document.add_paragraph(style=_style(document, "Caption"))
+    caption.add_run(block.chart.title)
     _table(document, block.table)
 
 
 def _actions(document, caption: str, actions: list[ActionLine]) -> None:
-    overdue = _("overdue")
-    _table(
-        document,
-        Table(
-            "",
-            _("Actions: %(caption)s") % {"caption": caption},
-            [_("Action"), _("Responsible"), _("Starts"), _("Due"), _("Status"), _("Progress (%)")],
-            [
-                [
-                    line.action.title,
-                    line.action.responsible_function or "–",
-                    line.starts_text,
-                    f"{line.due_text} ({overdue})" if line.overdue else line.due_text,
-                    line.status_label,
-                    str(line.action.progress),
-                ]
-                for line in actions
-            ],
-        ),
-    )
+    _table(document, actions_table(_("Actions: %(caption)s") % {"caption": caption}, actions))
 
 
 def _front(document, content: DocumentContent) -> None:

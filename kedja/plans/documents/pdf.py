@@ -29,5 +29,8 @@ def render_pdf(content: DocumentContent) -> bytes:
         CSS(string=DOCUMENT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),
     ]
     return HTML(string=render_html(content), url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets, pdf_variant=PDF_VARIANT, pdf_tags=True
+        stylesheets=stylesheets,
+        pdf_variant=PDF_VARIANT,
+        pdf_tags=True,
+        presentational_hints=True,  # <col width="…%">: the tables' column widths
     )

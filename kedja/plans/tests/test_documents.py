@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from bench.reports import make_plan_data
@@ -116,6 +117,64 @@ def test_follow_up_docx_shows_changes_since_the_adopted_version(plan):
     assert "2025:" in text  # the indicators' values of the period
 
 
+def chart_pictures(document, ids: set[str]) -> list[tuple[str, Image.Image, str, list[str]]]:
+    """Each chart picture (named by its chart's id): its alt text, the picture, the caption under it and the
+    header of the table that follows."""
+    body = list(document.element.body.iterchildren())
+    found = []
+    for shape in document.inline_shapes:
+        docpr = shape._inline.docPr
+        if docpr.get("name") not in ids:
+            continue
+        blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        paragraph = next(p for p in body if shape._inline in p.iter(qn("wp:inline")))
+        after = body[body.index(paragraph) + 1 :]
+        caption = Paragraph(after[0], None).text
+        table = next(e for e in after if e.tag == qn("w:tbl"))
+        header = [Paragraph(tc.p_lst[0], None).text for tc in table.tr_lst[0].tc_lst]
+        found.append((docpr.get("descr"), Image.open(io.BytesIO(blob)), caption, header))
+    return found
+
+
+def test_word_charts_are_pictures_drawn_from_the_screen_svg_with_their_data_table(plan):
+    from kedja.core.charts import SERIES_COLOURS
+
+    with translation.override("sv"):
+        content = strategy_content(plan.municipality)
+        charts = [block.chart for block in content.charts]
+        headers = [block.table.headers for block in content.charts]
+    document = read_docx(make("strategy", "docx", plan.municipality))[0]
+    pictures = chart_pictures(document, {c.id for c in charts})
+    assert len(charts) == 2 and len(pictures) == 2  # the area profile and the actions' progress
+    for (alt, image, caption, header), chart, table_headers in zip(pictures, charts, headers, strict=True):
+        assert alt.startswith(chart.title) and caption == chart.title
+        assert header == [str(h) for h in table_headers]  # the figures follow in a table
+        assert image.format == "PNG" and image.width >= 900  # sharp at 8 cm
+        rgb = image.convert("RGB")
+        colours = {"#{:02X}{:02X}{:02X}".format(*c) for _n, c in rgb.getcolors(maxcolors=1_000_000)}
+        assert SERIES_COLOURS[0] in colours  # the bars in the screen's colours
+
+
+def test_pdf_column_widths_fit_every_word_and_give_the_rest_to_long_text():
+    from kedja.plans.documents.content import CHAR_EM, PT_MM, TABLE_WIDTH_MM, column_widths
+
+    headers = ["Ansvarig funktion", "Åtgärder", "Klar", "Genomsnittligt förlopp (%)", "Mål"]
+    goals = ", ".join(f"Mål {n}: Fler flickor väljer teknik och naturvetenskap i åk {n}" for n in range(6))
+    rows = [
+        ["Utbildningsförvaltningen", "15", "5", "45", goals],
+        ["Kultur och fritid", "3", "0", "10", goals],
+    ]
+    widths = column_widths(headers, rows, font_pt=8)
+    assert sum(widths) == 100 and len(widths) == 5
+    char_mm = 8 * CHAR_EM * PT_MM
+    longest = [len("Utbildningsförvaltningen") * 1.1, 8 * 1.1, 4 * 1.1, len("Genomsnittligt") * 1.1, 14]
+    for width, chars in zip(widths, longest, strict=True):
+        assert width / 100 * TABLE_WIDTH_MM >= chars * char_mm  # no word sticks out of its cell
+    assert widths[-1] == max(widths)  # the goals' long text gets the room that is left
+    # A table of short values shares the width by what each column holds, still adding up to 100.
+    assert sum(column_widths(["År", "Värde"], [["2025", "61,2"]], font_pt=9.5, padding_mm=3)) == 100
+
+
 # --- PDF -----------------------------------------------------------------------------------------------
 
 
@@ -194,9 +253,15 @@ def pdf_image_lines(data: bytes, tmp_path) -> list[str]:
     return [line for line in listing.stdout.splitlines()[2:] if line.strip()]  # after the two header lines
 
 
+def logo_shapes(document) -> list:
+    """The document's pictures that are the logo (the charts are pictures too)."""
+    logo = sv(["Logo – %(name)s"])[0].split("%")[0]
+    return [s for s in document.inline_shapes if s._inline.docPr.get("descr", "").startswith(logo)]
+
+
 def test_documents_show_the_name_only_without_a_logo(plan):
     document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
-    assert len(document.inline_shapes) == 0 and plan.municipality.name in text
+    assert logo_shapes(document) == [] and plan.municipality.name in text
     with translation.override("sv"):
         html = pdf.render_html(follow_up_content(plan.municipality, date(2025, 1, 1), date(2025, 12, 31)))
     assert "doc-logo" not in html and plan.municipality.name in html
@@ -205,8 +270,8 @@ def test_documents_show_the_name_only_without_a_logo(plan):
 def test_word_document_shows_the_logo_on_the_first_page(plan):
     plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
     document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
-    assert len(document.inline_shapes) >= 1
-    shape = document.inline_shapes[0]
+    assert len(logo_shapes(document)) == 1
+    shape = document.inline_shapes[0]  # the first picture in the document
     assert round(shape.width.cm) == 4
     assert shape._inline.docPr.get("descr") == sv(["Logo – %(name)s"])[0] % {"name": plan.municipality.name}
     first_page = document.element.body.xpath("./w:p[w:r/w:br[@w:type='page']]/preceding-sibling::w:p")
@@ -231,7 +296,7 @@ def test_a_missing_logo_file_falls_back_to_the_name(plan):
     plan.municipality.logo.save("logo.png", ContentFile(png_logo()))
     plan.municipality.logo.storage.delete(plan.municipality.logo.name)
     document, _headings, text = read_docx(make("strategy", "docx", plan.municipality))
-    assert len(document.inline_shapes) == 0 and plan.municipality.name in text
+    assert logo_shapes(document) == [] and plan.municipality.name in text
 
 
 # --- the task, the page and the download ---------------------------------------------------------------
