@@ -47,6 +47,9 @@ ENTRIES = {
     "calls:ranking": Entry("get", call_with_application, OFFICER, forbidden=APPLICANTS),
     "calls:decide": Entry("get", submitted_application, OFFICER, forbidden=APPLICANTS),
     "calls:publish_decision": Entry("post", closed_and_decided_call, OFFICER, forbidden=APPLICANTS, ok=302),
+    "calls:resend_decision_mails": Entry(
+        "post", closed_and_decided_call, OFFICER, forbidden=APPLICANTS, ok=302
+    ),
     "calls:decision_pdf": Entry("get", call_with_application, OFFICER, forbidden=APPLICANTS),
     "calls:applications_xlsx": Entry("get", call_with_application, OFFICER, forbidden=APPLICANTS),
 }

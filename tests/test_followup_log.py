@@ -107,6 +107,10 @@ CASES: dict[str, list[Case]] = {
     "followup:analysis_unit": [Case("principal", lambda d: [d.round.pk])],
     "followup:analysis_group": [Case("teacher", _round_group)],
     "followup:questions": [Case("head_of_schools", lambda d: [d.w.municipality.pk])],
+    # the municipality's scheme (urls_scheme.py): columns and thresholds, no student data
+    "followup:scheme": [Case("teacher", lambda d: [d.w.municipality.pk], logged=False)],
+    "followup:scheme_version": [Case("teacher", lambda d: [d.w.municipality.pk, 1], logged=False)],
+    "followup:scheme_edit": [Case("head_of_schools", lambda d: [d.w.municipality.pk], logged=False)],
     # above the unit (urls_overview.py): counts only
     "followup:overview": [
         Case("head_of_schools", lambda d: [d.w.administration.pk], logged=False),

@@ -12,6 +12,8 @@ layer).
 - Participants: after the decision, the accepted organisations' people see the programme.
 """
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+
 from kedja.calls.models import Application, Call, Review
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
@@ -50,15 +52,21 @@ def is_eligible(org: Organisation, call: Call) -> bool:
     if not org.is_active:
         return False
     if call.eligible == Call.Eligible.LISTED:
+        if "eligible_organisations" in getattr(call, "_prefetched_objects_cache", {}):
+            return any(o.pk == org.pk for o in call.eligible_organisations.all())
         return call.eligible_organisations.filter(pk=org.pk).exists()
     return org.kind == Kind.MUNICIPALITY and call.organiser_id in org.ancestor_ids()[:-1]
 
 
-def applicant_orgs(user, call: Call) -> list[Organisation]:
-    """The eligible organisations the person may apply for: the municipality of each applicant-role
-    membership at the municipality or its administration."""
-    found: dict[int, Organisation] = {}
-    for m in memberships(user):
+def _applicant_candidates(user) -> list[Organisation]:
+    """The organisation each applicant-role membership applies for: the municipality of a membership at an
+    administration, else the membership's own organisation (cached with the memberships it came from)."""
+    mine = memberships(user)
+    cached = getattr(user, "_kedja_applicant_candidates", None)
+    if cached is not None and cached[0] is mine:
+        return cached[1]
+    found = []
+    for m in mine:
         if m.role not in APPLICANT_ROLES:
             continue
         org = m.organisation
@@ -66,12 +74,38 @@ def applicant_orgs(user, call: Call) -> list[Organisation]:
             org = (
                 Organisation.objects.filter(pk__in=org.ancestor_ids(), kind=Kind.MUNICIPALITY).first() or org
             )
+        found.append(org)
+    if getattr(user, "is_authenticated", False):
+        user._kedja_applicant_candidates = (mine, found)
+    return found
+
+
+def applicant_orgs_anywhere(user) -> list[Organisation]:
+    """The organisations the person could apply for, whichever the call (eligibility aside)."""
+    return list(_applicant_candidates(user))
+
+
+def applicant_orgs(user, call: Call) -> list[Organisation]:
+    """The eligible organisations the person may apply for: the municipality of each applicant-role
+    membership at the municipality or its administration."""
+    found: dict[int, Organisation] = {}
+    for org in _applicant_candidates(user):
         if is_eligible(org, call):
             found[org.pk] = org
     return list(found.values())
 
 
+def _known(call: Call, user, fact: str):
+    """A fact about `user` the list's query annotated on the call (calls_visible_to), else None."""
+    if getattr(call, "_kedja_viewer", None) != getattr(user, "pk", None):
+        return None
+    return getattr(call, fact, None)
+
+
 def is_reviewer(user, call: Call) -> bool:
+    known = _known(call, user, "_kedja_reviews")
+    if known is not None:
+        return known
     return bool(getattr(user, "pk", None)) and call.reviewers.filter(pk=user.pk).exists()
 
 
@@ -131,6 +165,9 @@ def is_participant(user, call: Call) -> bool:
     """People of an accepted organisation once the decision is published."""
     if call.status != Call.Status.DECIDED:
         return False
+    known = _known(call, user, "_kedja_participates")
+    if known is not None:
+        return known
     accepted = call.applications.filter(decision=Application.Decision.ACCEPTED).values_list(
         "organisation__path", flat=True
     )
@@ -140,3 +177,47 @@ def is_participant(user, call: Call) -> bool:
 
 def can_view_programme(user, call: Call) -> bool:
     return can_manage_call(user, call) or is_participant(user, call)
+
+
+def calls_visible_to(user, calls: QuerySet | None = None) -> QuerySet:
+    """The calls the person may see (the rule of can_view_call) as one query, annotated with what the
+    per-call checks would otherwise ask the database for each call (is_reviewer, is_participant; the
+    eligible organisations prefetched), so a list of calls costs a fixed number of queries."""
+    calls = Call.objects.all() if calls is None else calls
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return calls.none()
+    mine = memberships(user)
+    if _is_root(user):
+        manages = Q(organiser__is_active=True)
+    else:
+        manages = Q(pk__in=[])
+        for m in mine:
+            if m.role in ORGANISER_ROLES:
+                manages |= Q(organiser__is_active=True, organiser__path__startswith=m.organisation.path)
+    reviews = Exists(Call.reviewers.through.objects.filter(call=OuterRef("pk"), user_id=user.pk))
+    own_and_above = {pk for m in mine for pk in m.organisation.ancestor_ids()}
+    participates = ExpressionWrapper(
+        Q(status=Call.Status.DECIDED)
+        & Exists(
+            Application.objects.filter(
+                call=OuterRef("pk"), decision=Application.Decision.ACCEPTED, organisation_id__in=own_and_above
+            )
+        ),
+        output_field=BooleanField(),
+    )
+    candidates = [org for org in _applicant_candidates(user) if org.is_active]
+    listed = [org.pk for org in candidates]
+    below = {pk for org in candidates if org.kind == Kind.MUNICIPALITY for pk in org.ancestor_ids()[:-1]}
+    applies = Q(
+        eligible=Call.Eligible.LISTED,
+        pk__in=Call.eligible_organisations.through.objects.filter(organisation_id__in=listed).values(
+            "call_id"
+        ),
+    ) | (~Q(eligible=Call.Eligible.LISTED) & Q(organiser_id__in=below))
+    annotated = calls.annotate(
+        _kedja_viewer=Value(user.pk), _kedja_reviews=reviews, _kedja_participates=participates
+    )
+    sees = manages | (
+        ~Q(status=Call.Status.DRAFT) & (Q(_kedja_reviews=True) | applies | Q(_kedja_participates=True))
+    )
+    return annotated.filter(sees).prefetch_related("eligible_organisations")

@@ -125,3 +125,14 @@ def can_see_questions(user, municipality: Organisation) -> bool:
     ):
         return True
     return any(municipality.pk in unit.ancestor_ids() for unit in units_with_rows(user))
+
+
+def can_edit_scheme(user, municipality: Organisation) -> bool:
+    """Making a new version of the municipality's follow-up scheme: the same people as its questions."""
+    return can_edit_questions(user, municipality)
+
+
+def can_see_scheme(user, municipality: Organisation) -> bool:
+    """Reading the scheme (404 for anyone else): the same people as the questions — those who see the
+    municipality, and the principals and teachers of its units, who score against its columns."""
+    return can_see_questions(user, municipality)

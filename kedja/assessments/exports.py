@@ -9,10 +9,8 @@ below the threshold and never names another municipality; nothing here reads oth
 import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
+from kedja.core.pdf import html_to_pdf
 from kedja.core.spreadsheets import cell_text  # also imported from here by older code and tests
 from kedja.core.texts import pick
 
@@ -180,39 +179,13 @@ def export_filename(round_: Round, extension: str, *, today: date | None = None)
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-REPORT_CSS_START = "/* == report (PDF) start"
-REPORT_CSS_END = "/* == report (PDF) end"
-
-
-def report_css() -> str:
-    """The report's print styles: the marked section of core/kedja.css (styles live in one file; WeasyPrint
-    gets only its own part, so it does not log warnings about screen rules it does not know)."""
-    path = finders.find("core/kedja.css")
-    text = Path(path).read_text(encoding="utf-8") if path else ""
-    start, end = text.find(REPORT_CSS_START), text.find(REPORT_CSS_END)
-    if start == -1 or end == -1:
-        return text
-    return text[text.index("*/", start) + 2 : end]
-
-
-def _local_only_fetcher():
-    """WeasyPrint may read embedded data: URLs only — never the network or the file system, whatever
-    a text in the report might contain."""
-    from weasyprint import URLFetcher  # heavy (Pango via cffi): imported only when a report is made
-
-    return URLFetcher(allowed_protocols={"data"}, timeout=1)
-
 
 def report_pdf(report: ResultReport) -> bytes:
     """The assessment report as an A4 PDF (WeasyPrint, fonts from the system: DejaVu Sans covers åäö)."""
-    from weasyprint import CSS, HTML  # heavy import, only when a report is made
-
     html = render_to_string(
         "assessments/report.html", {"report": report, "round": report.round, "generated_at": timezone.now()}
     )
-    fetcher = _local_only_fetcher()
-    stylesheet = CSS(string=report_css(), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html)
 
 
 # --- Excel -------------------------------------------------------------------------------------------

@@ -8,22 +8,20 @@ test): after the closing second nothing is saved, submitted or withdrawn.
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kedja.core.concurrency import save_versioned
 from kedja.organisations.actions import record_event
-from kedja.organisations.models import Membership, Organisation
+from kedja.organisations.models import Organisation
 
 from .forms_render import prefill_answers
 from .models import Application, ApplicationFile, Call
 from .rules import is_open
+from .tasks import send_receipt_mail
 
 
 class CallClosed(ValidationError):
@@ -127,27 +125,12 @@ def next_receipt_number(call: Call, now: datetime) -> str:
     return f"{call.pk}-{timezone.localtime(now).year}-{sequence:03d}"
 
 
-def receipt_recipients(application: Application, submitter, roles=()) -> list[str]:
-    """The submitter and the organisation's people with one of `roles` (at the organisation or below it;
-    views pass kedja.access.calls.APPLICANT_ROLES)."""
-    org = application.organisation
-    emails = {submitter.email} if getattr(submitter, "email", "") else set()
-    people = Membership.objects.active().filter(organisation__path__startswith=org.path, role__in=roles)
-    emails.update(m.user.email for m in people.select_related("user") if m.user.email)
-    return sorted(emails)
-
-
 def send_receipt(application: Application, *, by, receipt_url: str = "", roles=()) -> None:
-    """E-mail the receipt, in the submitter's language."""
-    with translation.override(getattr(by, "language", "") or settings.LANGUAGE_CODE):
-        send_mail(
-            subject=_("Application received: %(title)s") % {"title": application.call.title},
-            message=render_to_string(
-                "calls/receipt_email.txt", {"application": application, "url": receipt_url, "by": by}
-            ),
-            from_email=None,
-            recipient_list=receipt_recipients(application, by, roles),
-        )
+    """E-mail the receipt (in the submitter's language) once the submission is committed: the task
+    tasks.send_receipt_mail is enqueued on commit, so nothing is sent for a submission that rolled back and a
+    slow or failing mail server neither holds the call's lock nor undoes the submission."""
+    args = (application.pk, by.pk if getattr(by, "pk", None) else None, receipt_url, sorted(map(str, roles)))
+    transaction.on_commit(lambda: send_receipt_mail.enqueue(*args), robust=True)
 
 
 def submit_application(
@@ -193,13 +176,13 @@ def submit_application(
             application=application.pk,
             receipt=application.receipt_number,
         )
-    if notify:
-        send_receipt(
-            application,
-            by=by,
-            receipt_url=receipt_url(application) if receipt_url else "",
-            roles=notify_roles,
-        )
+        if notify:
+            send_receipt(
+                application,
+                by=by,
+                receipt_url=receipt_url(application) if receipt_url else "",
+                roles=notify_roles,
+            )
     return application
 
 

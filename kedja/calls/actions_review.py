@@ -12,24 +12,22 @@ optimistically locked (core.concurrency.save_versioned).
 """
 
 from datetime import datetime
+from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kedja.core.concurrency import save_versioned
 from kedja.organisations.actions import record_event
-from kedja.organisations.models import Membership
 
 from .actions_programme import ensure_programme
 from .models import Application, Call, Criterion, Participant, Review, Score
 from .rules import accepted_count, has_closed
+from .tasks import send_decision_mail
 
 # --- the reviewer -----------------------------------------------------------------------------------------
 
@@ -190,6 +188,48 @@ def decide(application: Application, *, decision: str, justification: str, by, e
     return application
 
 
+def notification_counts(call: Call) -> dict:
+    """After the decision is published: how many submitted applications' people have been told by e-mail
+    ("notified") and how many not yet ("pending": the task is still queued, or it failed)."""
+    counts = call.applications.filter(status=Application.Status.SUBMITTED).aggregate(
+        total=Count("pk"), notified=Count("pk", filter=Q(decision_notified_at__isnull=False))
+    )
+    return {**counts, "pending": counts["total"] - counts["notified"]}
+
+
+def _enqueue_decision_mails(applications, *, by, roles, url_for) -> None:
+    """One task per application (tasks.send_decision_mail), enqueued once the transaction commits."""
+    role_names = sorted(map(str, roles))
+    by_id = by.pk if getattr(by, "pk", None) else None
+    for application in applications:
+        args = (application.pk, url_for(application), role_names, by_id)
+        transaction.on_commit(partial(send_decision_mail.enqueue, *args), robust=True)
+
+
+@transaction.atomic
+def resend_decision_mails(call: Call, *, by, roles, url_for=lambda application: "") -> int:
+    """Queue the decision e-mails again for the applications whose people have not been told yet (the mail
+    server failed, or the worker was down when the decision was published); returns how many. Those already
+    told are never mailed twice: the task checks Application.decision_notified_at."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != Call.Status.DECIDED:
+        raise ValidationError(_("The decision has not been published yet."))
+    pending = list(
+        call.applications.filter(
+            status=Application.Status.SUBMITTED, decision_notified_at__isnull=True
+        ).select_related("organisation")
+    )
+    _enqueue_decision_mails(pending, by=by, roles=roles, url_for=url_for)
+    record_event(
+        "call.decision_mails_requeued",
+        by=by,
+        organisation=call.organiser,
+        call=call.pk,
+        applications=len(pending),
+    )
+    return len(pending)
+
+
 def publish_decision_refusals(call: Call, now: datetime | None = None) -> list[str]:
     """Why the decision cannot be published yet (empty when it can)."""
     reasons = []
@@ -210,43 +250,15 @@ def publish_decision_refusals(call: Call, now: datetime | None = None) -> list[s
     return reasons
 
 
-def decision_recipients(application: Application, roles) -> list:
-    """The people told about the decision: who submitted the application and the organisation's people with
-    one of `roles` (at the organisation or below it; views pass kedja.access.calls.APPLICANT_ROLES)."""
-    people = {}
-    if application.submitted_by and application.submitted_by.is_active and application.submitted_by.email:
-        people[application.submitted_by.pk] = application.submitted_by
-    memberships = Membership.objects.active().filter(
-        organisation__path__startswith=application.organisation.path, role__in=roles
-    )
-    for m in memberships.select_related("user"):
-        if m.user.email:
-            people.setdefault(m.user_id, m.user)
-    return sorted(people.values(), key=lambda u: u.email)
-
-
-def _send_decision(application: Application, *, roles, url: str) -> int:
-    sent = 0
-    for person in decision_recipients(application, roles):
-        with translation.override(getattr(person, "language", "") or settings.LANGUAGE_CODE):
-            send_mail(
-                subject=_("Decision: %(title)s") % {"title": application.call.title},
-                message=render_to_string(
-                    "calls/decision_email.txt", {"application": application, "person": person, "url": url}
-                ),
-                from_email=None,
-                recipient_list=[person.email],
-            )
-        sent += 1
-    return sent
-
-
 @transaction.atomic
 def publish_decision(call: Call, *, by, roles, url_for=lambda application: "",
                      now: datetime | None = None) -> Call:  # fmt: skip
-    """Publish the call's decision: status decided, every applicant told by e-mail (`url_for(application)`
-    gives the link to their application), one audit event per application and one for the call, and each
-    accepted organisation a participant of the call's programme (made, titled after the call, if missing)."""
+    """Publish the call's decision: status decided, an audit event for the call, and each accepted
+    organisation a participant of the call's programme (made, titled after the call, if missing). Once this
+    is committed, every application's people are told by e-mail — one task (tasks.send_decision_mail) per
+    application, enqueued on commit, with `url_for(application)` the link to their application; the task
+    records "call.decision_notified" when its e-mails went out. Nothing is sent if the publication rolls
+    back, and a failing e-mail neither undoes the publication nor stops the other applications' e-mails."""
     now = now or timezone.now()
     call = Call.objects.select_for_update().get(pk=call.pk)
     reasons = publish_decision_refusals(call, now)
@@ -269,12 +281,7 @@ def publish_decision(call: Call, *, by, roles, url_for=lambda application: "",
                 application=application,
                 defaults={"programme": programme, "organisation": application.organisation},
             )
-    for application in applications:
-        sent = _send_decision(application, roles=roles, url=url_for(application))
-        record_event(
-            "call.decision_notified", by=by, organisation=application.organisation, call=call.pk,
-            application=application.pk, decision=application.decision, recipients=sent,
-        )  # fmt: skip
+    _enqueue_decision_mails(applications, by=by, roles=roles, url_for=url_for)
     record_event(
         "call.decision_publish", by=by, organisation=call.organiser, call=call.pk,
         accepted=len(accepted), applications=len(applications), at=now.isoformat(),

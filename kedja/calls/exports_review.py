@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from kedja.assessments.exports import _local_only_fetcher, report_css
+from kedja.core.pdf import html_to_pdf
 from kedja.core.spreadsheets import cell_text
 
 from .models import Application, Call, CallField, FieldKind
@@ -80,8 +80,6 @@ def _files_by_field(application: Application) -> dict[str, list[str]]:
 def decision_summary_pdf(call: Call) -> bytes:
     """The decision summary as an A4 PDF in Swedish: the call, its places, the number of applications, the
     ranking (weighted means and spread), the decisions with their justifications and who decided when."""
-    from weasyprint import CSS, HTML  # heavy import, only when a summary is made
-
     with translation.override(PDF_LANGUAGE):
         rows = ranking(call, sort="mean")
         html = render_to_string(
@@ -95,10 +93,7 @@ def decision_summary_pdf(call: Call) -> bytes:
                 "generated_at": timezone.now(),
             },
         )
-    fetcher = _local_only_fetcher()
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=report_css(), url_fetcher=fetcher)]
-    )
+    return html_to_pdf(html)
 
 
 # --- every application (Excel) ---------------------------------------------------------------------------

@@ -164,6 +164,8 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     receipt_number = models.CharField(_("receipt number"), max_length=30, blank=True)
+    # When the receipt / decision e-mails went out (tasks.py): a retried task does not send them twice.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default="", blank=True
@@ -173,6 +175,7 @@ class Application(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")

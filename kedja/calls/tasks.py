@@ -11,24 +11,36 @@
 
 Recipients are people with an active membership and an e-mail address: at a participant organisation (or
 below it) with an applicant role, and at the organising organisation with an organiser role.
+
+The receipt and the decision e-mails (docs/calls.md) are tasks too: actions_apply.submit_application and
+actions_review.publish_decision commit first and enqueue them with transaction.on_commit, one task per
+application, so a slow or failing mail server never holds the call's lock nor undoes a submission or a
+publication. Application.receipt_sent_at / decision_notified_at record that the e-mails went out: a retried
+task sends nothing twice once it has succeeded. A task whose e-mail fails logs it and raises, so the worker
+records the failure (and the organiser's ranking page shows the applications not notified yet).
 """
 
+import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
 from kedja.access.calls import APPLICANT_ROLES, ORGANISER_ROLES
 from kedja.organisations.actions import record_event
 from kedja.organisations.models import AuditEvent, Membership, Organisation
 
-from .models import Call, Meeting, Participant
+from .models import Application, Call, Meeting, Participant
 
+logger = logging.getLogger(__name__)
 DELIVERABLE_DAYS = (14, 3)
 MEETING_DAYS = 7
 OPEN_STATUSES = ("not_started", "in_progress")
@@ -169,3 +181,108 @@ def send_reminders(*, now: datetime | None = None, days=DELIVERABLE_DAYS, base_u
 def send_programme_reminders(base_url: str = "") -> dict:
     """The daily reminders as a background task (idempotent: a retried or repeated run sends nothing new)."""
     return send_reminders(base_url=base_url)
+
+
+# --- the receipt and the decision ------------------------------------------------------------------------
+
+
+class MailNotSent(Exception):
+    """Some e-mails of a task could not be sent (the log has each error); the worker records the failure."""
+
+
+def _person(user_id):
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+def receipt_recipients(application: Application, submitter, roles=()) -> list[str]:
+    """The submitter and the organisation's people with one of `roles` (at the organisation or below it;
+    views pass kedja.access.calls.APPLICANT_ROLES)."""
+    emails = {submitter.email} if getattr(submitter, "email", "") else set()
+    emails.update(p.email for p in people_at(application.organisation, roles))
+    return sorted(emails)
+
+
+def decision_recipients(application: Application, roles) -> list:
+    """The people told about the decision: who submitted the application and the organisation's people with
+    one of `roles` (at the organisation or below it; views pass kedja.access.calls.APPLICANT_ROLES)."""
+    people = {p.pk: p for p in people_at(application.organisation, roles)}
+    submitter = application.submitted_by
+    if submitter and submitter.is_active and submitter.email:
+        people[submitter.pk] = submitter
+    return sorted(people.values(), key=lambda u: u.email)
+
+
+@task
+def send_receipt_mail(
+    application_id: int, by_id: int | None, receipt_url: str = "", roles: list | None = None
+) -> int:
+    """E-mail the receipt of a submitted application (one message, in the submitter's language) to the
+    submitter and the organisation's people with `roles`; returns the number of recipients (0 when it was
+    already sent)."""
+    application = Application.objects.select_related("call", "organisation").get(pk=application_id)
+    if application.receipt_sent_at is not None or application.submitted_at is None:
+        return 0
+    by = _person(by_id)
+    recipients = receipt_recipients(application, by, roles or ())
+    if recipients:
+        with translation.override(getattr(by, "language", "") or settings.LANGUAGE_CODE):
+            try:
+                send_mail(
+                    subject=gettext("Application received: %(title)s") % {"title": application.call.title},
+                    message=render_to_string(
+                        "calls/receipt_email.txt", {"application": application, "url": receipt_url, "by": by}
+                    ),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
+            except Exception as error:
+                logger.exception("The receipt of application %s could not be e-mailed", application_id)
+                raise MailNotSent(f"receipt of application {application_id}") from error
+    Application.objects.filter(pk=application_id).update(receipt_sent_at=timezone.now())
+    return len(recipients)
+
+
+@task
+def send_decision_mail(
+    application_id: int, url: str = "", roles: list | None = None, by_id: int | None = None
+) -> int:
+    """Tell one application's people about the published decision, each in their own language, then record
+    it (Application.decision_notified_at and the audit event "call.decision_notified"); returns the number
+    of e-mails sent (0 when they were already sent). Every recipient is tried; if any e-mail fails the
+    application stays not notified and the task raises, so a retry sends the decision again."""
+    application = Application.objects.select_related("call", "organisation", "submitted_by").get(
+        pk=application_id
+    )
+    call = application.call
+    if application.decision_notified_at is not None or call.status != Call.Status.DECIDED:
+        return 0
+    people = decision_recipients(application, roles or ())
+    failed = 0
+    for person in people:
+        try:
+            _send(
+                person,
+                _lazy("Decision: %(title)s"),
+                {"title": call.title},
+                "calls/decision_email.txt",
+                {"application": application, "url": url},
+            )
+        except Exception:
+            failed += 1
+            logger.exception(
+                "The decision on application %s could not be e-mailed to user %s", application_id, person.pk
+            )
+    if failed:
+        raise MailNotSent(
+            f"decision on application {application_id}: {failed} of {len(people)} e-mails failed"
+        )
+    with transaction.atomic():
+        marked = Application.objects.filter(pk=application_id, decision_notified_at__isnull=True).update(
+            decision_notified_at=timezone.now()
+        )
+        if marked:
+            record_event(
+                "call.decision_notified", by=_person(by_id), organisation=application.organisation,
+                call=call.pk, application=application.pk, decision=application.decision, recipients=len(people),
+            )  # fmt: skip
+    return len(people)

@@ -22,6 +22,7 @@ from kedja.access import calls as call_access
 from kedja.access.decorators import get_application_for, get_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
+from kedja.core.pdf import html_to_pdf
 
 from . import actions_apply as actions
 from .forms_render import build_form, prefill_answers
@@ -397,10 +398,6 @@ def receipt(request, application_id):
 def receipt_pdf_bytes(application: Application) -> bytes:
     """The receipt with the whole application as an A4 PDF, in Swedish, the date received in
     Europe/Stockholm time (WeasyPrint; the report styles of core/kedja.css)."""
-    from weasyprint import CSS, HTML  # heavy import, only when a receipt is made
-
-    from kedja.assessments.exports import _local_only_fetcher, report_css
-
     with translation.override("sv"):
         html = render_to_string(
             "calls/receipt_pdf.html",
@@ -411,10 +408,7 @@ def receipt_pdf_bytes(application: Application) -> bytes:
                 "rows": answer_rows(application),
             },
         )
-    fetcher = _local_only_fetcher()
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=report_css(), url_fetcher=fetcher)]
-    )
+    return html_to_pdf(html)
 
 
 @login_required

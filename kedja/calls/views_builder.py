@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_call_for, get_organisation_for
-from kedja.access.policy import memberships
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.organisations.models import Organisation
@@ -27,7 +26,7 @@ from kedja.organisations.roles import Kind
 from . import actions_builder as actions
 from . import rules
 from .forms_render import build_form
-from .models import Call, CallField, Criterion, FieldKind
+from .models import Application, Call, CallField, Criterion, FieldKind
 from .templates_data import available_templates
 from .text import render_markdown
 
@@ -182,19 +181,12 @@ class MoveForm(forms.Form):
 
 def visible_calls(user) -> list[Call]:
     """The calls the person may see: organised by them, open for their organisation, to review or
-    participate in (access.calls.can_view_call decides; the query only narrows the candidates)."""
-    own = list(memberships(user))
-    ancestor_ids = {pk for m in own for pk in m.organisation.ancestor_ids()}
-    organiser_paths = [m.organisation.path for m in own if m.role in call_access.ORGANISER_ROLES]
-    candidates = (
-        Q(organiser_id__in=ancestor_ids) | Q(reviewers=user) | Q(eligible_organisations__in=ancestor_ids)
-    )
-    for path in organiser_paths:
-        candidates |= Q(organiser__path__startswith=path)
-    calls = (
-        Call.objects.filter(candidates).select_related("organiser").distinct().order_by("-closes_at", "pk")
-    )
-    return [call for call in calls if call_access.can_view_call(user, call)]
+    participate in — one query (access.calls.calls_visible_to, the rule of can_view_call), with the
+    person's own applications to each call prefetched for call_links."""
+    own = [org.pk for org in call_access.applicant_orgs_anywhere(user)]
+    calls = call_access.calls_visible_to(user).select_related("organiser").order_by("-closes_at", "pk")
+    mine = Application.objects.filter(organisation__in=own).select_related("organisation")
+    return list(calls.prefetch_related(Prefetch("applications", queryset=mine, to_attr="own_applications")))
 
 
 def call_links(user, call: Call) -> dict:
@@ -206,7 +198,11 @@ def call_links(user, call: Call) -> dict:
     applications = []
     orgs = call_access.applicant_orgs(user, call) if call.status != Call.Status.DRAFT else []
     if orgs:
-        found = {a.organisation_id: a for a in call.applications.filter(organisation__in=orgs)}
+        if hasattr(call, "own_applications"):  # prefetched by visible_calls
+            own = [a for a in call.own_applications if a.organisation_id in {o.pk for o in orgs}]
+        else:
+            own = call.applications.filter(organisation__in=orgs)
+        found = {a.organisation_id: a for a in own}
         applications = [{"organisation": org, "application": found.get(org.pk)} for org in orgs]
     return {
         "manages": manages,

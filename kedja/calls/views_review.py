@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.access import calls as call_access
@@ -220,6 +221,9 @@ def ranking_view(request, call_id):
             "accepted": accepted_count(call),
             "refusals": actions.publish_decision_refusals(call),
             "closed": has_closed(call),
+            "notifications": actions.notification_counts(call)
+            if call.status == Call.Status.DECIDED
+            else None,
         },
     )
 
@@ -296,6 +300,34 @@ def publish_decision(request, call_id):
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
+    return redirect("calls:ranking", call.pk)
+
+
+@login_required
+@require_POST
+def resend_decision_mails(request, call_id):
+    """The organiser queues the decision e-mails again for the applicants not told yet."""
+    call = get_call_for(request.user, call_id, manage=True)
+    try:
+        count = actions.resend_decision_mails(
+            call,
+            by=request.user,
+            roles=call_access.APPLICANT_ROLES,
+            url_for=lambda a: request.build_absolute_uri(reverse("calls:my_application", args=[a.pk])),
+        )
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The decision e-mails of %(count)s application are queued again.",
+                "The decision e-mails of %(count)s applications are queued again.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect("calls:ranking", call.pk)
 
 

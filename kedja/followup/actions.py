@@ -65,11 +65,22 @@ def ensure_scheme(municipality: Organisation, *, by=None) -> SchemeVersion:
 
 @transaction.atomic
 def new_scheme_version(
-    municipality: Organisation, *, definition: dict, thresholds: dict, score_max: int = 3, by
+    municipality: Organisation,
+    *,
+    definition: dict,
+    thresholds: dict,
+    score_max: int = 3,
+    expected_number: int | None = None,
+    by,
 ) -> SchemeVersion:
-    """A new version of the municipality's scheme; rounds already opened keep theirs."""
+    """A new version of the municipality's scheme; rounds already opened keep theirs. `expected_number` is
+    the version the editor started from: EditConflict if someone made a newer one since."""
+    from kedja.core.concurrency import EditConflict
+
     rules.check_definition(definition)
-    current = ensure_scheme(municipality, by=by)
+    current = ensure_scheme(municipality, by=by)  # locks the scheme row until this transaction ends
+    if expected_number is not None and current.number != expected_number:
+        raise EditConflict()
     version = SchemeVersion(
         scheme=current.scheme,
         number=current.number + 1,

@@ -175,3 +175,10 @@ def delete_after(term: str, year: int, months: int) -> date:
     # The last day of that month (both term ends fall on a month's last day).
     next_month = date(y + (m == 12), m % 12 + 1, 1)
     return date.fromordinal(next_month.toordinal() - 1)
+
+
+def highest_possible_sum(score_max: int, weights) -> float:
+    """The largest weighted sum a row can reach: every column at the highest score (the lowest is 0).
+    With the default scheme, 3 × 33 columns of weight 1 = 99 (the source sheet states 78)."""
+    total = score_max * sum(weights)
+    return int(total) if float(total).is_integer() else round(total, 1)

@@ -91,6 +91,9 @@ def overview(request, org):
             "levels": [(str(level), level.label) for level in LEVELS],
             "below": _below(request.user, org),
             "above": above,
+            # the municipality's own settings of the follow-up, for those who may see them
+            "show_scheme": org.kind == Kind.MUNICIPALITY and access.can_see_scheme(request.user, org),
+            "edit_questions": org.kind == Kind.MUNICIPALITY and access.can_edit_questions(request.user, org),
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kedja.access.decorators import get_fetch_run_for, get_goal_organisation_for
+from kedja.kolada.client import KoladaUnavailable, failure_in
 from kedja.kolada.models import FetchRun, Kpi
 
 from . import actions, tasks
@@ -41,10 +42,36 @@ def _editable(request, org_id):
     return org
 
 
-def _back_to_catalogue(org, data) -> str:
+def _back_to_catalogue(org, data, goal: Goal | None = None) -> str:
     query = {name: data.get(name) for name in KEPT if data.get(name)}
+    if goal is not None:
+        query["goal"] = goal.pk
     url = reverse("indicators:kolada_catalogue", args=[org.pk])
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def _goal_of(org, raw) -> Goal | None:
+    """The organisation's goal with id `raw`; None for anything else (another organisation's goal too)."""
+    raw = (raw or "").strip()
+    return Goal.objects.filter(organisation=org, pk=raw).first() if raw.isdigit() else None
+
+
+def goal_choices(org) -> list[tuple[int, str]]:
+    """The organisation's goals in tree order (as on the goals page), indented with "– " per level."""
+    children: dict[int | None, list[Goal]] = {}
+    for goal in (
+        Goal.objects.filter(organisation=org).order_by("position", "pk").only("pk", "parent", "title")
+    ):
+        children.setdefault(goal.parent_id, []).append(goal)
+    choices: list[tuple[int, str]] = []
+
+    def walk(parent_id, depth):
+        for goal in children.get(parent_id, []):
+            choices.append((goal.pk, f"{'– ' * depth}{goal.title}"))
+            walk(goal.pk, depth + 1)
+
+    walk(None, 0)
+    return choices
 
 
 @login_required
@@ -79,6 +106,9 @@ def kolada_catalogue(request, org_id):
     )
     can_edit = request.user.has_perm(CHANGE, org)
     query = {name: value for name, value in (("q", q), ("scope", scope), ("area", area)) if value}
+    # ?goal=<id>: opened from a goal, which is then chosen for following; another organisation's is ignored.
+    goal = _goal_of(org, request.GET.get("goal")) if can_edit else None
+    paging = {**query, "goal": goal.pk} if goal is not None else query
     return render(
         request,
         "indicators/kolada_catalogue.html",
@@ -92,8 +122,10 @@ def kolada_catalogue(request, org_id):
             "area": area,
             "operating_areas": operating_areas,
             "query": query,
-            "page_query": urlencode(query),
+            "page_query": urlencode(paging),
             "can_edit": can_edit,
+            "goal": goal,
+            "goal_choices": goal_choices(org) if can_edit else [],
             "followed": Indicator.objects.filter(organisation=org, source=Source.KOLADA).order_by(
                 "kolada_kpi"
             ),
@@ -112,18 +144,28 @@ def kolada_follow(request, org_id):
         messages.error(request, _("Choose a KPI from the catalogue."))
         return redirect(back)
     goal = None
-    goal_id = request.POST.get("goal", "").strip()
-    if goal_id:
-        goal = Goal.objects.filter(organisation=org, pk=goal_id).first() if goal_id.isdigit() else None
+    if request.POST.get("goal", "").strip():
+        goal = _goal_of(org, request.POST["goal"])
         if goal is None:
             messages.error(request, _("That goal does not belong to this organisation."))
             return redirect(back)
+        back = _back_to_catalogue(org, request.POST, goal)
     try:
         indicator = actions.follow_kpi(org, kpi, by=request.user, goal=goal)
     except ValidationError as e:
         messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
         return redirect(back)
     sync_indicator(indicator)  # figures another fetch already stored show at once
+    if goal is not None:
+        messages.success(
+            request,
+            _(
+                "%(kpi)s is now followed as an indicator of %(goal)s. Fetch its values from Kolada to see "
+                "them on the indicator's page."
+            )
+            % {"kpi": kpi.id, "goal": goal.title},
+        )
+        return redirect(back)  # the same search with the goal still chosen: the next KPI is one click away
     messages.success(
         request,
         _("%(kpi)s is now followed. Fetch its values from Kolada to see them on the indicator's page.")
@@ -173,6 +215,40 @@ def kolada_run(request, run_id):
             else []
         ),
         "can_edit": org is not None and request.user.has_perm(CHANGE, org),
+        "failure": failure_message(run.error) if run.status == FetchRun.Status.FAILED else None,
     }
     template = "indicators/kolada_run_status.html" if request.htmx else "indicators/kolada_run.html"
     return render(request, template, context)
+
+
+def failure_message(error: str) -> tuple[str, str]:
+    """What a failed fetch tells people — a headline and what to do — from the kind of failure the client
+    recorded in the run's error (kedja.kolada.client.failure_in)."""
+    failure = failure_in(error)
+    if failure.kind == KoladaUnavailable.UNREACHABLE:
+        return (
+            _("Kolada could not be reached."),
+            _("The connection failed or timed out. Try again later."),
+        )
+    if failure.kind == KoladaUnavailable.HTTP:
+        return (
+            _("Kolada answered with an error (HTTP %(status)s).") % {"status": failure.status or "?"},
+            _("This is usually a passing problem on Kolada's side. Try again later."),
+        )
+    if failure.kind == KoladaUnavailable.UNREADABLE:
+        return (
+            _("Kolada's answer could not be read."),
+            _(
+                "It was not in the format Kedja expects. Try again later; if it keeps happening, tell the "
+                "people who run Kedja."
+            ),
+        )
+    if failure.kind == KoladaUnavailable.UNKNOWN_KPI:
+        return (
+            _("Kolada does not know %(kpis)s.") % {"kpis": ", ".join(failure.kpis) or _("a KPI asked for")},
+            _(
+                "The KPI may have been withdrawn from Kolada. Check its id in the catalogue; an indicator "
+                "that follows it can be given another KPI on its edit page."
+            ),
+        )
+    return (_("The fetch from Kolada failed."), _("Try again later."))

@@ -7,7 +7,9 @@ parameter (§2); data path /data/kpi/{K}/municipality/{M}/year/{Y} (§4.1); valu
 Tests use `FakeTransport`, which serves recorded responses — never the network.
 """
 
+import http.client
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -28,7 +30,54 @@ Transport = Callable[[str, dict], dict]
 
 
 class KoladaUnavailable(Exception):
-    """Kolada could not be reached or answered with an error; the message is meant for people."""
+    """Kolada could not be reached or answered with an error. `kind` says which, so a page can tell people
+    what to do (UNREACHABLE, the default: no connection or timed out; HTTP: an error status, in `status`;
+    UNREADABLE: an answer in an unexpected format; UNKNOWN_KPI: Kolada does not know the KPIs in `kpis`).
+
+    str() is the technical detail followed by a marker such as "[kolada:http:503]": a fetch run keeps only
+    that text (FetchRun.error), and `failure_in` reads the kind back from it."""
+
+    UNREACHABLE = "unreachable"
+    HTTP = "http"
+    UNREADABLE = "unreadable"
+    UNKNOWN_KPI = "unknown_kpi"
+    KINDS = (UNREACHABLE, HTTP, UNREADABLE, UNKNOWN_KPI)
+
+    def __init__(self, message: str = "", *, kind: str = UNREACHABLE, status: int | None = None, kpis=()):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind if kind in self.KINDS else self.UNREACHABLE
+        self.status = status
+        self.kpis = tuple(kpis)
+
+    def __str__(self) -> str:
+        marker = f"{self.kind}:{self.status}" if self.status is not None else self.kind
+        if self.kind == self.UNKNOWN_KPI and self.kpis:
+            marker = f"{marker}:{','.join(self.kpis)}"
+        return f"{self.message} [kolada:{marker}]".strip()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What `failure_in` reads back from a stored error text; kind None when the text has no marker."""
+
+    kind: str | None
+    status: int | None = None
+    kpis: tuple[str, ...] = ()
+
+
+_MARKER = re.compile(r"\[kolada:([a-z_]+)(?::(\d{3}))?(?::([A-Z0-9,]+))?\]")
+
+
+def failure_in(text: str) -> Failure:
+    """The kind of failure recorded in an error text (the last KoladaUnavailable marker in it)."""
+    found = _MARKER.findall(text or "")
+    if not found:
+        return Failure(None)
+    kind, status, kpis = found[-1]
+    if kind not in KoladaUnavailable.KINDS:
+        return Failure(None)
+    return Failure(kind, int(status) if status else None, tuple(k for k in kpis.split(",") if k))
 
 
 @dataclass(frozen=True)
@@ -139,26 +188,69 @@ def parse_values(payload) -> list[ValueRow]:
 
 def urllib_transport(url: str, params: dict, *, sleep=time.sleep, opener=urllib.request.urlopen) -> dict:
     """GET with a timeout; 429, 5xx and timeouts are retried with exponential backoff (1, 2, 4 s), at most 3
-    retries — rKolada does the same for 429 (kolada_api.md §2)."""
+    retries — rKolada does the same for 429 (kolada_api.md §2). Other error statuses fail at once (kind
+    HTTP), an answer that is not JSON fails as UNREADABLE."""
     full = f"{url}?{urllib.parse.urlencode(params)}" if params else url
     if urllib.parse.urlparse(full).scheme not in {"http", "https"}:
         raise KoladaUnavailable(f"Not a web address: {full}")
     headers = {"Accept": "application/json", "User-Agent": "Kedja"}
     request = urllib.request.Request(full, headers=headers)  # noqa: S310 - scheme checked above
-    last = ""
+    last, status = "", None
     for attempt in range(RETRIES + 1):
         try:
             with opener(request, timeout=TIMEOUT_S) as response:
-                return json.loads(response.read().decode("utf-8"))
+                body = response.read()
         except urllib.error.HTTPError as e:
             if e.code != 429 and e.code < 500:
-                raise KoladaUnavailable(f"Kolada answered {e.code} for {full}.") from e
-            last = f"Kolada answered {e.code}"
-        except (TimeoutError, urllib.error.URLError) as e:
-            last = f"Kolada could not be reached ({getattr(e, 'reason', e)})"
+                raise KoladaUnavailable(
+                    f"Kolada answered {e.code} for {full}.", kind=KoladaUnavailable.HTTP, status=e.code
+                ) from e
+            last, status = f"Kolada answered {e.code}", e.code
+        except (OSError, http.client.HTTPException) as e:  # URLError, timeouts, refused or reset connections
+            last, status = f"Kolada could not be reached ({getattr(e, 'reason', e)})", None
+        else:
+            try:
+                return json.loads(body.decode("utf-8"))
+            except ValueError as e:  # not UTF-8 or not JSON
+                raise KoladaUnavailable(
+                    f"Kolada's answer for {full} is not JSON ({e}).", kind=KoladaUnavailable.UNREADABLE
+                ) from e
         if attempt < RETRIES:
             sleep(2**attempt)
-    raise KoladaUnavailable(f"{last}; gave up after {RETRIES} retries.")
+    kind = KoladaUnavailable.HTTP if status is not None else KoladaUnavailable.UNREACHABLE
+    raise KoladaUnavailable(f"{last}; gave up after {RETRIES} retries.", kind=kind, status=status)
+
+
+def _ids_in(url: str) -> list[str]:
+    """The KPI ids in a /kpi/{ids} or /data/kpi/{ids}/… address."""
+    parts = urllib.parse.urlparse(url).path.strip("/").split("/")
+    if "kpi" not in parts or parts.index("kpi") + 1 >= len(parts):
+        return []
+    return [k for k in parts[parts.index("kpi") + 1].split(",") if k]
+
+
+def _read(url: str, parse, payload):
+    """Parse one answer; an answer of an unexpected shape becomes KoladaUnavailable(UNREADABLE)."""
+    try:
+        return parse(payload)
+    except (KeyError, ValueError, TypeError, AttributeError) as e:
+        raise KoladaUnavailable(
+            f"Kolada's answer for {url} has an unexpected format ({type(e).__name__}: {e}).",
+            kind=KoladaUnavailable.UNREADABLE,
+        ) from e
+
+
+def _unknown_kpis(url: str, error: KoladaUnavailable) -> KoladaUnavailable | None:
+    """Kolada answers 404 ("no such route") for an address with an id it does not know (kolada_api.md §5);
+    None when `error` is something else."""
+    ids = _ids_in(url)
+    if error.kind == KoladaUnavailable.HTTP and error.status == 404 and ids:
+        return KoladaUnavailable(
+            f"Kolada does not know {', '.join(ids)} (404 for {url}).",
+            kind=KoladaUnavailable.UNKNOWN_KPI,
+            kpis=ids,
+        )
+    return None
 
 
 class KoladaClient:
@@ -186,8 +278,15 @@ class KoladaClient:
             urls = [f"{self.base_url}/kpi/{','.join(chunk)}" for chunk in chunks(ids)]
         found = []
         for url in urls:
-            for payload in self.pages(url):
-                found.extend(parse_kpi(obj) for obj in payload.get("values", []))
+            try:
+                for payload in self.pages(url):
+                    found.extend(
+                        _read(url, lambda p: [parse_kpi(obj) for obj in p.get("values", [])], payload)
+                    )
+            except KoladaUnavailable as e:
+                if (unknown := _unknown_kpis(url, e)) is None:
+                    raise
+                raise unknown from e
         return found
 
     def value_urls(self, kpi_ids, municipality_codes, years) -> list[str]:
@@ -201,8 +300,13 @@ class KoladaClient:
 
     def values_at(self, url: str) -> list[ValueRow]:
         rows: list[ValueRow] = []
-        for payload in self.pages(url):
-            rows.extend(parse_values(payload))
+        try:
+            for payload in self.pages(url):
+                rows.extend(_read(url, parse_values, payload))
+        except KoladaUnavailable as e:
+            if (unknown := _unknown_kpis(url, e)) is None:
+                raise
+            raise unknown from e
         return rows
 
     def values(self, kpi_ids, municipality_codes, years) -> list[ValueRow]:

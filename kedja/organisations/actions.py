@@ -178,7 +178,11 @@ def update_organisation(org: Organisation, *, data: dict, expected_version: int,
     fields = [name for name in ("name", "org_number", "school_unit_code", "email", "website") if name in data]
     for name in fields:
         setattr(org, name, data[name])
-    stored = None
+    # The stored name from the database: a ModelForm has already put a new upload on `org`.
+    stored, previous = (
+        None,
+        Organisation.objects.filter(pk=org.pk).values_list("logo", flat=True).first() or "",
+    )
     if "logo" in data:  # a new upload, False to remove, or the stored file unchanged
         org._meta.get_field("logo").save_form_data(org, data["logo"])
         fields.append("logo")
@@ -191,4 +195,8 @@ def update_organisation(org: Organisation, *, data: dict, expected_version: int,
         if stored:
             org.logo.storage.delete(stored)  # nothing was saved, so the new file is not kept either
         raise
+    if previous and previous != (org.logo.name if org.logo else ""):
+        # The replaced or removed file goes once the change is committed (a rollback keeps both).
+        storage = org._meta.get_field("logo").storage
+        transaction.on_commit(lambda: storage.delete(previous))
     record_event("organisation.changed", by=by, organisation=org, fields=fields)

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from kedja.indicators import tasks
+from kedja.indicators.factories import make_goal
 from kedja.indicators.models import Indicator
 from kedja.kolada.client import FakeTransport, KoladaClient
 from kedja.kolada.models import FetchRun
@@ -99,3 +100,49 @@ def test_coordinator_follows_a_kolada_kpi_fetches_it_and_sets_a_target(
     expect(status).not_to_contain_text(t("The indicator has no target value and year to judge against."))
     expect(status.locator(".ds-tag")).not_to_be_empty()
     assert_accessible(page, where="indicator page with a target")
+
+
+def test_coordinator_follows_kolada_kpis_for_a_goal(page, live_server, assert_accessible):
+    """From a goal on the goals page to the catalogue with that goal chosen; she picks its sub-goal in the
+    goal list instead and follows a KPI: the same search comes back with the sub-goal still chosen, and the
+    link back to the goal shows the new indicator listed under it."""
+    w = build_world()
+    Organisation.objects.filter(pk=w.municipality.pk).update(code="1280")
+    load_catalogues()
+    main = make_goal(w.municipality, title="Fler elever klarar matematik")
+    sub = make_goal(w.municipality, parent=main, title="Åk 9 når målen i matematik")
+
+    sign_in(page, w.people["coordinator"].email)
+    expect(page).to_have_url(url_of(live_server, "home:start"))
+    page.goto(reverse("indicators:goals", args=[w.municipality.pk]))
+    page.locator(f"#goal-{main.pk}").get_by_role("link", name=t("Find a Kolada KPI for this goal")).click()
+    goal_list = page.get_by_label(t("Goal for the KPIs you follow"), exact=True)
+    expect(goal_list).to_have_value(str(main.pk))
+    assert_accessible(page, where="catalogue opened from a goal")
+
+    page.get_by_label(t("Search"), exact=True).fill("FÖRÄLDRAPENNINGDAGAR män")
+    page.get_by_label(t("Which KPIs"), exact=True).select_option("all")
+    page.get_by_role("search").get_by_role("button", name=t("Search"), exact=True).click()
+    expect(goal_list).to_have_value(str(main.pk))  # the search keeps the goal
+    goal_list.select_option(label=f"– {sub.title}")
+    assert_accessible(page, where="catalogue with a goal chosen")
+    page.get_by_role("row").filter(has_text=KPI).get_by_role(
+        "button", name=t("Follow %(id)s", id=KPI)
+    ).click()
+
+    # Back in the same search with the sub-goal still chosen, ready for the next KPI; the goal's page then
+    # lists the new indicator.
+    expect(page.locator(".kedja-messages")).to_contain_text(
+        t(
+            "%(kpi)s is now followed as an indicator of %(goal)s. Fetch its values from Kolada to see them on "
+            "the indicator's page.",
+            kpi=KPI,
+            goal=sub.title,
+        )
+    )
+    expect(goal_list).to_have_value(str(sub.pk))
+    indicator = Indicator.objects.get(organisation=w.municipality, kolada_kpi=KPI)
+    assert indicator.goal_id == sub.pk
+    page.get_by_role("link", name=t("Back to the goal %(title)s", title=sub.title), exact=True).click()
+    expect(page.locator(f"#goal-{sub.pk}")).to_contain_text(indicator.name)
+    assert_accessible(page, where="goals page after following for a goal")

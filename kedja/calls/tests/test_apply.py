@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from kedja.calls import actions_apply as actions
 from kedja.calls.factories import make_application, make_call
 from kedja.calls.forms_render import build_form
 from kedja.calls.models import Application, ApplicationFile, Call, CallField, FieldKind
+from kedja.calls.tasks import MailNotSent, send_receipt_mail
 from kedja.calls.views_apply import receipt_pdf_bytes
 from kedja.organisations.factories import make_member, make_municipality, make_user
 from kedja.organisations.models import AuditEvent
@@ -321,12 +323,15 @@ def test_an_applicant_never_sees_another_organisations_application(world, call):
 # --- submitting: receipt, e-mail, PDF ------------------------------------------------------------------
 
 
-def test_submit_gives_receipt_number_audit_event_and_email(world, call):
+def test_submit_gives_receipt_number_audit_event_and_email(world, call, django_capture_on_commit_callbacks):
     world.people["coordinator"].email = "sara@norrby.example"
     world.people["coordinator"].save()
     client = client_for(world.people["coordinator"])
-    response = client.post(f"{submit_url(call)}?org={world.municipality.pk}", valid_answers())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"{submit_url(call)}?org={world.municipality.pk}", valid_answers())
+    assert len(callbacks) == 1  # the receipt is enqueued once the submission is committed
     application = current(call, world.municipality)
+    assert application.receipt_sent_at is not None
     assert response.status_code == 302 and response.url == reverse("calls:receipt", args=[application.pk])
     year = timezone.localtime(application.submitted_at).year
     assert application.status == Application.Status.SUBMITTED
@@ -351,6 +356,50 @@ def test_submit_gives_receipt_number_audit_event_and_email(world, call):
         again.status_code == 302
         and current(call, world.municipality).receipt_number == application.receipt_number
     )
+
+
+def test_the_receipt_goes_out_after_the_commit_once_and_not_for_a_rolled_back_submission(
+    world, call, django_capture_on_commit_callbacks
+):
+    coordinator = world.people["coordinator"]
+    application = make_application(call, world.municipality, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            actions.submit_application(application, {}, expected_version=application.version, by=coordinator)
+            assert mail.outbox == []  # nothing goes out inside the transaction
+            raise RuntimeError("the request failed after submitting")
+    assert callbacks == [] and mail.outbox == []
+    assert Application.objects.get(pk=application.pk).status == Application.Status.DRAFT
+
+    application.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.submit_application(application, {}, expected_version=application.version, by=coordinator)
+    assert len(callbacks) == 1 and len(mail.outbox) == 1
+    application.refresh_from_db()
+    assert application.receipt_sent_at is not None
+    assert send_receipt_mail.call(application.pk, coordinator.pk) == 0  # a retried task sends nothing twice
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_receipt_mail_keeps_the_submission_and_is_sent_on_retry(
+    world, call, monkeypatch, django_capture_on_commit_callbacks
+):
+    coordinator = world.people["coordinator"]
+    application = make_application(call, world.municipality, by=coordinator)
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("kedja.calls.tasks.send_mail", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit_application(application, {}, expected_version=application.version, by=coordinator)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.receipt_sent_at is None
+    with pytest.raises(MailNotSent):
+        send_receipt_mail.call(application.pk, coordinator.pk)
+    monkeypatch.undo()
+    assert send_receipt_mail.call(application.pk, coordinator.pk) == 1
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
 
 
 def test_pdf_receipt_has_the_date_received_in_stockholm_and_swedish_characters(world):

@@ -10,11 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from kedja.calls import actions_review as actions
+from kedja.calls import tasks
 from kedja.calls.factories import make_application, make_call, make_decision, make_review
 from kedja.calls.models import Call, Participant, Programme, Review
 from kedja.calls.ranking import SPREAD_FLAG, FlagRule, flags_for, ranking
@@ -305,7 +307,9 @@ def test_publishing_is_refused_before_the_deadline_and_while_applications_are_un
     assert actions.publish_decision_refusals(closed_call) == []
 
 
-def test_publishing_the_decision_emails_applicants_and_makes_participants(client, world, closed_call):
+def test_publishing_the_decision_emails_applicants_and_makes_participants(
+    client, world, closed_call, django_capture_on_commit_callbacks
+):
     call = closed_call
     coordinator = world.people["coordinator"]
     east = make_municipality(world.region, name="Östby kommun")
@@ -324,8 +328,10 @@ def test_publishing_the_decision_emails_applicants_and_makes_participants(client
     # one recipient in Swedish below.
     User.objects.exclude(pk=east_head.pk).update(language="en")
 
-    response = client.post(reverse("calls:publish_decision", args=[call.pk]))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("calls:publish_decision", args=[call.pk]))
     assert response.status_code == 302
+    assert len(callbacks) == 2  # one e-mail task per application, enqueued once the publication is committed
     call.refresh_from_db()
     assert call.status == Call.Status.DECIDED and call.decision_published_at is not None
 
@@ -345,7 +351,16 @@ def test_publishing_the_decision_emails_applicants_and_makes_participants(client
     assert list(Participant.objects.values_list("application_id", flat=True)) == [accepted.pk]
     events = AuditEvent.objects.filter(verb__startswith="call.decision")
     assert events.filter(verb="call.decision_publish", actor=officer).count() == 1
-    assert events.filter(verb="call.decision_notified").count() == 2
+    notified = events.filter(verb="call.decision_notified")
+    assert {e.detail["application"]: e.detail["recipients"] for e in notified} == {
+        accepted.pk: 3,
+        rejected.pk: 1,
+    }
+    assert {e.actor for e in notified} == {officer}
+    assert call.applications.filter(decision_notified_at__isnull=True).count() == 0
+    page = client.get(reverse("calls:ranking", args=[call.pk])).content.decode()
+    assert "Applications whose people have been e-mailed the decision: 2 of 2." in page
+    assert "Not e-mailed yet" not in page
 
     again = client.post(reverse("calls:publish_decision", args=[call.pk]), follow=True)
     assert "only once" in again.content.decode()
@@ -357,24 +372,101 @@ def test_publishing_the_decision_emails_applicants_and_makes_participants(client
     assert changed.status_code == 400
 
 
-def test_a_reserve_applicant_is_told_so(world, closed_call):
+def test_a_reserve_applicant_is_told_so(world, closed_call, django_capture_on_commit_callbacks):
     User.objects.update(language="en")  # the English source text; recipients get their own language
     application = submitted(closed_call, world.municipality, by=world.people["coordinator"])
     make_decision(application, "reserve", justification="Nummer ett på reservlistan.")
-    actions.publish_decision(closed_call, by=None, roles=[Role.MUNICIPAL_COORDINATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_decision(closed_call, by=None, roles=[Role.MUNICIPAL_COORDINATOR])
     [message] = mail.outbox
     assert "reserve list" in message.body and "Nummer ett på reservlistan." in message.body
     assert not Programme.objects.filter(call=closed_call).exists()
 
 
+def test_nothing_is_sent_for_a_publication_that_rolls_back(
+    world, closed_call, django_capture_on_commit_callbacks
+):
+    application = submitted(closed_call, world.municipality, by=world.people["coordinator"])
+    make_decision(application, "accepted", justification="Välkomna.")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            actions.publish_decision(closed_call, by=None, roles=[Role.MUNICIPAL_COORDINATOR])
+            assert mail.outbox == []  # nothing goes out inside the transaction
+            raise RuntimeError("something after the publication failed")
+    assert callbacks == [] and mail.outbox == []
+    closed_call.refresh_from_db()
+    assert closed_call.status == Call.Status.PUBLISHED and not Participant.objects.exists()
+    assert not AuditEvent.objects.filter(verb__startswith="call.decision").exists()
+
+
+def two_decided_applications(world, call):
+    """Norrby (accepted) and Östby (rejected), and a send_mail that refuses Östby's coordinator as a mail
+    server does when a mailbox is unavailable: (norrby, ostby, east_head, flaky send_mail, the real one)."""
+    east = make_municipality(world.region, name="Östby kommun")
+    east_head = make_member(east, Role.MUNICIPAL_COORDINATOR, make_user("chef@ostby.example"))
+    norrby = submitted(call, world.municipality, by=world.people["coordinator"])
+    ostby = submitted(call, east, by=east_head)
+    make_decision(norrby, "accepted", justification="Välkomna.")
+    make_decision(ostby, "rejected", justification="Inte nu.")
+    real_send_mail = tasks.send_mail
+
+    def flaky(*args, recipient_list, **kwargs):
+        if recipient_list == [east_head.email]:
+            raise ConnectionRefusedError("mailbox unavailable")
+        return real_send_mail(*args, recipient_list=recipient_list, **kwargs)
+
+    return norrby, ostby, east_head, flaky, real_send_mail
+
+
+def test_a_failing_recipient_neither_undoes_the_publication_nor_stops_the_others(
+    client, world, closed_call, monkeypatch, django_capture_on_commit_callbacks
+):
+    norrby, ostby, east_head, flaky, real_send_mail = two_decided_applications(world, closed_call)
+    monkeypatch.setattr(tasks, "send_mail", flaky)
+    officer = world.people["regional_officer"]
+    roles = [Role.MUNICIPAL_COORDINATOR]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_decision(
+            closed_call, by=officer, roles=roles, url_for=lambda a: f"https://x.example/{a.pk}"
+        )
+    closed_call.refresh_from_db()
+    assert closed_call.status == Call.Status.DECIDED  # the publication stays
+    assert [m.to for m in mail.outbox] == [[world.people["coordinator"].email]]
+    norrby.refresh_from_db()
+    ostby.refresh_from_db()
+    assert norrby.decision_notified_at is not None and ostby.decision_notified_at is None
+    notified = AuditEvent.objects.filter(verb="call.decision_notified")
+    assert [e.detail["application"] for e in notified] == [norrby.pk]
+    assert actions.notification_counts(closed_call) == {"total": 2, "notified": 1, "pending": 1}
+    signed_in(client, officer)
+    page = client.get(reverse("calls:ranking", args=[closed_call.pk])).content.decode()
+    assert "e-mailed the decision: 1 of 2." in page and "Not e-mailed yet: 1" in page
+
+    # The worker's retry, once the mail server answers again: Östby is told, Norrby not a second time.
+    with pytest.raises(tasks.MailNotSent):  # still failing: the worker records the failure again
+        tasks.send_decision_mail.call(ostby.pk, "https://x.example/", roles, officer.pk)
+    monkeypatch.setattr(tasks, "send_mail", real_send_mail)
+    assert tasks.send_decision_mail.call(norrby.pk, "https://x.example/", roles, officer.pk) == 0
+    assert tasks.send_decision_mail.call(ostby.pk, "https://x.example/", roles, officer.pk) == 1
+    assert tasks.send_decision_mail.call(ostby.pk, "https://x.example/", roles, officer.pk) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world.people["coordinator"].email, east_head.email]
+    )
+    assert AuditEvent.objects.filter(verb="call.decision_notified").count() == 2
+    assert actions.notification_counts(closed_call)["pending"] == 0
+
+
 # --- applicants never see a score -------------------------------------------------------------------------
 
 
-def test_an_applicant_never_sees_a_score(client, world, closed_call, reviewers):
+def test_an_applicant_never_sees_a_score(
+    client, world, closed_call, reviewers, django_capture_on_commit_callbacks
+):
     application = submitted(closed_call, world.municipality, by=world.people["coordinator"])
     make_review(application, reviewers[0], scores=scores(closed_call, 1, 2, 3), comment=SECRET)
     make_decision(application, "accepted", justification="Välkomna.")
-    actions.publish_decision(closed_call, by=None, roles=[Role.MUNICIPAL_COORDINATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_decision(closed_call, by=None, roles=[Role.MUNICIPAL_COORDINATOR])
     signed_in(client, world.people["coordinator"])
     for name, arg in (
         ("calls:review", application.pk),
@@ -391,7 +483,7 @@ def test_an_applicant_never_sees_a_score(client, world, closed_call, reviewers):
     assert status.status_code == 200
     body = status.content.decode()
     assert "Välkomna." in body and SECRET not in body and reviewers[0].full_name not in body
-    assert SECRET not in "".join(m.body for m in mail.outbox)
+    assert mail.outbox and SECRET not in "".join(m.body for m in mail.outbox)
 
 
 # --- the decision summary and the Excel export ----------------------------------------------------------
@@ -474,3 +566,39 @@ def test_ranking_page_sorts_on_the_server_and_links_each_decision(client, world,
     assert body.index("Norrby kommun") < body.index("Östby kommun")
     assert reverse("calls:decide", args=[high.pk]) in body
     assert "The call has not closed yet." in body
+
+
+def test_the_organiser_queues_the_missing_decision_mails_again(
+    client, world, closed_call, monkeypatch, django_capture_on_commit_callbacks
+):
+    """No worker retries a failed task by itself: the ranking page offers to send what is missing, and
+    those already told are not mailed twice."""
+    norrby, ostby, east_head, flaky, real_send_mail = two_decided_applications(world, closed_call)
+    officer = world.people["regional_officer"]
+    signed_in(client, officer)
+    resend = reverse("calls:resend_decision_mails", args=[closed_call.pk])
+    client.post(resend)  # before the decision is published there is nothing to send
+    assert (
+        mail.outbox == []
+        and "not been published yet"
+        in client.get(reverse("calls:ranking", args=[closed_call.pk])).content.decode()
+    )
+
+    monkeypatch.setattr(tasks, "send_mail", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("calls:publish_decision", args=[closed_call.pk]))
+    page = client.get(reverse("calls:ranking", args=[closed_call.pk])).content.decode()
+    assert f'action="{resend}"' in page  # one application is not told: the button is offered
+    monkeypatch.setattr(tasks, "send_mail", real_send_mail)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend)
+    assert response.status_code == 302
+    sent = [m.to[0] for m in mail.outbox]
+    assert east_head.email in sent and world.people["coordinator"].email in sent
+    assert len(sent) == len(set(sent))  # nobody is told twice
+    assert actions.notification_counts(closed_call) == {"total": 2, "notified": 2, "pending": 0}
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "The decision e-mails of 1 application are queued again." in page and f'action="{resend}"' not in page
+    )
+    assert AuditEvent.objects.filter(verb="call.decision_mails_requeued", detail__applications=1).exists()

@@ -49,3 +49,19 @@ def test_teachers_reach_their_groups_analysis_and_the_principal_the_units_figure
     unit = _page(world, "principal", reverse("followup:unit", args=[world.school.pk]), verified=True)
     assert reverse("followup:overview", args=[world.school.pk]) in unit
     assert reverse("followup:log", args=[world.school.pk]) in unit
+
+
+def test_the_municipalitys_overview_links_its_scheme_and_for_its_editors_the_questions(world):
+    from kedja.organisations.factories import make_member, make_user
+    from kedja.organisations.roles import Role
+
+    url = reverse("followup:overview", args=[world.municipality.pk])
+    scheme = reverse("followup:scheme", args=[world.municipality.pk])
+    questions = reverse("followup:questions", args=[world.municipality.pk])
+    reader = _page(world, "reader", url)
+    assert scheme in reader and questions not in reader  # may read the scheme, not edit the questions
+    world.people["developer"] = make_member(world.municipality, Role.QUALITY_DEVELOPER, make_user())
+    developer = _page(world, "developer", url)
+    assert scheme in developer and questions in developer
+    school = _page(world, "principal", reverse("followup:overview", args=[world.school.pk]), verified=True)
+    assert scheme not in school  # a unit's figures: the municipality's settings are not linked there

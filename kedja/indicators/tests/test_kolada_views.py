@@ -286,3 +286,127 @@ def test_kolada_refresh_with_nothing_followed_and_when_unreachable(world, malmo,
     with pytest.raises(CommandError, match="stored figures were kept"):
         call_command("kolada_refresh")
     assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
+# --- following for a goal -------------------------------------------------------------------------------
+
+
+def test_the_catalogue_offers_the_goal_tree_and_preselects_the_goal_it_was_opened_from(client, world, malmo):
+    main = make_goal(malmo, title="Fler elever klarar matematik")
+    sub = make_goal(malmo, parent=main, title="Åk 9 når målen")
+    foreign = make_goal(world.other_municipality, title="Grannens hemliga mål")
+    url = reverse("indicators:kolada_catalogue", args=[malmo.pk])
+    login(client, world, "coordinator")
+    page = client.get(url, {"q": "N15419"})
+    assert page.context["goal_choices"] == [(main.pk, main.title), (sub.pk, f"– {sub.title}")]
+    text = page.content.decode()
+    assert (
+        '<label class="ds-label" for="kolada-goal"' in text
+        and '<option value="">No goal yet</option>' in text
+    )
+    assert "selected" not in text.split('id="kolada-goal"')[1].split("</select>")[0]
+    assert 'form="kolada-follow" name="kpi" value="N15419"' in text
+
+    chosen = client.get(url, {"q": "N15419", "goal": sub.pk})
+    assert chosen.context["goal"] == sub
+    assert f'<option value="{sub.pk}" selected>– {sub.title}</option>' in chosen.content.decode()
+    assert f'name="goal" value="{sub.pk}"' in chosen.content.decode()  # a new search keeps the goal
+
+    for wrong in (foreign.pk, "x1", "99999"):
+        ignored = client.get(url, {"goal": wrong})
+        assert ignored.status_code == 200 and ignored.context["goal"] is None
+        assert "Grannens hemliga mål" not in ignored.content.decode()
+
+    reader = login(client, world, "teacher").get(url, {"goal": main.pk})
+    assert reader.context["goal"] is None and 'id="kolada-goal"' not in reader.content.decode()
+
+
+def test_the_goals_page_links_each_goal_to_the_catalogue(client, world, malmo):
+    goal = make_goal(malmo)
+    text = (
+        login(client, world, "coordinator").get(reverse("indicators:goals", args=[malmo.pk])).content.decode()
+    )
+    assert f"{reverse('indicators:kolada_catalogue', args=[malmo.pk])}?goal={goal.pk}" in text
+    assert "Find a Kolada KPI for this goal" in text
+
+
+def test_following_for_a_goal_links_the_indicator_and_keeps_the_search_and_the_goal(client, world, malmo):
+    goal = make_goal(malmo, title="Fler elever klarar matematik")
+    login(client, world, "coordinator")
+    url = reverse("indicators:kolada_follow", args=[malmo.pk])
+    response = client.post(url, {"kpi": "N15419", "goal": str(goal.pk), "q": "åk 9"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(reverse("indicators:kolada_catalogue", args=[malmo.pk]))
+    assert f"goal={goal.pk}" in location and "q=" in location
+    indicator = Indicator.objects.get(organisation=malmo, kolada_kpi="N15419")
+    assert indicator.goal == goal
+    page = client.get(response["Location"]).content.decode()
+    assert "N15419 is now followed as an indicator of Fler elever klarar matematik." in page
+    # A failure keeps the goal chosen on the way back to the catalogue.
+    again = client.post(url, {"kpi": "N15419", "goal": str(goal.pk), "q": "åk 9"})
+    assert again["Location"].endswith(f"?q=%C3%A5k+9&goal={goal.pk}")
+    # Without a goal the KPI is followed without one, back in the catalogue.
+    loose = client.post(url, {"kpi": "N15418", "goal": ""})
+    assert loose["Location"] == reverse("indicators:kolada_catalogue", args=[malmo.pk])
+    assert Indicator.objects.get(organisation=malmo, kolada_kpi="N15418").goal is None
+
+
+def test_following_for_another_organisations_goal_is_refused(client, world, malmo):
+    foreign = make_goal(world.other_municipality, title="Grannens hemliga mål")
+    login(client, world, "coordinator")
+    url = reverse("indicators:kolada_follow", args=[malmo.pk])
+    for wrong in (str(foreign.pk), "1; DROP", "99999"):
+        response = client.post(url, {"kpi": "N15419", "goal": wrong}, follow=True)
+        text = response.content.decode()
+        assert "That goal does not belong to this organisation." in text
+        assert "Grannens hemliga mål" not in text
+    assert not Indicator.objects.filter(kolada_kpi="N15419").exists()
+
+
+# --- what a failed fetch says ---------------------------------------------------------------------------
+
+
+def _failing(kind, **extra):
+    def transport(url, params):
+        raise KoladaUnavailable(f"failed at {url}", kind=kind, **extra)
+
+    return transport
+
+
+@pytest.mark.parametrize(
+    ("transport", "headline", "advice"),
+    [
+        (_failing("unreachable"), "Kolada could not be reached.", "The connection failed or timed out."),
+        (_failing("http", status=503), "Kolada answered with an error (HTTP 503).", "Try again later."),
+        (
+            _failing("unreadable"),
+            "Kolada&#x27;s answer could not be read.",
+            "not in the format Kedja expects",
+        ),
+        (_failing("http", status=404), "Kolada does not know N00945.", "withdrawn from Kolada"),
+    ],
+    ids=["unreachable", "http", "unreadable", "unknown-kpi"],
+)
+def test_a_failed_fetch_says_what_went_wrong(client, world, malmo, monkeypatch, transport, headline, advice):
+    follow_kpi(malmo, Kpi.objects.get(pk="N00945"), by=None)
+    monkeypatch.setattr(tasks, "make_client", lambda: KoladaClient(transport=transport))
+    login(client, world, "coordinator")
+    response = client.post(reverse("indicators:kolada_fetch", args=[malmo.pk]), follow=True)
+    assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+    text = response.content.decode()
+    assert headline in text and advice in text
+    assert "what is stored still works" in text
+    partial = client.get(response.redirect_chain[-1][0], headers={"HX-Request": "true"}).content.decode()
+    assert headline in partial
+
+
+def test_a_failure_without_a_kind_gets_the_general_message(client, world, malmo):
+    run = FetchRun.objects.create(
+        kpi_ids=["N00945"], area_codes=[MALMO], years=[2020], organisation=malmo, status=FetchRun.Status.FAILED,
+        error="Could not fetch from Kolada, so nothing was changed and the stored figures remain: 'kpi'",
+    )  # fmt: skip
+    text = (
+        login(client, world, "reader").get(reverse("indicators:kolada_run", args=[run.pk])).content.decode()
+    )
+    assert "The fetch from Kolada failed." in text and "Try again later." in text

@@ -133,3 +133,98 @@ def test_default_transport_does_not_retry_a_bad_request():
 
     with pytest.raises(KoladaUnavailable, match="400"):
         real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=opener)
+
+
+# --- what kind of failure (KoladaUnavailable.kind, read back from a run's error text by failure_in) -------
+
+
+def test_a_refused_connection_or_a_timeout_is_unreachable_after_the_retries():
+    def refused(request, timeout):
+        raise ConnectionRefusedError("connection refused")
+
+    with pytest.raises(KoladaUnavailable) as e:
+        real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=refused)
+    assert (e.value.kind, e.value.status) == (KoladaUnavailable.UNREACHABLE, None)
+    assert "connection refused" in str(e.value)
+    assert kolada.failure_in(f"Could not fetch: {e.value}") == kolada.Failure(KoladaUnavailable.UNREACHABLE)
+
+    def slow(request, timeout):
+        raise TimeoutError("timed out")
+
+    with pytest.raises(KoladaUnavailable) as e:
+        real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=slow)
+    assert e.value.kind == KoladaUnavailable.UNREACHABLE and "gave up after 3 retries" in str(e.value)
+
+
+def test_an_error_status_is_http_with_its_code_whether_retried_or_not():
+    def unavailable(request, timeout):
+        raise urllib.error.HTTPError(request.full_url, 503, "Service Unavailable", {}, None)
+
+    sleeps = []
+    with pytest.raises(KoladaUnavailable) as e:
+        real_transport(f"{BASE}/kpi", {}, sleep=sleeps.append, opener=unavailable)
+    assert (e.value.kind, e.value.status, sleeps) == (KoladaUnavailable.HTTP, 503, [1, 2, 4])
+    assert kolada.failure_in(str(e.value)) == kolada.Failure(KoladaUnavailable.HTTP, 503)
+
+    def bad_request(request, timeout):
+        raise urllib.error.HTTPError(request.full_url, 400, "Bad Request", {}, None)
+
+    with pytest.raises(KoladaUnavailable) as e:
+        real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=bad_request)
+    assert (e.value.kind, e.value.status) == (KoladaUnavailable.HTTP, 400)
+
+
+def test_an_answer_that_is_not_json_is_unreadable_and_not_retried():
+    calls = []
+
+    def html(request, timeout):
+        calls.append(1)
+        return _Response(b"<html><body>Maintenance</body></html>")
+
+    with pytest.raises(KoladaUnavailable) as e:
+        real_transport(f"{BASE}/kpi", {}, sleep=lambda s: None, opener=html)
+    assert e.value.kind == KoladaUnavailable.UNREADABLE and len(calls) == 1
+    assert kolada.failure_in(str(e.value)).kind == KoladaUnavailable.UNREADABLE
+
+
+def test_json_of_an_unexpected_shape_is_unreadable():
+    url = f"{BASE}/data/kpi/N21704/municipality/1280/year/2023"
+    odd = {url: {"values": [{"kpi": "N21704", "municipality": "1280", "period": "last year", "values": []}]}}
+    client = KoladaClient(transport=FakeTransport(pages=odd), base_url=BASE)
+    with pytest.raises(KoladaUnavailable) as e:
+        client.values(["N21704"], ["1280"], ["2023"])
+    assert e.value.kind == KoladaUnavailable.UNREADABLE and "unexpected format" in str(e.value)
+    listing = KoladaClient(transport=FakeTransport(pages={f"{BASE}/kpi/N15419": {"values": [{"title": "x"}]}}),
+                           base_url=BASE)  # fmt: skip
+    with pytest.raises(KoladaUnavailable) as e:
+        listing.kpis(["N15419"])
+    assert e.value.kind == KoladaUnavailable.UNREADABLE
+
+
+def test_a_404_for_a_kpi_address_means_kolada_does_not_know_the_kpi():
+    def not_found(url, params):
+        raise KoladaUnavailable(f"Kolada answered 404 for {url}.", kind=KoladaUnavailable.HTTP, status=404)
+
+    client = KoladaClient(transport=not_found, base_url=BASE)
+    with pytest.raises(KoladaUnavailable) as e:
+        client.values(["N99999", "N15419"], ["1280"], ["2023"])
+    assert (e.value.kind, e.value.kpis) == (KoladaUnavailable.UNKNOWN_KPI, ("N99999", "N15419"))
+    assert kolada.failure_in(f"Could not fetch: {e.value}") == kolada.Failure(
+        KoladaUnavailable.UNKNOWN_KPI, kpis=("N99999", "N15419")
+    )
+    with pytest.raises(KoladaUnavailable) as e:
+        client.kpis(["N99999"])
+    assert e.value.kind == KoladaUnavailable.UNKNOWN_KPI
+    with pytest.raises(KoladaUnavailable) as e:
+        client.kpis()  # the whole catalogue names no KPI: a 404 stays an HTTP failure
+    assert (e.value.kind, e.value.status) == (KoladaUnavailable.HTTP, 404)
+
+
+def test_old_callers_keep_working_and_an_unmarked_text_has_no_kind():
+    plain = KoladaUnavailable("Kolada could not be reached (connection refused).")
+    assert plain.kind == KoladaUnavailable.UNREACHABLE and str(plain).startswith(
+        "Kolada could not be reached"
+    )
+    assert kolada.failure_in("Could not fetch from Kolada: KeyError 'kpi'") == kolada.Failure(None)
+    assert kolada.failure_in("") == kolada.Failure(None)
+    assert KoladaUnavailable("x", kind="nonsense").kind == KoladaUnavailable.UNREACHABLE

@@ -106,3 +106,25 @@ def test_a_conflicting_save_keeps_no_new_file(world):
     assert response.status_code == 409
     stored = sorted(p.name for p in (Path(settings.MEDIA_ROOT) / "logos").iterdir())
     assert len(stored) == 1 and stored[0].startswith("first")
+
+
+def test_a_replaced_or_removed_logo_leaves_no_file_behind(world, django_capture_on_commit_callbacks):
+    logos = Path(settings.MEDIA_ROOT) / "logos"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(world, logo=SimpleUploadedFile("first.png", image_bytes(), content_type="image/png"))
+    world.municipality.refresh_from_db()
+    first = Path(world.municipality.logo.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            post(
+                world, logo=SimpleUploadedFile("second.png", image_bytes(), content_type="image/png")
+            ).status_code
+            == 302
+        )
+    world.municipality.refresh_from_db()
+    assert not first.exists() and [p.name for p in logos.iterdir()] == [
+        Path(world.municipality.logo.name).name
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(world, remove_logo="on", version=world.municipality.version).status_code == 302
+    assert list(logos.iterdir()) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from kedja.assessments.exports import _local_only_fetcher, report_css
+from kedja.core.pdf import html_to_pdf
 
 from .content import DocumentContent
 
@@ -21,15 +21,9 @@ def render_html(content: DocumentContent) -> str:
 
 
 def render_pdf(content: DocumentContent) -> bytes:
-    from weasyprint import CSS, HTML  # heavy import (Pango via cffi): only when a document is made
-
-    fetcher = _local_only_fetcher()
-    stylesheets = [
-        CSS(string=report_css(), url_fetcher=fetcher),
-        CSS(string=DOCUMENT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),
-    ]
-    return HTML(string=render_html(content), url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets,
+    return html_to_pdf(
+        render_html(content),
+        extra_css=(DOCUMENT_CSS.read_text(encoding="utf-8"),),
         pdf_variant=PDF_VARIANT,
         pdf_tags=True,
         presentational_hints=True,  # <col width="…%">: the tables' column widths
