@@ -24,6 +24,23 @@ def median_ms(fn, runs: int = 15) -> float:
     return round(statistics.median(samples), 2)
 
 
+def machine_speed() -> dict:
+    """A fixed piece of pure Python (a 10-million-step loop), so figures from different days can be put side
+    by side: the machines here are shared, and on a slow day every figure grows by the same factor."""
+
+    def loop():
+        total = 0
+        for i in range(10_000_000):
+            total += i * i
+        return total
+
+    return {
+        "value": median_ms(loop, runs=3),
+        "unit": "ms",
+        "detail": "calibration, not a product figure: sum of i*i for 10 million i in pure Python, median of 3",
+    }
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kedja-bench-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -44,7 +61,7 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    results: dict[str, dict] = {}
+    results: dict[str, dict] = {"machine.python_loop_ms": machine_speed()}
 
     t0 = time.perf_counter()
     load_reference_data()
