@@ -1,7 +1,13 @@
 """What every Excel/CSV file Kedja writes or reads needs: values that are safe in a cell (no formula
 injection, OWASP "CSV injection"), and the way back when such a file is read again."""
 
+import io
 import re
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -28,3 +34,44 @@ def uncell_text(value: str) -> str:
     if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an exported sheet: its header (Swedish in the files people take to meetings), its
+    width in characters and, for numbers and dates, Excel's number format ("0", "#,##0", "0.0",
+    "yyyy-mm-dd") so a cell is a number or a date, never text that looks like one."""
+
+    header: str
+    width: int = 16
+    number_format: str | None = None
+
+
+def add_sheet(workbook, title: str, columns: list[Column], rows, *, first: bool = False):
+    """A sheet with a bold, frozen header row, the columns' widths and number formats, and every value
+    through `cell_text` (empty strings become empty cells). Returns the sheet."""
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title[:31]  # Excel's limit
+    sheet.append([c.header for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    formats = [c.number_format for c in columns]
+    for values in rows:
+        sheet.append([cell_text(v) if v not in ("", None) else None for v in values])
+        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
+            if number_format and cell.value is not None:
+                cell.number_format = number_format
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    return sheet
+
+
+def workbook_bytes(sheets: list[tuple[str, list[Column], list]]) -> bytes:
+    """An .xlsx file of one or more (title, columns, rows) sheets, in order."""
+    workbook = Workbook()
+    for index, (title, columns, rows) in enumerate(sheets):
+        add_sheet(workbook, title, columns, rows, first=index == 0)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

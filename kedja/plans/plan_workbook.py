@@ -1,41 +1,36 @@
 """The action plan as an Excel file (issue 8: every list taken to a meeting exports to Excel): Swedish
 headers, dates as dates, numbers as numbers, every text through the formula-injection guard."""
 
-import io
 from datetime import date
 
 from django.utils.text import slugify
 from django.utils.translation import override
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from kedja.core.spreadsheets import cell_text
+from kedja.core.spreadsheets import Column, workbook_bytes
 from kedja.organisations.models import Organisation
 
 from . import rules
 
 SHEET = "Handlingsplan"
-# (header, width, number format or None)
 COLUMNS = [
-    ("Nr", 6, "0"),
-    ("Åtgärd", 40, None),
-    ("Mål", 30, None),
-    ("Ansvarig funktion", 26, None),
-    ("Ansvariga personer", 26, None),
-    ("Partner", 24, None),
-    ("Start", 12, "yyyy-mm-dd"),
-    ("Klart senast", 12, "yyyy-mm-dd"),
-    ("Status", 14, None),
-    ("Framsteg (%)", 12, "0"),
-    ("Tid (timmar)", 12, "0"),
-    ("Pengar (kr)", 14, "#,##0"),
-    ("Övriga resurser", 24, None),
-    ("Glapp", 36, None),
-    ("Prioriterade punkter", 24, None),
-    ("Försenad", 10, None),
+    Column("Nr", 6, "0"),
+    Column("Åtgärd", 40),
+    Column("Mål", 30),
+    Column("Ansvarig funktion", 26),
+    Column("Ansvariga personer", 26),
+    Column("Partner", 24),
+    Column("Start", 12, "yyyy-mm-dd"),
+    Column("Klart senast", 12, "yyyy-mm-dd"),
+    Column("Status", 14),
+    Column("Framsteg (%)", 12, "0"),
+    Column("Tid (timmar)", 12, "0"),
+    Column("Pengar (kr)", 14, "#,##0"),
+    Column("Övriga resurser", 24),
+    Column("Glapp", 36),
+    Column("Prioriterade punkter", 24),
+    Column("Försenad", 10),
 ]
-HEADERS = [c[0] for c in COLUMNS]
+HEADERS = [c.header for c in COLUMNS]
 
 
 def plan_rows(organisation: Organisation, *, today: date) -> list[list]:
@@ -67,25 +62,7 @@ def plan_rows(organisation: Organisation, *, today: date) -> list[list]:
 
 
 def plan_workbook(organisation: Organisation, *, today: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    rows = plan_rows(organisation, today=today)
-    for values in rows:
-        sheet.append([cell_text(v) if v not in ("", None) else None for v in values])
-    for index, (_header, width, number_format) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if number_format:
-            for number in range(2, len(rows) + 2):
-                sheet[f"{letter}{number}"].number_format = number_format
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes([(SHEET, COLUMNS, plan_rows(organisation, today=today))])
 
 
 def filename(organisation: Organisation, *, today: date) -> str:
