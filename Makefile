@@ -60,6 +60,7 @@ bench: setup ## Run every benchmark; writes var/bench/results.json
 
 lint: setup ## ruff, formatting and import contracts
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
 messages: setup ## Extract translatable strings into the catalogs (then translate and run make setup)

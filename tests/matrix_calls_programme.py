@@ -56,6 +56,7 @@ def organiser_post(args, data=lambda w, p: {}):
 ENTRIES = {
     "calls:programme": Entry("get", call_of_programme, SEES),
     "calls:programme_ics": Entry("get", call_of_programme, SEES),
+    "calls:programme_xlsx": organiser_page(call_of_programme),
     "calls:programme_edit": organiser_page(call_of_programme),
     "calls:programme_fill": organiser_post(call_without_meetings),
     "calls:meeting_add": organiser_page(call_of_programme),

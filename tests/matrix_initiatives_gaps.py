@@ -38,4 +38,5 @@ ENTRIES = {
         "get", mapped("municipality"), WORKS_IN_MUNICIPALITY, forbidden=REGION_SEES_IT
     ),
     "initiatives:region_gaps": Entry("get", mapped("region"), REGION_SEES_IT),
+    "initiatives:region_gaps_xlsx": Entry("get", mapped("region"), REGION_SEES_IT),
 }

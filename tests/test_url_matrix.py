@@ -58,6 +58,12 @@ MATRIX: dict[str, Entry] = {
         frozenset({"regional_officer", "coordinator", "head_of_schools", "admin", "principal"}),
         forbidden=frozenset({"teacher", "reader"}),
     ),
+    "organisations:members_xlsx": Entry(
+        "get",
+        org_of("school"),
+        frozenset({"regional_officer", "coordinator", "head_of_schools", "admin", "principal"}),
+        forbidden=frozenset({"teacher", "reader"}),
+    ),
     "organisations:membership_edit": Entry(
         "get", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}
     ),

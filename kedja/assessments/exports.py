@@ -7,6 +7,7 @@ below the threshold and never names another municipality; nothing here reads oth
 """
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,14 +16,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.pdf import html_to_pdf
-from kedja.core.spreadsheets import cell_text  # also imported from here by older code and tests
+from kedja.core.spreadsheets import (
+    Column,
+    cell_text,  # also imported from here by older code and tests
+    workbook_bytes,
+)
 from kedja.core.texts import pick
 
 from .models import Priority, Round
@@ -312,3 +317,73 @@ def answers_workbook(report: ResultReport) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- the region's overview as Excel (issue 8) ---------------------------------------------------------
+
+REGION_SHEET = "Självskattning"
+REGION_MEDIAN_ROW = "Regionens median"
+NO_ROUND_TEXT = "Ingen omgång"
+
+
+def region_overview_columns(overview) -> list[Column]:
+    """The region page's columns: the municipality, its round (status and dates), whether it shared a
+    closed round, then each area's level (one decimal)."""
+    with override("sv"):
+        areas = [
+            Column(cell_text(f"{code} {pick(title)}".strip()), 14, "0.0") for code, title in overview.columns
+        ]
+    return [
+        Column("Kommun", 28),
+        Column("Omgång", 14),
+        Column("Öppnad", 12, "yyyy-mm-dd"),
+        Column("Stängd", 12, "yyyy-mm-dd"),
+        Column("Resultat delat med regionen", 16),
+        *areas,
+    ]
+
+
+def region_overview_rows(overview) -> list[list]:
+    """One row per municipality, as `views_region.region_overview_for` gathered it (`overview`): levels
+    only from the latest closed round a municipality shared; a last row with the region's median per area
+    (".." where too few municipalities shared)."""
+    rows = []
+    with override("sv"):
+        for (municipality, status), heat in zip(overview.statuses, overview.rows, strict=True):
+            latest = status.latest
+            rows.append(
+                [
+                    municipality.name,
+                    str(Round.Status(status.status).label) if latest else NO_ROUND_TEXT,
+                    timezone.localdate(latest.opened_at) if latest else None,
+                    timezone.localdate(latest.closed_at) if latest and latest.closed_at else None,
+                    "Ja" if heat.shared else "Nej",
+                    *[cell.level for cell in heat.cells],
+                ]
+            )
+        medians = [SUPPRESSED if d.suppressed else d.median for _code, d in overview.medians]
+        rows.append([REGION_MEDIAN_ROW, None, None, None, None, *medians])
+    return rows
+
+
+def sheet_title(*parts: str) -> str:
+    """A sheet title Excel accepts: the parts joined by ", ", without []:*?/\\, at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "", ", ".join(p for p in parts if p))[:31]
+
+
+def region_overview_workbook(framework, overview) -> bytes:
+    """The region's page for one framework as an .xlsx file (core.spreadsheets: number and date formats,
+    formula-injection guard). The sheet is named after the framework."""
+    with override("sv"):
+        title = sheet_title(REGION_SHEET, pick(framework.title))
+    return workbook_bytes([(title, region_overview_columns(overview), region_overview_rows(overview))])
+
+
+def region_filename(region, what: str, *, today: date) -> str:
+    """A safe ASCII file name: region-<name without "Region">-<what>-<date>.xlsx."""
+    name = slugify(region.name).removeprefix("region-") or "region"
+    return f"region-{name}-{what}-{today.isoformat()}.xlsx"
+
+
+def region_overview_filename(region, *, today: date) -> str:
+    return region_filename(region, "sjalvskattning", today=today)

@@ -6,4 +6,9 @@ from . import views_region
 
 urlpatterns = [
     path("region/<int:region_id>/", views_region.region_overview, name="region_overview"),
+    path(
+        "region/<int:region_id>/overview.xlsx",
+        views_region.region_overview_xlsx,
+        name="region_overview_xlsx",
+    ),
 ]

@@ -9,16 +9,20 @@ when at least the suppression threshold of municipalities shared (`results.regio
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
-from kedja.access.policy import visible_organisations
+from kedja.access.decorators import get_region_for
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Framework
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
+from . import exports
 from .models import Level, Round
 from .results import Distribution, region_area_levels, region_distribution
 
@@ -121,37 +125,97 @@ def _chosen_framework(request, frameworks: list[Framework], with_rounds: set[int
     return next((f for f in frameworks if f.pk in with_rounds), frameworks[0] if frameworks else None)
 
 
-@login_required
-def region_overview(request, region_id):
-    region = visible_organisations(request.user).filter(pk=region_id, kind=Kind.REGION).first()
-    if region is None:
-        raise Http404()
-    if not request.user.has_perm("assessments.view_region_results", region):
-        raise PermissionDenied()
-    municipalities = list(
+@dataclass
+class RegionOverview:
+    """What the region's page shows for one framework: round status per municipality, the area columns,
+    the heat map rows, the region's median per area, and how many municipalities shared."""
+
+    statuses: list[tuple[Organisation, RoundStatus]]
+    columns: list[tuple[str, dict]]
+    rows: list[HeatRow]
+    medians: list[tuple[str, Distribution]]
+    shared_count: int
+
+
+def region_municipalities(region: Organisation) -> list[Organisation]:
+    """The region's active municipalities, by name."""
+    return list(
         Organisation.objects.filter(
             kind=Kind.MUNICIPALITY, path__startswith=region.path, is_active=True
         ).order_by("name")
     )
-    region_rounds = Round.objects.filter(municipality__in=[m.pk for m in municipalities])
+
+
+def region_overview_for(
+    region: Organisation, framework: Framework, municipalities: list[Organisation]
+) -> RegionOverview:
+    """The page's figures for `framework` (also what its Excel file holds): only shared closed rounds give
+    levels; the round status (not result data) is shown for every municipality."""
+    rounds_by_municipality: dict[int, list[Round]] = {m.pk: [] for m in municipalities}
+    rounds = Round.objects.filter(
+        municipality__in=[m.pk for m in municipalities], framework_version__framework=framework
+    ).order_by("opened_at")
+    for r in rounds:
+        rounds_by_municipality[r.municipality_id].append(r)
+    shared = region_area_levels(region, framework)
+    columns = _area_columns(framework, shared)
+    codes = [code for code, _title in columns]
+    distributions = area_distributions(shared, codes)
+    return RegionOverview(
+        statuses=[(m, round_status(rounds_by_municipality[m.pk])) for m in municipalities],
+        columns=columns,
+        rows=heat_map(municipalities, shared, codes),
+        medians=[(code, d) for code, d in zip(codes, distributions, strict=True)],
+        shared_count=len([m for m in shared if m.pk in rounds_by_municipality]),
+    )
+
+
+def _region_and_framework(request, region_id):
+    """The region (404 for those who may not see it, 403 without the right) and the chosen framework."""
+    region = get_region_for(request.user, region_id, "assessments.view_region_results")
+    municipalities = region_municipalities(region)
     frameworks = region_frameworks(region)
-    with_rounds = set(region_rounds.values_list("framework_version__framework_id", flat=True))
-    framework = _chosen_framework(request, frameworks, with_rounds)
+    with_rounds = set(
+        Round.objects.filter(municipality__in=[m.pk for m in municipalities]).values_list(
+            "framework_version__framework_id", flat=True
+        )
+    )
+    return region, municipalities, frameworks, _chosen_framework(request, frameworks, with_rounds)
+
+
+@login_required
+@require_safe
+def region_overview(request, region_id):
+    region, municipalities, frameworks, framework = _region_and_framework(request, region_id)
     context = {"region": region, "frameworks": frameworks, "framework": framework}
     if framework is not None:
-        rounds_by_municipality: dict[int, list[Round]] = {m.pk: [] for m in municipalities}
-        for r in region_rounds.filter(framework_version__framework=framework).order_by("opened_at"):
-            rounds_by_municipality[r.municipality_id].append(r)
-        shared = region_area_levels(region, framework)
-        columns = _area_columns(framework, shared)
-        codes = [code for code, _title in columns]
-        distributions = area_distributions(shared, codes)
+        overview = region_overview_for(region, framework, municipalities)
         context.update(
-            statuses=[(m, round_status(rounds_by_municipality[m.pk])) for m in municipalities],
-            columns=columns,
-            rows=heat_map(municipalities, shared, codes),
-            medians=[(code, d) for code, d in zip(codes, distributions, strict=True)],
-            shared_count=len([m for m in shared if m.pk in rounds_by_municipality]),
+            statuses=overview.statuses,
+            columns=overview.columns,
+            rows=overview.rows,
+            medians=overview.medians,
+            shared_count=overview.shared_count,
             levels=Level.choices,
         )
     return render(request, "assessments/region_overview.html", context)
+
+
+@login_required
+@require_safe
+def region_overview_xlsx(request, region_id):
+    """The page's round status and heat map as an Excel file (issue 8), same access and ?framework=."""
+    region, municipalities, _frameworks, framework = _region_and_framework(request, region_id)
+    if framework is None:
+        raise Http404()
+    today = timezone.localdate()
+    overview = region_overview_for(region, framework, municipalities)
+    return HttpResponse(
+        exports.region_overview_workbook(framework, overview),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, exports.region_overview_filename(region, today=today)
+            )
+        },
+    )

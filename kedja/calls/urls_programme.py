@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("<int:call_id>/programme/fill/", views.programme_fill, name="programme_fill"),
     path("<int:call_id>/programme/meetings/new/", views.meeting_add, name="meeting_add"),
     path("<int:call_id>/programme.ics", views.programme_ics, name="programme_ics"),
+    path("<int:call_id>/programme.xlsx", views.programme_xlsx, name="programme_xlsx"),
     path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_id>/delete/", views.meeting_delete, name="meeting_delete"),
     path(

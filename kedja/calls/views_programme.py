@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,8 +23,10 @@ from kedja.access import calls as call_access
 from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_programme as actions
+from . import exports_programme
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
 from .templates_data import UnknownTemplate, load_template
@@ -393,3 +397,23 @@ def programme_ics(request, call_id):
     response = HttpResponse(programme_calendar(prog), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{calendar_filename(prog)}"'
     return response
+
+
+# --- the Excel file for the steering group -----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def programme_xlsx(request, call_id):
+    """Organisers only (participants see a reduced page: 403); 404 for those who do not see the programme
+    and while there is none."""
+    call = get_programme_call_for(request.user, call_id, manage=True)
+    prog = _programme(call)
+    if prog is None:
+        raise Http404()
+    name = exports_programme.filename(prog, today=timezone.localdate())
+    return HttpResponse(
+        exports_programme.programme_workbook(prog),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )

@@ -6,7 +6,8 @@ the municipality or region through the access layer first, then call these funct
 - `ranked_gaps` — the ranked gap list alone, for the action plan;
 - `cell_detail` — the initiatives behind one cell and what could close it;
 - `region_report` — the region's municipalities × stages, from shared initiatives only;
-- `gaps_workbook` — the ranked list as an Excel file.
+- `gaps_workbook` — the ranked list as an Excel file;
+- `region_gaps_workbook` — the region's matrix as an Excel file.
 
 Only active initiatives count: a cell whose initiative ended before `today` covers nothing.
 """
@@ -22,14 +23,14 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, override
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kedja.assessments.models import Priority, Round
-from kedja.core.spreadsheets import cell_text
+from kedja.core.spreadsheets import Column, cell_text, workbook_bytes
 from kedja.core.texts import pick
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
 from kedja.organisations.models import Organisation
@@ -688,3 +689,56 @@ def gaps_workbook(report: GapReport) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- the region's matrix as Excel (issue 8) ---------------------------------------------------------
+
+NOTHING_SHARED_TEXT = "Inget delat"
+
+
+def region_sheet_title(report: RegionReport) -> str:
+    """The sheet says which area the figures are for: "Glapp, område 2" or "Glapp, alla områden"."""
+    title = f"Glapp, område {report.area}" if report.area else "Glapp, alla områden"
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+
+
+def region_gaps_columns() -> list[Column]:
+    """The municipality, its shared initiatives, then per stage the number of shared initiatives that
+    cover it and the state in words (Swedish headers)."""
+    with override("sv"):
+        stages = [str(label) for _code, label in Stage.choices]
+    per_stage = [
+        col for label in stages for col in (Column(f"{label}: antal", 14, "0"), Column(f"{label}: läge", 14))
+    ]
+    return [Column("Kommun", 28), Column("Delade initiativ", 14, "0"), *per_stage]
+
+
+def region_gaps_rows(report: RegionReport) -> list[list]:
+    """One row per municipality of `region_report`'s report (shared initiatives only); a municipality that
+    shared nothing says so in its state columns. Last, per stage, how many of the sharing municipalities
+    are covered."""
+    rows = []
+    with override("sv"):
+        for row in report.rows:
+            cells = []
+            for cell in row.cells:
+                if row.nothing_shared:
+                    cells += [None, NOTHING_SHARED_TEXT]
+                else:
+                    cells += [cell.count, str(STATE_LABELS[State(cell.state)])]
+            rows.append([row.municipality.name, row.shared, *cells])
+    covered = [value for n in report.covered for value in (n, None)]
+    rows.append([f"Kommuner med täckning (av {report.sharing} som delar)", None, *covered])
+    return rows
+
+
+def region_gaps_workbook(report: RegionReport) -> bytes:
+    """The region's municipalities × stages as an .xlsx file; the sheet's title names the chosen area."""
+    return workbook_bytes([(region_sheet_title(report), region_gaps_columns(), region_gaps_rows(report))])
+
+
+def region_export_filename(region: Organisation, *, area: str | None, today: date) -> str:
+    """A safe ASCII file name: region-<name>-glapp[-omrade-<code>]-<date>.xlsx."""
+    name = slugify(region.name).removeprefix("region-") or "region"
+    chosen = f"-omrade-{slugify(area.replace('.', '-')) or 'valt'}" if area else ""
+    return f"region-{name}-glapp{chosen}-{today.isoformat()}.xlsx"

@@ -131,10 +131,9 @@ def gaps_export(request, municipality_id):
     )
 
 
-@login_required
-@require_safe
-def region_gaps(request, region_id):
-    """?framework=<id>&area=<code>: municipalities × stages from shared initiatives only."""
+def _region_report(request, region_id):
+    """The region (404 for those who may not see it, 403 without the right), the frameworks, the chosen
+    framework and, when there is one, its areas, the ?area= (404 for an unknown one) and the report."""
     region = get_region_for(request.user, region_id, "initiatives.view_region_gaps")
     frameworks = _frameworks(request.user)
     framework = _chosen_framework(request, frameworks)
@@ -150,4 +149,27 @@ def region_gaps(request, region_id):
             area=area,
             report=gap_report.region_report(region, framework, area=area, today=timezone.localdate()),
         )
-    return render(request, "initiatives/gaps_region.html", context)
+    return context
+
+
+@login_required
+@require_safe
+def region_gaps(request, region_id):
+    """?framework=<id>&area=<code>: municipalities × stages from shared initiatives only."""
+    return render(request, "initiatives/gaps_region.html", _region_report(request, region_id))
+
+
+@login_required
+@require_safe
+def region_gaps_export(request, region_id):
+    """The region's page as an Excel file (issue 8): same access, ?framework= and ?area=."""
+    context = _region_report(request, region_id)
+    report = context["report"]
+    if report is None:
+        raise Http404()
+    name = gap_report.region_export_filename(report.region, area=report.area, today=timezone.localdate())
+    return HttpResponse(
+        gap_report.region_gaps_workbook(report),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )

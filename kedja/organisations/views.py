@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access import policy
 from kedja.access.decorators import get_membership_for, require_org_perm
@@ -17,8 +19,9 @@ from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import actions
+from . import actions, exports
 from .forms import AcceptInvitationForm, InviteForm, MembershipForm, OrganisationForm
 from .models import Invitation
 
@@ -78,9 +81,7 @@ def member_list(request, org):
                     _("An invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("organisations:members", org_id=org.pk)
-    members = (
-        org.memberships.filter(is_active=True).select_related("user").order_by("user__full_name", "role")
-    )
+    members = exports.active_memberships(org)
     invitations = org.invitations.filter(accepted_at=None, revoked_at=None).select_related("invited_by")
     return render(
         request,
@@ -93,6 +94,18 @@ def member_list(request, org):
             "can_manage": bool(grantable),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@require_org_perm("organisations.view_members")
+@require_safe
+def member_list_xlsx(request, org):
+    """The people page's list as an Excel file, for those who see the page."""
+    name = exports.filename(org, today=timezone.localdate())
+    return HttpResponse(
+        exports.members_workbook(org),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
     )
 
 
