@@ -18,13 +18,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.pdf import html_to_pdf
 from kedja.core.spreadsheets import (
     Column,
+    add_sheet,
     cell_text,  # also imported from here by older code and tests
     workbook_bytes,
 )
@@ -201,15 +200,9 @@ def _local_naive(moment):
 
 
 def _sheet(workbook, title: str, headers: list[str], widths: list[int], *, first: bool = False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title
-    sheet.append([cell_text(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    return sheet
+    """An empty sheet with its header row and widths; the rows are appended by the caller."""
+    columns = [Column(header, width) for header, width in zip(headers, widths, strict=True)]
+    return add_sheet(workbook, title, columns, [], first=first)
 
 
 def answers_workbook(report: ResultReport) -> bytes:

@@ -52,7 +52,7 @@ def add_sheet(workbook, title: str, columns: list[Column], rows, *, first: bool 
     through `cell_text` (empty strings become empty cells). Returns the sheet."""
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]  # Excel's limit
-    sheet.append([c.header for c in columns])
+    sheet.append([cell_text(c.header) for c in columns])  # a header can come from data (an area's title)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -23,3 +23,8 @@ def test_a_sheet_has_typed_cells_a_frozen_bold_header_and_guarded_text():
 def test_cell_text_round_trips():
     for text in ("=1+1", "+46 70", "-3", "@sum", "vanlig text"):
         assert uncell_text(cell_text(text)) == text
+
+
+def test_a_header_from_data_is_guarded_too():
+    book = load_workbook(io.BytesIO(workbook_bytes([("Blad", [Column("=Område 1"), Column("Nivå")], [])])))
+    assert [c.value for c in book["Blad"][1]] == ["'=Område 1", "Nivå"]
