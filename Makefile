@@ -5,18 +5,28 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kedja-setup
 PYTEST := $(PY) -m pytest
 WORKERS ?= 2
+PORT ?= 8000
 
 .PHONY: help setup demo run serve test test-sqlite test-postgres test-browser bench lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): requirements/dev.lock package.json package-lock.json scripts/build_assets.py $(wildcard kedja/locale/*/LC_MESSAGES/django.po)
+$(STAMP): requirements/installer.lock requirements/dev.lock package.json package-lock.json scripts/build_assets.py $(wildcard kedja/locale/*/LC_MESSAGES/django.po)
 	@command -v npm >/dev/null || { echo "npm (Node.js) is missing: install Node.js 20 or newer (e.g. 'apt-get install nodejs npm')." >&2; exit 1; }
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (e.g. 'apt-get install gettext')." >&2; exit 1; }
 	@[ -x $(PY) ] || { py=$$(scripts/find_python.sh) && echo "Using $$py" && $$py -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# uv when it is on PATH; otherwise the virtualenv's own pip, first brought to the pinned version
+	@# (the pip bundled with Python 3.12.0-3.12.x cannot install the locks in hash-checking mode).
+	@if command -v uv >/dev/null 2>&1; then \
+	  echo "Installing with $$(uv --version)"; \
+	  uv pip install --quiet --python $(PY) --require-hashes -r requirements/dev.lock && \
+	  uv pip install --quiet --python $(PY) --no-deps -e .; \
+	else \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --only-binary :all: --require-hashes -r requirements/installer.lock && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	fi
 	@$(PY) -c "import ctypes.util as u, sys; m = [n for n in ('pango-1.0', 'pangoft2-1.0', 'cairo') if not u.find_library(n)]; m and print('Warning: lib' + ', lib'.join(m) + ' not found: the PDF and Word documents need them (e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core).', file=sys.stderr)"
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) scripts/build_assets.py
@@ -25,7 +35,7 @@ $(STAMP): requirements/dev.lock package.json package-lock.json scripts/build_ass
 
 setup: $(STAMP) ## Install Python and npm packages, build assets, compile translations
 
-demo: setup ## Run Kedja with demo data at http://127.0.0.1:8000 (SQLite under var/)
+demo: setup ## Run Kedja with demo data at http://127.0.0.1:8000 (SQLite under var/; PORT=8001 for another port)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo
 	@$(MAKE) --no-print-directory serve
@@ -37,7 +47,7 @@ run: setup ## Run Kedja without (re)building demo data
 serve: # the web server and, next to it, the task worker (Kolada fetches, documents); both stop together
 	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup ## Lint, then the whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL
 	$(VENV)/bin/ruff check .
