@@ -7,7 +7,7 @@ PYTEST := $(PY) -m pytest
 WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: help setup demo run serve test test-sqlite test-postgres test-browser bench lint messages clean
+.PHONY: help setup demo run serve test test-sqlite test-postgres test-browser check-setup bench lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,16 +54,19 @@ test: setup ## Lint, then the whole suite: SQLite (incl. browser tests in Chromi
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
-	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser"
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser and not setup"
 
 test-sqlite: setup ## Only the SQLite run
 	$(PYTEST) -n $(WORKERS)
 
 test-postgres: setup ## Only the PostgreSQL run (starts a throwaway server)
-	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -m "not browser"
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -m "not browser and not setup"
 
 test-browser: setup ## Only the journeys in headless Chromium
 	$(PYTEST) -m browser
+
+check-setup: ## Install a fresh clone with the bundled installer and check that its demo answers (slow)
+	FIND_PYTHON_FLAG=--oldest scripts/check_fresh_setup.sh
 
 bench: setup ## Run every benchmark; writes var/bench/results.json
 	$(PY) -m bench
