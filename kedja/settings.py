@@ -172,6 +172,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kedja.core.views_errors.csrf_failure"  # a Kedja page in the person's language
 
 # Second factor (TOTP, django-otp): required before student-level data is shown (issue 6, TRUST.md).
 OTP_TOTP_ISSUER = "Kedja"
@@ -240,6 +241,8 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kedja <no-reply@kedja.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report accessibility problems and ask about their personal data (the footer's pages).
+KEDJA_CONTACT_EMAIL = os.environ.get("KEDJA_CONTACT_EMAIL", "kedja@kedja.invalid")
 
 # --- Security headers -----------------------------------------------------------------------
 # Strict CSP: only our own scripts and styles, no inline script, no eval.

@@ -21,3 +21,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "kedja.core.views_errors.bad_request"
+handler403 = "kedja.core.views_errors.permission_denied"
+handler404 = "kedja.core.views_errors.page_not_found"
+handler500 = "kedja.core.views_errors.server_error"

@@ -87,6 +87,7 @@ MATRIX: dict[str, Entry] = {
         "post", lambda w: [], EVERYONE, public=True, ok=302, data=lambda w, p: {"language": "en"}
     ),
     "health": Entry("get", lambda w: [], EVERYONE, public=True),
+    "home:site_page": Entry("get", lambda w: ["accessibility"], EVERYONE, public=True),
 }
 # Each app's own entries: tests/matrix_<app>.py with ENTRIES = {url name: Entry}
 for _module in pkgutil.iter_modules(tests.__path__):

@@ -264,6 +264,13 @@ def initiative_detail(request, initiative_id):
             "project_funded": initiative.funding != Funding.ORDINARY,
             "can_edit": request.user.has_perm(CHANGE, initiative),
             "sharing_form": SharingForm(initial={"sharing": initiative.sharing}, auto_id="sharing_%s"),
+            # The register lists a municipality's initiatives only for those who work there; others come
+            # back to the shared initiatives they came from.
+            "list_query": (
+                f"municipality={initiative.municipality_id}"
+                if initiative.municipality_id in member_municipality_ids(request.user)
+                else "scope=shared"
+            ),
         },
     )
 

@@ -26,12 +26,23 @@ from .forms import AcceptInvitationForm, InviteForm, MembershipForm, Organisatio
 from .models import Invitation
 
 
+def _crumbs(request, org) -> dict:
+    """The breadcrumb links to the organisations above `org`: only those this person may open."""
+    return {
+        "openable_ancestors": [
+            a for a in org.ancestors() if request.user.has_perm("organisations.view_organisation", a)
+        ]
+    }
+
+
 @require_org_perm("organisations.view_organisation")
 def organisation_detail(request, org):
     """The part of the tree below `org` that this person may see."""
     visible = policy.visible_organisations(request.user)
     children = visible.filter(parent=org).order_by("kind", "name")
-    return render(request, "organisations/detail.html", {"org": org, "children": children})
+    return render(
+        request, "organisations/detail.html", {"org": org, "children": children, **_crumbs(request, org)}
+    )
 
 
 @require_org_perm("organisations.change_organisation")
@@ -48,11 +59,14 @@ def organisation_edit(request, org):
             form.data = form.data.copy()
             form.data["version"] = org.version
             return render(
-                request, "organisations/edit.html", {"org": org, "form": form, "current": org}, status=409
+                request,
+                "organisations/edit.html",
+                {"org": org, "form": form, "current": org, **_crumbs(request, org)},
+                status=409,
             )
         messages.success(request, _("The details have been saved."))
         return redirect("organisations:detail", org_id=org.pk)
-    return render(request, "organisations/edit.html", {"org": org, "form": form})
+    return render(request, "organisations/edit.html", {"org": org, "form": form, **_crumbs(request, org)})
 
 
 @require_org_perm("organisations.view_members")
@@ -92,6 +106,7 @@ def member_list(request, org):
             "invitations": invitations,
             "form": form,
             "can_manage": bool(grantable),
+            **_crumbs(request, org),
         },
         status=400 if form.errors else 200,
     )
@@ -151,6 +166,7 @@ def membership_edit(request, membership_id):
             "membership": membership,
             "form": form,
             "can_deactivate": policy.may_deactivate(request.user, membership.user, person_memberships),
+            **_crumbs(request, org),
         },
         status=status if form.errors else 200,
     )
