@@ -194,6 +194,7 @@ else:
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "kedja" / "locale"]
+FORMAT_MODULE_PATH = ["kedja.formats"]  # English dates the Nordic way (kedja/formats/en)
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True

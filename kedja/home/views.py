@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kedja.access import policy
@@ -33,11 +32,7 @@ def switch_organisation(request):
     if chosen is None:
         raise Http404()
     request.session[ACTIVE_KEY] = chosen.pk
-    messages.success(
-        request,
-        _("You now work as %(role)s at %(org)s.")
-        % {"role": chosen.get_role_display(), "org": chosen.organisation},
-    )
+    messages.success(request, chosen.now_working_as())
     nxt = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.identifiers import (
@@ -18,6 +19,7 @@ from kedja.core.identifiers import (
     validate_school_unit_code,
 )
 
+from .naming import municipality_name, role_in_sentence
 from .roles import Kind, Role
 
 
@@ -106,6 +108,9 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
+        """The proper name people write ("Örebro kommun"); `name` keeps the reference data's place name."""
+        if self.kind == Kind.MUNICIPALITY:
+            return municipality_name(self.name, country=self.country, code=self.code)
         return self.name
 
     def save(self, *args, **kwargs):
@@ -194,6 +199,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    def working_as(self) -> str:
+        """'You are working as principal at Björkskolan.' — in a region or municipality, 'in'."""
+        values = {"role": role_in_sentence(str(self.get_role_display())), "org": self.organisation}
+        if self.organisation.kind in (Kind.REGION, Kind.MUNICIPALITY):
+            return gettext("You are working as %(role)s in %(org)s.") % values
+        return gettext("You are working as %(role)s at %(org)s.") % values
+
+    def now_working_as(self) -> str:
+        """The same, said when the person has just switched to this role."""
+        values = {"role": role_in_sentence(str(self.get_role_display())), "org": self.organisation}
+        if self.organisation.kind in (Kind.REGION, Kind.MUNICIPALITY):
+            return gettext("You now work as %(role)s in %(org)s.") % values
+        return gettext("You now work as %(role)s at %(org)s.") % values
 
 
 def hash_token(token: str) -> str:

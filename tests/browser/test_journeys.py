@@ -36,6 +36,15 @@ def tn(singular: str, plural: str, n: int, lang: str = "sv", /, **values) -> str
         return ngettext(singular, plural, n) % {"n": n, **values}
 
 
+def working_as(role, org, lang: str = "sv", *, now: bool = False) -> str:
+    """The start page's 'You are working as …' sentence (or the switch message) for `role` at `org`."""
+    from kedja.organisations.models import Membership
+
+    with override(lang):
+        membership = Membership(role=role, organisation=org)
+        return membership.now_working_as() if now else membership.working_as()
+
+
 def label(choice, lang: str = "sv") -> str:
     """A TextChoices label (lazy) in `lang`."""
     with override(lang):
@@ -73,7 +82,7 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_have_text(t("Welcome, %(name)s", name="Rut"))
     expect(main).to_contain_text(
-        t("You are working as %(role)s at %(org)s.", role=label(Role.REGIONAL_OFFICER), org=region.name)
+        working_as(Role.REGIONAL_OFFICER, region)
     )
     expect(main.get_by_role("heading", level=2)).to_have_text(t("Needs your attention"))
     expect(
@@ -82,7 +91,7 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
         )
     ).to_be_visible()
     for municipality in (lindesberg, laxa):
-        expect(main.get_by_role("link", name=municipality.name, exact=True)).to_have_attribute(
+        expect(main.get_by_role("link", name=str(municipality), exact=True)).to_have_attribute(
             "href", reverse("organisations:detail", args=[municipality.pk])
         )
     expect(page.get_by_role("link", name="Malmö")).to_have_count(0)
@@ -102,11 +111,11 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     expect(page).to_have_url(url_of(live_server, "home:start"))
     main = page.get_by_role("main")
     expect(main).to_contain_text(
-        t("You are working as %(role)s at %(org)s.", role=label(Role.MUNICIPAL_COORDINATOR), org="Lindesberg")
+        working_as(Role.MUNICIPAL_COORDINATOR, lindesberg)
     )
     units_card = main.get_by_role("article").filter(
         has=page.get_by_role(
-            "heading", name=tn("%(n)d unit in %(org)s", "%(n)d units in %(org)s", 3, org="Lindesberg")
+            "heading", name=tn("%(n)d unit in %(org)s", "%(n)d units in %(org)s", 3, org=str(lindesberg))
         )
     )
     for unit in (administration, bjork, haga):
@@ -158,7 +167,7 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     person = make_member(lindesberg, Role.MUNICIPAL_COORDINATOR, user=make_user(full_name="Sara Samordnare"))
     make_member(region, Role.READER, user=person)
     roles = {
-        f"{label(Role.MUNICIPAL_COORDINATOR)} – {lindesberg.name}": (Role.MUNICIPAL_COORDINATOR, lindesberg),
+        f"{label(Role.MUNICIPAL_COORDINATOR)} – {lindesberg}": (Role.MUNICIPAL_COORDINATOR, lindesberg),
         f"{label(Role.READER)} – {region.name}": (Role.READER, region),
     }
 
@@ -170,7 +179,7 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     current = switcher.locator("option:checked").inner_text().strip()
     role, org = roles[current]
     expect(page.get_by_role("main")).to_contain_text(
-        t("You are working as %(role)s at %(org)s.", role=label(role), org=org.name)
+        working_as(role, org)
     )
     assert_accessible(page, where="start page before switching")
 
@@ -180,10 +189,10 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     role, org = roles[other]
     expect(page).to_have_url(url_of(live_server, "home:start"))
     expect(page.get_by_role("status")).to_contain_text(
-        t("You now work as %(role)s at %(org)s.", role=label(role), org=org.name)
+        working_as(role, org, now=True)
     )
     expect(page.get_by_role("main")).to_contain_text(
-        t("You are working as %(role)s at %(org)s.", role=label(role), org=org.name)
+        working_as(role, org)
     )
     expect(page.get_by_label(t("Working as"), exact=True).locator("option:checked")).to_have_text(other)
     # The header's organisation link follows the switch.
@@ -303,11 +312,11 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
 
     expect(guest).to_have_url(url_of(live_server, "home:start"))
     expect(guest.get_by_role("status")).to_contain_text(
-        t("Welcome! You now have a role at %(org)s.", org="Lindesberg")
+        t("Welcome! You now have a role at %(org)s.", org=str(lindesberg))
     )
     expect(guest.get_by_role("heading", level=1)).to_have_text(t("Welcome, %(name)s", name="Kalle"))
     expect(guest.get_by_role("main")).to_contain_text(
-        t("You are working as %(role)s at %(org)s.", role=label(Role.QUALITY_DEVELOPER), org="Lindesberg")
+        working_as(Role.QUALITY_DEVELOPER, lindesberg)
     )
     assert_accessible(guest, where="start page of the new person")
 
@@ -402,7 +411,7 @@ def test_main_pages_fit_320_px(page, live_server, assert_accessible):
     expect(page).to_have_url(url_of(live_server, "home:start"))
     # Make sure the municipality is the organisation worked as (memberships are listed region first).
     switcher = page.get_by_label(t("Working as"), exact=True)
-    switcher.select_option(label=f"{label(Role.ORG_ADMIN)} – {municipality.name}")
+    switcher.select_option(label=f"{label(Role.ORG_ADMIN)} – {municipality}")
     page.get_by_role("button", name=t("Switch"), exact=True).click()
     expect(page).to_have_url(url_of(live_server, "home:start"))
 
