@@ -81,9 +81,7 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     expect(page).to_have_url(url_of(live_server, "home:start"))
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_have_text(t("Welcome, %(name)s", name="Rut"))
-    expect(main).to_contain_text(
-        working_as(Role.REGIONAL_OFFICER, region)
-    )
+    expect(main).to_contain_text(working_as(Role.REGIONAL_OFFICER, region))
     expect(main.get_by_role("heading", level=2)).to_have_text(t("Needs your attention"))
     expect(
         main.get_by_role(
@@ -110,9 +108,7 @@ def test_sign_in_shows_what_needs_attention_for_the_role(page, new_page, live_se
     sign_in(page, coordinator.email)
     expect(page).to_have_url(url_of(live_server, "home:start"))
     main = page.get_by_role("main")
-    expect(main).to_contain_text(
-        working_as(Role.MUNICIPAL_COORDINATOR, lindesberg)
-    )
+    expect(main).to_contain_text(working_as(Role.MUNICIPAL_COORDINATOR, lindesberg))
     units_card = main.get_by_role("article").filter(
         has=page.get_by_role(
             "heading", name=tn("%(n)d unit in %(org)s", "%(n)d units in %(org)s", 3, org=str(lindesberg))
@@ -178,9 +174,7 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     assert sorted(o.strip() for o in options.all_inner_texts()) == sorted(roles)
     current = switcher.locator("option:checked").inner_text().strip()
     role, org = roles[current]
-    expect(page.get_by_role("main")).to_contain_text(
-        working_as(role, org)
-    )
+    expect(page.get_by_role("main")).to_contain_text(working_as(role, org))
     assert_accessible(page, where="start page before switching")
 
     other = next(name for name in roles if name != current)
@@ -188,12 +182,8 @@ def test_person_with_two_memberships_switches_organisation(page, live_server, as
     page.get_by_role("button", name=t("Switch"), exact=True).click()
     role, org = roles[other]
     expect(page).to_have_url(url_of(live_server, "home:start"))
-    expect(page.get_by_role("status")).to_contain_text(
-        working_as(role, org, now=True)
-    )
-    expect(page.get_by_role("main")).to_contain_text(
-        working_as(role, org)
-    )
+    expect(page.get_by_role("status")).to_contain_text(working_as(role, org, now=True))
+    expect(page.get_by_role("main")).to_contain_text(working_as(role, org))
     expect(page.get_by_label(t("Working as"), exact=True).locator("option:checked")).to_have_text(other)
     # The header's organisation link follows the switch.
     expect(
@@ -315,9 +305,7 @@ def test_admin_invites_a_person_who_accepts(page, new_page, live_server, mailout
         t("Welcome! You now have a role at %(org)s.", org=str(lindesberg))
     )
     expect(guest.get_by_role("heading", level=1)).to_have_text(t("Welcome, %(name)s", name="Kalle"))
-    expect(guest.get_by_role("main")).to_contain_text(
-        working_as(Role.QUALITY_DEVELOPER, lindesberg)
-    )
+    expect(guest.get_by_role("main")).to_contain_text(working_as(Role.QUALITY_DEVELOPER, lindesberg))
     assert_accessible(guest, where="start page of the new person")
 
     # The admin sees the new person among the people, and the invitation is gone.
