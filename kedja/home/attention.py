@@ -205,7 +205,7 @@ def _region_items(user, region: Organisation) -> list[Item]:
     municipalities = (
         policy.visible_organisations(user).filter(parent=region, kind=Kind.MUNICIPALITY).order_by("name")
     )
-    links = [(m.name, reverse("organisations:detail", args=[m.pk])) for m in municipalities]
+    links = [(str(m), reverse("organisations:detail", args=[m.pk])) for m in municipalities]
     shared = (
         Round.objects.filter(municipality__parent=region, status=Round.Status.CLOSED, shares_with_region=True)
         .values("municipality")
