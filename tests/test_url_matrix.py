@@ -71,7 +71,12 @@ MATRIX: dict[str, Entry] = {
         "post", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
     ),
     "organisations:person_deactivate": Entry(
-        "post", membership_of("teacher"), frozenset({"admin"}), forbidden=SEES_SCHOOL - {"admin"}, ok=302
+        "post",
+        membership_of("teacher"),
+        frozenset({"admin"}),
+        forbidden=SEES_SCHOOL - {"admin"},
+        ok=302,
+        data=lambda w, p: {"confirm": "yes"},
     ),
     "organisations:invitation_revoke": Entry(
         "post",

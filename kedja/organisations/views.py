@@ -134,6 +134,9 @@ def membership_edit(request, membership_id):
         roles=grantable,
         initial={"role": membership.role, "title": membership.title, "version": membership.version},
     )
+    own = membership.user_id == request.user.pk
+    if own:  # nobody changes or removes their own role (actions refuse it): the page does not offer it
+        form.fields["role"].disabled = True
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,6 +169,7 @@ def membership_edit(request, membership_id):
             "membership": membership,
             "form": form,
             "can_deactivate": policy.may_deactivate(request.user, membership.user, person_memberships),
+            "own": own,
             **_crumbs(request, org),
         },
         status=status if form.errors else 200,
@@ -194,6 +198,18 @@ def person_deactivate(request, membership_id):
         request.user, person, person.memberships.active().select_related("organisation")
     ):
         raise PermissionDenied()
+    if (
+        request.POST.get("confirm") != "yes"
+    ):  # one click only asks; the second, on the page that says what it does
+        return render(
+            request,
+            "organisations/person_deactivate_confirm.html",
+            {
+                "org": membership.organisation,
+                "membership": membership,
+                **_crumbs(request, membership.organisation),
+            },
+        )
     actions.deactivate_person(person, by=request.user)
     messages.success(
         request, _("%(name)s has been deactivated and signed out everywhere.") % {"name": person}

@@ -141,9 +141,58 @@ def axe_violations(page) -> list[dict]:
     )
 
 
+# An element narrower than the longest word of its own text squeezes that text (with overflow-wrap: anywhere
+# it breaks mid-word, one letter per line); a page wider than the window scrolls sideways. Words longer than
+# 30 characters (addresses, e-mails, file names) may break anywhere.
+LAYOUT_JS = """
+() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) {
+    problems.push(`the page scrolls sideways: ${doc.scrollWidth} px wide in a ${window.innerWidth} px window`);
+  }
+  const canvas = document.createElement("canvas").getContext("2d");
+  const seen = new Set();
+  for (const el of document.body.querySelectorAll("*")) {
+    if (["SCRIPT", "STYLE", "svg", "SVG", "OPTION", "SELECT", "TEXTAREA", "INPUT"].includes(el.tagName)) continue;
+    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(" ").trim();
+    if (!own) continue;
+    const style = getComputedStyle(el);
+    if (style.display === "none" || style.visibility === "hidden") continue;
+    if (style.display === "inline" || style.display === "contents") continue;  // its block is checked
+    if (el.closest("[hidden], .ds-sr-only, .kedja-visually-hidden, .sr-only")) continue;
+    if (style.position === "absolute" && el.clientWidth <= 1) continue;  // visually hidden text
+    const width = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (el.clientWidth === 0) continue;
+    canvas.font = style.font || `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    let longest = "";
+    for (const word of own.split(/\s+/)) {
+      if (word.length <= 30 && canvas.measureText(word).width > canvas.measureText(longest).width) longest = word;
+    }
+    const needed = canvas.measureText(longest).width;
+    if (needed > width + 2) {
+      const key = `${el.tagName.toLowerCase()}: "${longest}"`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(`${key} needs ${Math.ceil(needed)} px but has ${Math.floor(width)} px`);
+      }
+    }
+  }
+  return problems.slice(0, 20);
+}
+"""
+
+
+def layout_problems(page) -> list[str]:
+    """Squeezed text and sideways scrolling at the window's current width."""
+    return page.evaluate(LAYOUT_JS)
+
+
 @pytest.fixture
 def assert_accessible():
-    """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now; fail listing rule ids and targets."""
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now, and check its layout at the window's
+    width and at 320 px (no text narrower than its longest word, no sideways scrolling); fail listing what
+    was found."""
 
     def check(page, *, where: str = ""):
         page.wait_for_load_state("load")
@@ -151,6 +200,16 @@ def assert_accessible():
         if violations:
             report = json.dumps(violations, indent=2, ensure_ascii=False)
             pytest.fail(f"axe-core found {len(violations)} violation(s) on {where or page.url}:\n{report}")
+        size = page.viewport_size or {"width": 1280, "height": 720}
+        found = [f"at {size['width']} px: {p}" for p in layout_problems(page)]
+        if size["width"] != 320:
+            page.set_viewport_size({"width": 320, "height": size["height"]})
+            try:
+                found += [f"at 320 px: {p}" for p in layout_problems(page)]
+            finally:
+                page.set_viewport_size(size)
+        if found:
+            pytest.fail(f"Layout problems on {where or page.url}:\n" + "\n".join(found))
 
     return check
 

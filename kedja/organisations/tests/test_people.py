@@ -183,3 +183,31 @@ def test_nobody_removes_their_own_role(world):
     admin = world.people["admin"]
     with pytest.raises(ValidationError):
         actions.end_membership(world.membership("admin"), by=admin)
+
+
+def test_deactivating_a_person_asks_first_and_says_what_it_does(world):
+    client = Client()
+    client.force_login(world.people["admin"])
+    teacher = world.people["teacher"]
+    url = reverse("organisations:person_deactivate", args=[world.membership("teacher").pk])
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.is_active  # one click only asked
+    done = client.post(url, {"confirm": "yes"})
+    assert done.status_code == 302
+    teacher.refresh_from_db()
+    assert not teacher.is_active
+
+
+def test_an_admins_own_role_page_offers_no_role_change_or_removal(world):
+    client = Client()
+    admin = world.people["admin"]
+    client.force_login(admin)
+    own = world.membership("admin")
+    body = client.get(reverse("organisations:membership_edit", args=[own.pk])).content.decode()
+    assert reverse("organisations:membership_end", args=[own.pk]) not in body
+    assert re.search(r'<select[^>]*name="role"[^>]*disabled', body)
+    other = world.membership("teacher")
+    body = client.get(reverse("organisations:membership_edit", args=[other.pk])).content.decode()
+    assert reverse("organisations:membership_end", args=[other.pk]) in body
