@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.identifiers import normalise_phone, validate_phone
@@ -62,3 +62,19 @@ class CodeForm(forms.Form):
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("The code is six digits, like 123456."))
         return code
+
+
+class PasswordFirstMixin:
+    """A password the rules refuse ("too common", "too short") is reported beside the new password, where
+    it was typed, not beside its repetition."""
+
+    def validate_password_for_user(self, user, password_field_name=None):
+        return super().validate_password_for_user(user, "new_password1")
+
+
+class NewPasswordForm(PasswordFirstMixin, SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(PasswordFirstMixin, PasswordChangeForm):
+    pass

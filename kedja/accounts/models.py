@@ -76,6 +76,12 @@ class UserSession(models.Model):
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
+    def device(self) -> str:
+        """The browser and system in words ("Firefox på Windows")."""
+        from .devices import describe
+
+        return describe(self.user_agent)
+
 
 class SecurityEvent(models.Model):
     """Append-only record of changes to how a person signs in (second factor set up, replaced, removed,

@@ -1,5 +1,6 @@
 """Sign-in, sign-out, password reset and the "my account" page."""
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import second_factor
-from .forms import AccountForm, CodeForm, SignInForm
+from .forms import AccountForm, ChangePasswordForm, CodeForm, NewPasswordForm, SignInForm
 from .models import UserSession
 from .sessions import record_session
 
@@ -58,6 +59,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
+    form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        """A new password set through the e-mailed link also lifts a sign-in lockout, as the lockout page
+        promises: whoever reads the person's e-mail could set it anyway."""
+        response = super().form_valid(form)
+        axes_reset(username=form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -66,6 +75,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
     success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
