@@ -28,10 +28,11 @@ from kedja.core.concurrency import EditConflict
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_review as actions
-from .exports_review import answers_of, applications_workbook, decision_summary_pdf
+from .exports_review import applications_workbook, decision_summary_pdf
 from .models import Application, Call, Review, Score
 from .ranking import SPREAD_FLAG, ranking, review_score
 from .rules import accepted_count, has_closed
+from .views_apply import answer_rows
 
 SORTS = ("mean", "-mean")
 
@@ -183,7 +184,7 @@ def review(request, application_id):
         "conflict_reason": request.POST.get("conflict_reason", "") if request.method == "POST" else "",
     }
     if own is not None:
-        context["answers"] = answers_of(application, list(call.fields.order_by("position", "pk")))
+        context["rows"] = answer_rows(application)
         context["criteria_rows"] = _criteria_rows(call, own, posted)
         for row in context["criteria_rows"]:
             row["errors"] = errors.get(f"score_{row['criterion'].pk}", [])
@@ -267,9 +268,7 @@ def decide(request, application_id):
         {
             "call": call,
             "application": application,
-            "answers": answers_of(application, list(call.fields.order_by("position", "pk")))
-            if application.status != Application.Status.DRAFT
-            else [],
+            "rows": answer_rows(application) if application.status != Application.Status.DRAFT else [],
             "reviews": _other_reviews(application),
             "values": values,
             "version": version,
