@@ -24,7 +24,7 @@ from kedja.core.concurrency import EditConflict, save_versioned
 from kedja.organisations.actions import record_event
 
 from .models import Call, Meeting, Participant, Programme
-from .templates_data import UnknownTemplate, load_template
+from .templates_data import UnknownTemplate, load_template, year_of
 
 PROGRAMME_FIELDS = [
     "title",
@@ -84,7 +84,9 @@ def fill_from_template(programme: Programme, *, by) -> int:
     programme's empty details from it. Returns the number of meetings added."""
     call = programme.call
     try:
-        shipped = load_template(call.template_key)["programme"] if call.template_key else {}
+        shipped = (
+            load_template(call.template_key, year=year_of(call))["programme"] if call.template_key else {}
+        )
     except UnknownTemplate:
         shipped = {}
     if not shipped:

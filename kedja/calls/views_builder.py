@@ -12,8 +12,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.access import calls as call_access
@@ -25,10 +26,11 @@ from kedja.organisations.roles import Kind
 
 from . import actions_builder as actions
 from . import rules
+from .conflicts import candidate_conflicts
 from .forms_render import build_form
 from .models import Application, Call, CallField, Criterion, FieldKind
 from .templates_data import available_templates
-from .text import render_markdown
+from .text import date_warnings, render_description
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -67,7 +69,8 @@ class CallDetailsForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=gettext_lazy(
-            "Formatted text: an empty line between paragraphs, - for a list, **bold**, [link text](https://…)."
+            "Formatted text: an empty line between paragraphs, - for a list, **bold**, [link text](https://…). "
+            "{closes}, {opens} and {decision_by} are replaced with the call's dates as set below."
         ),
     )
     eligible = forms.ChoiceField(
@@ -87,7 +90,9 @@ class CallDetailsForm(forms.Form):
         label=gettext_lazy("Closes (Swedish time)"),
         widget=LocalDateTimeInput,
         input_formats=[LOCAL_INPUT],
-        help_text=gettext_lazy("Applications are accepted until this minute; at it the call is closed."),
+        help_text=gettext_lazy(
+            "Applications are accepted through this whole minute (until its last second, Swedish time)."
+        ),
     )
     decision_by = forms.DateField(
         label=gettext_lazy("Decision announced by"),
@@ -102,21 +107,75 @@ class CallDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    confirm_tightening = forms.BooleanField(
+        label=gettext_lazy(
+            "Yes, make the change: I will tell the organisations that are writing applications."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
+        self.call = call
+        self.needs_confirmation = False
         subtree = Organisation.objects.descendants_of(call.organiser).filter(is_active=True)
         # Applicants apply for their municipality (access.calls.applicant_orgs): list municipalities only.
         self.fields["eligible_organisations"].queryset = subtree.filter(kind=Kind.MUNICIPALITY).order_by(
             "name"
         )
-        self.fields["reviewers"].queryset = reviewer_candidates(call)
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+        candidates = reviewer_candidates(call)
+        self.fields["reviewers"].queryset = candidates
+        conflicts = candidate_conflicts(call, candidates)
+
+        def label(person) -> str:
+            text = f"{person.full_name} ({person.email})"
+            if person.pk in conflicts:
+                names = ", ".join(o.name for o in conflicts[person.pk])
+                text += " – " + _("conflict of interest: belongs to %(applicants)s, which applies") % {
+                    "applicants": names
+                }
+            return text
+
+        self.fields["reviewers"].label_from_instance = label
 
     def clean(self):
         data = super().clean()
         if data.get("eligible") == Call.Eligible.LISTED and not data.get("eligible_organisations"):
             self.add_error("eligible_organisations", _("Choose the organisations that may apply."))
+        for name, message in tightening_warnings(self.call, data).items():
+            if not data.get("confirm_tightening"):
+                self.needs_confirmation = True
+                self.add_error(name, message)
         return data
+
+
+def tightening_warnings(call: Call, data: dict) -> dict[str, str]:
+    """{field: warning} when a published call's closing time is moved earlier or its places cut while
+    organisations are writing or have sent applications: the officer confirms before it takes effect."""
+    if call.status != Call.Status.PUBLISHED:
+        return {}
+    drafts = call.applications.filter(status=Application.Status.DRAFT).count()
+    sent = call.applications.filter(status=Application.Status.SUBMITTED).count()
+    warnings = {}
+    closes = data.get("closes_at")
+    if closes and closes < call.closes_at and drafts:
+        warnings["closes_at"] = ngettext(
+            "%(count)s organisation is writing an application and planned for %(closes)s. Tick the box "
+            "below to move the closing time earlier anyway.",
+            "%(count)s organisations are writing applications and planned for %(closes)s. Tick the box "
+            "below to move the closing time earlier anyway.",
+            drafts,
+        ) % {"count": drafts, "closes": date_format(timezone.localtime(call.closes_at), "j F Y H:i")}
+    places = data.get("places")
+    if places and places < call.places and (drafts or sent):
+        warnings["places"] = ngettext(
+            "%(count)s application is written or sent for %(old)s places. Tick the box below to cut the "
+            "places anyway.",
+            "%(count)s applications are written or sent for %(old)s places. Tick the box below to cut the "
+            "places anyway.",
+            drafts + sent,
+        ) % {"count": drafts + sent, "old": call.places}
+    return warnings
 
 
 def reviewer_candidates(call: Call):
@@ -137,7 +196,10 @@ class FieldForm(forms.Form):
         label=gettext_lazy("Help text"),
         required=False,
         max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy(
+            "Formatted text: an empty line between paragraphs, - at the start of a line for a list."
+        ),
     )
     required = forms.BooleanField(label=gettext_lazy("Required"), required=False, initial=True)
     max_chars = forms.IntegerField(
@@ -274,7 +336,13 @@ def _details_initial(call: Call) -> dict:
 
 
 def _builder_context(call: Call, step: str, **extra) -> dict:
-    return {"call": call, "step": step, "description_html": render_markdown(call.description), **extra}
+    return {
+        "call": call,
+        "step": step,
+        "description_html": render_description(call),
+        "date_warnings": date_warnings(call),
+        **extra,
+    }
 
 
 @login_required
@@ -302,11 +370,13 @@ def call_edit(request, call_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The call's details have been saved."))
+            if data.get("confirm_tightening"):
+                actions.record_tightening(call, by=request.user)
             return redirect("calls:edit", call.pk)
     status = 409 if saved else (400 if form.errors else 200)
     context = _builder_context(call, "details", form=form, saved=saved)
     if saved:
-        context["saved_html"] = render_markdown(saved.description)
+        context["saved_html"] = render_description(saved)
     return render(request, "calls/builder_details.html", context, status=status)
 
 
@@ -531,6 +601,8 @@ def call_publish(request, call_id):
         _refused(request, error)
         return redirect("calls:preview", call.pk)
     messages.success(request, _("The call has been published. Eligible organisations can now apply."))
+    for warning in date_warnings(call):
+        messages.warning(request, warning)
     return redirect("calls:detail", call.pk)
 
 
@@ -544,7 +616,7 @@ def call_detail(request, call_id):
         "calls/call_detail.html",
         {
             "call": call,
-            "description_html": render_markdown(call.description),
+            "description_html": render_description(call),
             "manages": call_access.can_manage_call(request.user, call),
             "applicant_orgs": call_access.applicant_orgs(request.user, call),
             "links": call_links(request.user, call),

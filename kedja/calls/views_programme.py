@@ -29,7 +29,7 @@ from . import actions_programme as actions
 from . import exports_programme
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
-from .templates_data import UnknownTemplate, load_template
+from .templates_data import UnknownTemplate, load_template, year_of
 
 
 class DateInput(forms.DateInput):
@@ -133,7 +133,7 @@ def template_meetings(call: Call) -> list[dict]:
     if not call.template_key:
         return []
     try:
-        return load_template(call.template_key)["programme"].get("meetings", [])
+        return load_template(call.template_key, year=year_of(call))["programme"].get("meetings", [])
     except UnknownTemplate:
         return []
 

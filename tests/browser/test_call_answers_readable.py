@@ -89,10 +89,16 @@ def test_answers_read_as_a_document_at_every_width(new_page, live_server, assert
                 layout = answers_layout(page)
                 where = f"{name} at {width} px"
                 assert layout["lists"] >= 1, where
-                assert layout["narrowest"] > 0.9, f"{where}: an answer has {layout['narrowest']:.0%} of the width"
-                assert layout["overflow"] <= 1, f"{where}: the page scrolls sideways by {layout['overflow']} px"
+                assert layout["narrowest"] > 0.9, (
+                    f"{where}: an answer has {layout['narrowest']:.0%} of the width"
+                )
+                assert layout["overflow"] <= 1, (
+                    f"{where}: the page scrolls sideways by {layout['overflow']} px"
+                )
                 # Two answers of ~2,000 characters: a few screens high, not tens of thousands of pixels.
-                assert layout["height"] < (6000 if width == 1280 else 16000), f"{where}: {layout['height']} px"
+                assert layout["height"] < (6000 if width == 1280 else 16000), (
+                    f"{where}: {layout['height']} px"
+                )
                 if shots:
                     page.screenshot(path=str(Path(shots) / f"{name}-{width}.png"), full_page=True)
                 if width == 320:

@@ -63,7 +63,7 @@ def test_calendar_has_one_event_per_dated_meeting_in_stockholm_time(programme):
     assert december.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     assert december.decoded("DTEND").astimezone(UTC) == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Stockholm"]
-    assert str(august["LOCATION"]) == "Malmö"
+    assert str(august["LOCATION"]) == "Malmö (lokal bekräftas senare)"
     assert str(december["LOCATION"]) == "Place to be confirmed"
     # The January meeting has only a month: left out of the events and named in the description
     assert "Träff 4 – utvecklingsplanerna presenteras: January 2027, date to be confirmed" in str(
