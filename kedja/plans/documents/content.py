@@ -26,7 +26,8 @@ from kedja.assessments.models import Round
 from kedja.core.charts import BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.texts import pick
 from kedja.frameworks.models import Framework
-from kedja.indicators.models import Gender, Goal, Indicator, IndicatorValue
+from kedja.indicators.models import Goal, Indicator, IndicatorValue
+from kedja.indicators.series import counted_totals
 from kedja.indicators.status import Status, status_for
 from kedja.initiatives.gap_report import GapReport, default_framework, municipality_report
 from kedja.initiatives.models import Initiative
@@ -278,7 +279,7 @@ def actions_table(caption: str, actions: list[ActionLine]) -> Table:
 
 
 def _indicator_line(indicator: Indicator, today_year: int) -> IndicatorLine:
-    totals = {v.period: v.value for v in indicator.values.all() if v.gender == Gender.TOTAL}
+    totals = counted_totals(indicator)
     status = status_for(
         totals,
         baseline=indicator.baseline_value,
