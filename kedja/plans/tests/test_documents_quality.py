@@ -82,8 +82,10 @@ def test_every_chart_label_is_whole_in_the_pdf(plan):
         assert " ".join(line.text for line in group.label_lines) == group.label  # never shortened
         assert "…" not in group.short_label
         assert all(line.text in text for line in group.label_lines), group.label
-    # The organisation's name on the cover is whole.
-    assert "Örebro kommun" in text.split("Innehåll")[0]
+    # The organisation's name on the cover is whole, and the time it was made is Swedish time.
+    cover = text.split("Innehåll")[0]
+    made = timezone.localtime(content.generated_at, STOCKHOLM)
+    assert "Örebro kommun" in cover and f"{made:%Y-%m-%d %H:%M} (svensk tid)" in cover
 
 
 def test_the_regions_median_is_in_the_area_charts_data_table():
