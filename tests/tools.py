@@ -1,6 +1,6 @@
-"""Helpers for tests that need a command-line tool (poppler-utils' pdftotext, pdfinfo, pdfimages): on a laptop
-without it the test skips with the reason; in CI (CI=true, where .ci/run installs poppler-utils) it fails, so
-a check never goes unrun there."""
+"""Helpers for tests that need a command-line tool (poppler-utils' pdftotext, pdfinfo, pdfimages;
+libreoffice-writer-nogui's soffice): on a laptop without it the test skips with the reason; in CI (CI=true,
+where .ci/run installs them) it fails, so a check never goes unrun there."""
 
 import os
 import shutil
@@ -9,10 +9,10 @@ import subprocess
 import pytest
 
 
-def require_tools(*names: str) -> None:
+def require_tools(*names: str, package: str = "poppler-utils") -> None:
     missing = [name for name in names if not shutil.which(name)]
     if missing:
-        reason = f"{', '.join(missing)} (poppler-utils) not installed"
+        reason = f"{', '.join(missing)} ({package}) not installed"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(reason)
         pytest.skip(reason)

@@ -9,11 +9,14 @@ layer).
 - Reviewers: people the organiser named on the call see submitted applications; one who declared a conflict
   of interest on an application sees neither it nor its reviews; a reviewer sees other reviewers' scores on
   an application only after submitting their own.
+- Conflicts of interest by membership (kedja.calls.conflicts): a reviewer who belongs to the applying
+  organisation, one below it or one above it short of the region is in conflict automatically.
 - Participants: after the decision, the accepted organisations' people see the programme.
 """
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
+from kedja.calls.conflicts import related
 from kedja.calls.models import Application, Call, Review
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
@@ -121,7 +124,19 @@ def can_apply_for(user, call: Call, org: Organisation) -> bool:
     return any(o.pk == org.pk for o in applicant_orgs(user, call))
 
 
+def membership_conflict(user, application: Application) -> Organisation | None:
+    """The organisation through which the person belongs to the applying organisation (calls.conflicts:
+    the applicant itself, one below it, or one above it short of the region), or None."""
+    for m in memberships(user):
+        if related(m.organisation, application.organisation):
+            return m.organisation
+    return None
+
+
 def has_conflict(user, application: Application) -> bool:
+    """A conflict of interest declared by the reviewer, or one by membership (`membership_conflict`)."""
+    if membership_conflict(user, application) is not None:
+        return True
     return Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
 
 

@@ -17,6 +17,7 @@ from kedja.organisations.actions import record_event
 from kedja.organisations.models import Organisation
 
 from .models import Call, CallField, Criterion, FieldKind
+from .rules import has_closed
 from .templates_data import load_template
 
 CALL_FIELDS = ["title", "description", "eligible", "opens_at", "closes_at", "decision_by", "places"]
@@ -61,7 +62,7 @@ def create_call(
         "places": 1,
     }
     if template_key:
-        template = load_template(template_key)
+        template = load_template(template_key, today=timezone.localdate(now))
         data.update({name: template[name] for name in CALL_FIELDS if name in template})
         fields, criteria = template["fields"], template["criteria"]
     data.update(values)
@@ -97,6 +98,15 @@ def update_call(
     return call
 
 
+def record_tightening(call: Call, *, by) -> None:
+    """The officer confirmed moving a published call's closing time earlier or cutting its places while
+    organisations were writing applications: kept in the audit log."""
+    record_event(
+        "call.tightened", by=by, organisation=call.organiser, call=call.pk,
+        closes_at=call.closes_at.isoformat(), places=call.places,
+    )  # fmt: skip
+
+
 def publish_refusals(call: Call, now: datetime | None = None) -> list[str]:
     """Why the call cannot be published yet (empty when it can)."""
     now = now or timezone.now()
@@ -105,7 +115,7 @@ def publish_refusals(call: Call, now: datetime | None = None) -> list[str]:
         reasons.append(_("Only a draft can be published."))
     if not call.fields.exclude(kind=FieldKind.HEADING).exists():
         reasons.append(_("The form has no fields to fill in."))
-    if call.closes_at <= now:
+    if has_closed(call, now):
         reasons.append(_("The closing time has already passed."))
     if not call.criteria.exists():
         reasons.append(_("The call has no criteria for the review."))

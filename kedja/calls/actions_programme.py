@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from kedja.core.concurrency import EditConflict, save_versioned
 from kedja.organisations.actions import record_event
 
-from .models import Call, Meeting, Participant, Programme
-from .templates_data import UnknownTemplate, load_template
+from .models import Application, Call, FieldKind, Meeting, Participant, Programme
+from .templates_data import UnknownTemplate, load_template, year_of
 
 PROGRAMME_FIELDS = [
     "title",
@@ -78,13 +78,52 @@ def update_programme(programme: Programme, data: dict, *, by, expected_version: 
     return programme
 
 
+def named_resource_persons(call: Call) -> list[str]:
+    """The resource persons named in the call's accepted applications, one line each — "Name, title
+    (Organisation)" — from the form's person fields whose key names a resource person (every person field
+    when none does), in the order of the organisations and the form."""
+    persons = [f for f in call.fields.filter(kind=FieldKind.PERSON).order_by("position", "pk")]
+    named = [f for f in persons if "resource_person" in f.key] or persons
+    lines: list[str] = []
+    accepted = (
+        call.applications.filter(decision=Application.Decision.ACCEPTED)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+    for application in accepted:
+        for field in named:
+            value = (application.answers or {}).get(field.key)
+            if not isinstance(value, dict) or not (value.get("name") or "").strip():
+                continue
+            who = ", ".join(p.strip() for p in (value.get("name", ""), value.get("title", "")) if p.strip())
+            line = f"{who} ({application.organisation.name})"
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+def split_resource_persons(text: str, named: list[str]) -> tuple[list[str], str]:
+    """The programme's resource-person text as (the named people it lists, the rest as written)."""
+    chosen, other = [], []
+    for line in (text or "").splitlines():
+        (chosen if line.strip() in named else other).append(line)
+    return [line.strip() for line in chosen], "\n".join(other).strip()
+
+
+def join_resource_persons(chosen: list[str], other: str) -> str:
+    return "\n".join([*chosen, *([other.strip()] if other and other.strip() else [])])
+
+
 @transaction.atomic
 def fill_from_template(programme: Programme, *, by) -> int:
     """Copy the meetings of the call's shipped template into a programme that has none, and fill the
     programme's empty details from it. Returns the number of meetings added."""
     call = programme.call
     try:
-        shipped = load_template(call.template_key)["programme"] if call.template_key else {}
+        shipped = (
+            load_template(call.template_key, year=year_of(call))["programme"] if call.template_key else {}
+        )
     except UnknownTemplate:
         shipped = {}
     if not shipped:

@@ -83,6 +83,8 @@ def full_answers(call: Call, org: Organisation, n: int) -> dict:
         "head_of_operations": _person(["Karin Holm", "Per Dahl", "Eva Strand"][n % 3], "Grundskolechef"),
         "head_of_operations_phone": f"0{19 + n}-21 10 2{n}",
         "declaration": True,
+        "active_plan": "Ja" if n == 2 else "Nej",
+        "anchored": "Ja" if n == 1 else "Nej",
         "question_1": QUESTION_1,
         "question_2": QUESTION_2,
     }

@@ -6,7 +6,7 @@ Excel export of every application of a call.
 - The workbook has one row per application (submitted or withdrawn; drafts are the applicants' own), its
   fixed columns named in Swedish (the file format, like kedja/initiatives/fileformat.py) and one column per
   answer named by the form field's label; dates are dates, numbers numbers, every text guarded against
-  formula injection (core.spreadsheets.cell_text).
+  formula injection (core.spreadsheets.xlsx_text: phone numbers stay as written).
 """
 
 import io
@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kedja.core.pdf import html_to_pdf
-from kedja.core.spreadsheets import cell_text
+from kedja.core.spreadsheets import xlsx_text
 
 from .models import Application, Call, CallField, FieldKind
 from .ranking import RankingRow, ranking
@@ -102,6 +102,7 @@ STATUS_SV = {"draft": "Utkast", "submitted": "Inskickad", "withdrawn": "Återkal
 DECISION_SV = {"": "", "accepted": "Antagen", "reserve": "Reserv", "rejected": "Ej antagen"}
 FIXED_HEADERS = ["Organisation", "Kvittonummer", "Status", "Inkom"]
 RESULT_HEADERS = [
+    "Kriteriesignaler",
     "Viktat medelvärde",
     "Spridning",
     "Granskningar klara",
@@ -124,7 +125,7 @@ def applications_workbook(call: Call) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET
     headers = FIXED_HEADERS + [f.label for f in fields] + RESULT_HEADERS
-    sheet.append([cell_text(h) for h in headers])
+    sheet.append([xlsx_text(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
@@ -146,6 +147,7 @@ def applications_workbook(call: Call) -> bytes:
                 (YES if a.value else "") if a.field.kind == FieldKind.DECLARATION else a.value
                 for a in answers
             ],
+            ", ".join(row.flags) if row else None,
             row.mean if row else None,
             row.spread if row else None,
             row.done if row else None,
@@ -154,7 +156,7 @@ def applications_workbook(call: Call) -> bytes:
             application.justification,
             _local_naive(application.decided_at),
         ]
-        sheet.append([cell_text(v) if v not in ("", None) else None for v in values])
+        sheet.append([xlsx_text(v) if v not in ("", None) else None for v in values])
         number = sheet.max_row
         sheet.cell(row=number, column=4).number_format = "yyyy-mm-dd hh:mm"
         sheet.cell(row=number, column=len(headers)).number_format = "yyyy-mm-dd hh:mm"

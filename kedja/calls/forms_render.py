@@ -8,12 +8,14 @@ One form field per CallField (a heading has none), named by its key:
   much it is over;
 - organisation number, phone: checked with kedja.core.identifiers; e-mail; date (a date picker); choice;
 - person: two inputs, name and title, cleaned to {"name": ..., "title": ...};
-- declaration: a tick box that must be ticked (cleaned to True);
+- declaration: a tick box that must be ticked (cleaned to True; unticked, the message asks to tick it);
 - file: pdf/docx/xlsx/odt up to 10 MB.
 
 `build_form(call, data=None, files=None, answers=None)` gives an unbound form filled with `answers` (an
 Application's answers) or a bound one to validate; `draft=True` lets required fields be empty and a long
-text be over its limit (a draft is saved as written; submitting checks everything). The form's `layout`
+text be over its limit (a draft is saved as written; submitting checks everything) — the fields still say
+whether they must be answered to submit (`required_to_submit`). Help texts are limited Markdown (a list
+stays a list). The form's `layout`
 lists (CallField, BoundField | None) in order for templates; `answers_from(form)` turns cleaned data back
 into answers; `prefill_answers(call, org)` fills the applying organisation's name and organisation number.
 """
@@ -28,6 +30,7 @@ from kedja.core.identifiers import validate_org_number, validate_phone
 
 from .models import Call, CallField, FieldKind
 from .rules import overflow, text_length
+from .text import render_markdown
 
 FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
 FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -103,8 +106,18 @@ class PersonField(forms.MultiValueField):
 
 
 def _form_field(field: CallField, *, draft: bool, has_file: bool) -> forms.Field | None:
+    form_field = _field_of_kind(field, draft=draft, has_file=has_file)
+    if form_field is not None:
+        # A draft lets a required field be empty, but the page still says it must be answered to submit:
+        # the "(optional)" mark follows the call's field, not the draft's leniency.
+        form_field.required_to_submit = field.required or field.kind == FieldKind.DECLARATION
+    return form_field
+
+
+def _field_of_kind(field: CallField, *, draft: bool, has_file: bool) -> forms.Field | None:
     required = field.required and not draft
-    common = {"label": field.label, "help_text": field.help_text, "required": required}
+    help_text = render_markdown(field.help_text) if field.help_text else ""
+    common = {"label": field.label, "help_text": help_text, "required": required}
     match field.kind:
         case FieldKind.HEADING:
             return None
@@ -126,7 +139,7 @@ def _form_field(field: CallField, *, draft: bool, has_file: bool) -> forms.Field
                 **common,
             )
         case FieldKind.PERSON:
-            return PersonField(label=field.label, help_text=field.help_text, required=required)
+            return PersonField(label=field.label, help_text=help_text, required=required)
         case FieldKind.EMAIL:
             return forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}), **common)
         case FieldKind.PHONE:
@@ -153,7 +166,9 @@ def _form_field(field: CallField, *, draft: bool, has_file: bool) -> forms.Field
             )
         case FieldKind.DECLARATION:
             common["required"] = not draft
-            return forms.BooleanField(**common)
+            return forms.BooleanField(
+                error_messages={"required": _("Tick the box to confirm the declaration.")}, **common
+            )
     raise ValueError(field.kind)
 
 
@@ -163,6 +178,7 @@ class CallForm(forms.Form):
         self.call = call
         self.call_fields = call_fields
         for field in call_fields:
+            field.help_html = render_markdown(field.help_text) if field.help_text else ""
             has_file = bool(answers.get(field.key)) if field.kind == FieldKind.FILE else False
             form_field = _form_field(field, draft=draft, has_file=has_file)
             if form_field is not None:

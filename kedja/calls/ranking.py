@@ -3,8 +3,9 @@ the decision summary (PDF), the Excel export and the tests share.
 
 Per application: each reviewer's weighted score (rules.weighted_score: Σ weight·score / Σ weight·max, as a
 share 0–100) from submitted reviews only, their mean, the spread between reviewers (highest − lowest,
-flagged from SPREAD_FLAG points), reviews done of those assigned, conflicts declared, and flags read from the
-answers by rules that are data (data/review_flags.yaml, per call template; see `flag_rules`).
+flagged from SPREAD_FLAG points), reviews done of those assigned, conflicts declared, and criteria signals
+from the applicant's explicit answers to choice fields, by rules that are data (data/review_flags.yaml, per
+call template; see `flag_rules`).
 """
 
 import statistics
@@ -16,7 +17,8 @@ import yaml
 
 from kedja.core.texts import pick
 
-from .models import Application, Call, Criterion, Review
+from .conflicts import membership_conflicts
+from .models import Application, Call, Criterion, FieldKind, Review
 from .rules import weighted_score
 
 SPREAD_FLAG = 20.0  # points of 100 between the highest and lowest reviewer: worth a conversation
@@ -28,12 +30,13 @@ FLAGS_FILE = Path(__file__).parent / "data" / "review_flags.yaml"
 
 @dataclass(frozen=True)
 class FlagRule:
-    """A flag shown when the answer of `field` equals one of `values` or contains one of `keywords`."""
+    """A signal shown when the applicant's explicit answer to the choice field `field` is one of `values`.
+    Never guessed from free text: "Vi saknar i dag en sammanhållen utvecklingsplan" contains the words of
+    "has a plan" and means the opposite."""
 
     field: str
     label: dict | str
     values: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
 
     def matches(self, answers: dict) -> bool:
         answer = answers.get(self.field)
@@ -41,27 +44,32 @@ class FlagRule:
             return False
         texts = [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
         wanted = {v.casefold() for v in self.values}
-        if any(t.casefold() in wanted for t in texts):
-            return True
-        return any(k.casefold() in t.casefold() for t in texts for k in self.keywords)
+        return any(t.strip().casefold() in wanted for t in texts)
+
+
+class FlagRuleError(ValueError):
+    """A rule in review_flags.yaml that does not read an explicit answer."""
 
 
 @cache
 def _all_rules() -> dict:
     with FLAGS_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        rules = yaml.safe_load(fh) or {}
+    for key, items in rules.items():
+        for r in items:
+            if "keywords" in r or not r.get("values"):
+                raise FlagRuleError(f"{key}: the flag on {r.get('field')!r} must name the answers (values)")
+    return rules
 
 
 def flag_rules(call: Call) -> list[FlagRule]:
-    """The flag rules of the call's template (none for a call made without one)."""
+    """The flag rules of the call's template whose field is still a choice field of the call (none for a
+    call made without a template): a field the organiser turned into free text gives no signal."""
+    choice_keys = set(call.fields.filter(kind=FieldKind.CHOICE).values_list("key", flat=True))
     return [
-        FlagRule(
-            field=r["field"],
-            label=r["label"],
-            values=tuple(r.get("values") or ()),
-            keywords=tuple(r.get("keywords") or ()),
-        )
+        FlagRule(field=r["field"], label=r["label"], values=tuple(r["values"]))
         for r in _all_rules().get(call.template_key or "", [])
+        if r["field"] in choice_keys
     ]
 
 
@@ -86,6 +94,8 @@ class RankingRow:
     assigned: int = 0
     conflicts: int = 0
     flags: list[str] = field(default_factory=list)
+    # reviewers in conflict by membership (access.calls.membership_conflict): (reviewer, their organisation)
+    member_conflicts: list = field(default_factory=list)
 
     @property
     def given(self) -> list[float]:
@@ -119,7 +129,9 @@ def ranking(call: Call, *, sort: str = "") -> list[RankingRow]:
     """One row per submitted application of the call. `sort`: "mean" (highest first), "-mean" (lowest
     first; applications without a mean last either way) or "" (in the order received)."""
     criteria = list(call.criteria.all())
-    reviewer_ids = list(call.reviewers.order_by("full_name", "email").values_list("pk", flat=True))
+    reviewers = list(call.reviewers.order_by("full_name", "email"))
+    reviewer_ids = [r.pk for r in reviewers]
+    by_membership = membership_conflicts(call, reviewers)
     rules = flag_rules(call)
     applications = (
         call.applications.filter(status=Application.Status.SUBMITTED)
@@ -131,10 +143,15 @@ def ranking(call: Call, *, sort: str = "") -> list[RankingRow]:
     for application in applications:
         reviews = {r.reviewer_id: r for r in application.reviews.all()}
         row = RankingRow(application, assigned=len(reviewer_ids), flags=flags_for(application.answers, rules))
+        in_conflict = by_membership.get(application.pk, {})
+        row.member_conflicts = [(r, in_conflict[r.pk]) for r in reviewers if r.pk in in_conflict]
         for reviewer_id in reviewer_ids:
             review = reviews.get(reviewer_id)
             row.scores[reviewer_id] = review_score(review, criteria) if review else None
-            if review and review.conflict:
+            if reviewer_id in in_conflict:  # belongs to the applicant: in conflict whatever was declared
+                row.scores[reviewer_id] = None
+                row.conflicts += 1
+            elif review and review.conflict:
                 row.conflicts += 1
             elif review and review.submitted_at:
                 row.done += 1

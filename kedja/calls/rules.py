@@ -5,7 +5,7 @@ A text's length is its number of user-perceived characters — extended grapheme
 emoji with skin tone, a letter with a combining accent and a CRLF line break each count as one, as do a
 space and an LF. Browsers send line breaks as CRLF; we store what was sent and count it the same."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import regex
 from django.utils import timezone
@@ -28,15 +28,22 @@ def overflow(text: str | None, limit: int | None) -> int:
     return max(0, text_length(text) - limit)
 
 
+def closed_from(call: Call) -> datetime:
+    """The first instant the call is closed. The closing time is the last minute shown to applicants
+    ("Ansök senast 3 augusti 2027 23:59"), so the whole of that minute is accepted: 23:59:59.999 still
+    submits, 00:00:00 does not."""
+    return call.closes_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
 def is_open(call: Call, now: datetime | None = None) -> bool:
-    """Open for applications: published and opens_at ≤ now < closes_at, by the server's clock. At the
-    closing second itself the call is closed."""
+    """Open for applications: published, opened, and not yet closed (`closed_from`), by the server's
+    clock."""
     now = now or timezone.now()
-    return call.status == Call.Status.PUBLISHED and call.opens_at <= now < call.closes_at
+    return call.status == Call.Status.PUBLISHED and call.opens_at <= now < closed_from(call)
 
 
 def has_closed(call: Call, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) >= call.closes_at
+    return (now or timezone.now()) >= closed_from(call)
 
 
 def weighted_score(

@@ -106,6 +106,20 @@ def answer_rows(application: Application) -> list[dict]:
     return rows
 
 
+def keep_chosen(post, answers: dict, application: Application | None) -> dict:
+    """After an edit conflict the page lists the answers that differ, each with a choice: keep the
+    colleague's saved answer (the default) or use one's own. Saving again takes the colleague's answer for
+    every listed field not explicitly chosen as one's own, so a second save never silently overwrites what
+    the colleague wrote."""
+    if application is None:
+        return answers
+    answers = dict(answers)
+    for key in post.getlist(CONFLICT_KEY):
+        if post.get(f"{KEEP_PREFIX}{key}") != "mine" and key in answers:
+            answers[key] = application.answers.get(key, "")
+    return answers
+
+
 def differences(call: Call, mine: dict, saved: dict) -> list[dict]:
     """The fields where what the person wrote differs from what a colleague saved."""
     rows = []
@@ -114,8 +128,12 @@ def differences(call: Call, mine: dict, saved: dict) -> list[dict]:
             continue
         ours, theirs = answer_text(field, mine.get(field.key)), answer_text(field, saved.get(field.key))
         if ours.replace("\r\n", "\n") != theirs.replace("\r\n", "\n"):
-            rows.append({"label": field.label, "saved": theirs, "mine": ours})
+            rows.append({"key": field.key, "label": field.label, "saved": theirs, "mine": ours})
     return rows
+
+
+CONFLICT_KEY = "_conflict_key"
+KEEP_PREFIX = "_keep_"
 
 
 def _posted_version(request, application: Application, created: bool) -> int:
@@ -232,7 +250,7 @@ def apply(request, call_id):
     form = build_form(
         call, request.POST, request.FILES, answers=application.answers if application else {}, draft=True
     )
-    answers = draft_answers(form)
+    answers = keep_chosen(request.POST, draft_answers(form), application)
     started = _start_or_closed(request, call, org)
     if started is None:
         messages.error(request, actions.CallClosed().message)
@@ -282,7 +300,7 @@ def autosave(request, call_id):
     if application is not None and application.status != Application.Status.DRAFT:
         return JsonResponse({"message": _("The application has already been submitted.")}, status=400)
     form = build_form(call, request.POST, answers=application.answers if application else {}, draft=True)
-    answers = draft_answers(form)
+    answers = keep_chosen(request.POST, draft_answers(form), application)
     started = _start_or_closed(request, call, org)
     if started is None:
         return JsonResponse({"message": str(actions.CallClosed().message)}, status=400)
@@ -331,7 +349,7 @@ def submit(request, call_id):
         return _render_closed(request, call, org, orgs, application)
     form = build_form(call, request.POST, request.FILES, answers=application.answers if application else {})
     valid = form.is_valid()
-    answers = draft_answers(form)
+    answers = keep_chosen(request.POST, draft_answers(form), application)
     started = _start_or_closed(request, call, org)
     if started is None:
         messages.error(request, actions.CallClosed().message)

@@ -3,9 +3,7 @@ template or blank, its details, form fields, criteria, the preview of the form e
 see it, publishing, and the call's own page. Thin: the access layer decides who sees (404) and who may
 build (403), actions_builder writes."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -13,170 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_call_for, get_organisation_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
 from . import actions_builder as actions
 from . import rules
+from .forms_builder import (
+    CallDetailsForm,
+    CreateForm,
+    CriterionForm,
+    FieldForm,
+    MoveForm,
+)
 from .forms_render import build_form
-from .models import Application, Call, CallField, Criterion, FieldKind
-from .templates_data import available_templates
-from .text import render_markdown
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-# --- forms ----------------------------------------------------------------------------------------------
-
-
-class CreateForm(forms.Form):
-    template = forms.ChoiceField(label=gettext_lazy("Start from"), widget=forms.RadioSelect)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [
-            *available_templates(),
-            ("", _("A blank call (add the form and criteria yourself)")),
-        ]
-        self.fields["template"].required = False
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=LOCAL_INPUT)
-
-
-class CallDetailsForm(forms.Form):
-    """The call's details. Times are typed as local date and time (Europe/Stockholm, summer time included)
-    and stored as aware datetimes."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
-    description = forms.CharField(
-        label=gettext_lazy("Description"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=gettext_lazy(
-            "Formatted text: an empty line between paragraphs, - for a list, **bold**, [link text](https://…)."
-        ),
-    )
-    eligible = forms.ChoiceField(
-        label=gettext_lazy("Who may apply"), choices=Call.Eligible.choices, widget=forms.RadioSelect
-    )
-    eligible_organisations = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Organisations that may apply"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Used when only the listed organisations may apply."),
-    )
-    opens_at = forms.DateTimeField(
-        label=gettext_lazy("Opens (Swedish time)"), widget=LocalDateTimeInput, input_formats=[LOCAL_INPUT]
-    )
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("Closes (Swedish time)"),
-        widget=LocalDateTimeInput,
-        input_formats=[LOCAL_INPUT],
-        help_text=gettext_lazy("Applications are accepted until this minute; at it the call is closed."),
-    )
-    decision_by = forms.DateField(
-        label=gettext_lazy("Decision announced by"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    places = forms.IntegerField(label=gettext_lazy("Number of places"), min_value=1, max_value=1000)
-    reviewers = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Reviewers"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, call: Call, **kwargs):
-        super().__init__(*args, **kwargs)
-        subtree = Organisation.objects.descendants_of(call.organiser).filter(is_active=True)
-        # Applicants apply for their municipality (access.calls.applicant_orgs): list municipalities only.
-        self.fields["eligible_organisations"].queryset = subtree.filter(kind=Kind.MUNICIPALITY).order_by(
-            "name"
-        )
-        self.fields["reviewers"].queryset = reviewer_candidates(call)
-        self.fields["reviewers"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("eligible") == Call.Eligible.LISTED and not data.get("eligible_organisations"):
-            self.add_error("eligible_organisations", _("Choose the organisations that may apply."))
-        return data
-
-
-def reviewer_candidates(call: Call):
-    """People with an active membership at the organiser or below it."""
-    subtree = Organisation.objects.descendants_of(call.organiser)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__is_active=True, memberships__organisation__in=subtree)
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
-class FieldForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FieldKind.choices)
-    label = forms.CharField(label=gettext_lazy("Label"), max_length=300)
-    help_text = forms.CharField(
-        label=gettext_lazy("Help text"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    required = forms.BooleanField(label=gettext_lazy("Required"), required=False, initial=True)
-    max_chars = forms.IntegerField(
-        label=gettext_lazy("Character limit"),
-        required=False,
-        min_value=1,
-        max_value=100000,
-        help_text=gettext_lazy("Long text only. Counted as the applicant sees the text: spaces count."),
-    )
-    choices = forms.CharField(
-        label=gettext_lazy("Options"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Choice only: one option per line."),
-    )
-
-    def field_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["choices"] = (data.get("choices") or "").splitlines()
-        return data
-
-
-class CriterionForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Criterion"), max_length=300)
-    guidance = forms.CharField(
-        label=gettext_lazy("Guidance for reviewers"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    weight = forms.IntegerField(label=gettext_lazy("Weight"), min_value=1, max_value=100, initial=1)
-    max_score = forms.IntegerField(label=gettext_lazy("Highest score"), min_value=1, max_value=100, initial=5)
-
-
-class MoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
-
-
-# --- the list and creating --------------------------------------------------------------------------------
+from .models import Application, Call, CallField, Criterion
+from .text import date_warnings, render_description
 
 
 def visible_calls(user) -> list[Call]:
@@ -274,7 +127,13 @@ def _details_initial(call: Call) -> dict:
 
 
 def _builder_context(call: Call, step: str, **extra) -> dict:
-    return {"call": call, "step": step, "description_html": render_markdown(call.description), **extra}
+    return {
+        "call": call,
+        "step": step,
+        "description_html": render_description(call),
+        "date_warnings": date_warnings(call),
+        **extra,
+    }
 
 
 @login_required
@@ -302,11 +161,13 @@ def call_edit(request, call_id):
             apply_errors(form, error)
         else:
             messages.success(request, _("The call's details have been saved."))
+            if data.get("confirm_tightening"):
+                actions.record_tightening(call, by=request.user)
             return redirect("calls:edit", call.pk)
     status = 409 if saved else (400 if form.errors else 200)
     context = _builder_context(call, "details", form=form, saved=saved)
     if saved:
-        context["saved_html"] = render_markdown(saved.description)
+        context["saved_html"] = render_description(saved)
     return render(request, "calls/builder_details.html", context, status=status)
 
 
@@ -531,6 +392,8 @@ def call_publish(request, call_id):
         _refused(request, error)
         return redirect("calls:preview", call.pk)
     messages.success(request, _("The call has been published. Eligible organisations can now apply."))
+    for warning in date_warnings(call):
+        messages.warning(request, warning)
     return redirect("calls:detail", call.pk)
 
 
@@ -544,7 +407,7 @@ def call_detail(request, call_id):
         "calls/call_detail.html",
         {
             "call": call,
-            "description_html": render_markdown(call.description),
+            "description_html": render_description(call),
             "manages": call_access.can_manage_call(request.user, call),
             "applicant_orgs": call_access.applicant_orgs(request.user, call),
             "links": call_links(request.user, call),

@@ -29,7 +29,7 @@ from . import actions_programme as actions
 from . import exports_programme
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
-from .templates_data import UnknownTemplate, load_template
+from .templates_data import UnknownTemplate, load_template, year_of
 
 
 class DateInput(forms.DateInput):
@@ -58,12 +58,17 @@ class ProgrammeForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     starts = forms.DateField(label=gettext_lazy("Starts"), required=False, widget=DateInput)
     ends = forms.DateField(label=gettext_lazy("Ends"), required=False, widget=DateInput)
+    named_persons = forms.MultipleChoiceField(
+        label=gettext_lazy("Resource persons named in the accepted applications"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     resource_persons = forms.CharField(
-        label=gettext_lazy("Resource persons"),
+        label=gettext_lazy("Other resource persons"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Who leads the work, e.g. the national centre."),
+        help_text=gettext_lazy("Who else leads the work, e.g. the national centre."),
     )
     steering_group = forms.CharField(
         label=gettext_lazy("Steering group"),
@@ -78,6 +83,18 @@ class ProgrammeForm(forms.Form):
         help_text=gettext_lazy("For example: development plan for mathematics teaching."),
     )
     deliverable_due = forms.DateField(label=gettext_lazy("Deliverable due"), required=False, widget=DateInput)
+
+    def __init__(self, *args, named: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_persons"].choices = [(line, line) for line in named]
+
+    def programme_data(self) -> dict:
+        """The cleaned data with the chosen people and the other text joined into `resource_persons`."""
+        data = dict(self.cleaned_data)
+        data["resource_persons"] = actions.join_resource_persons(
+            data.pop("named_persons", []), data.get("resource_persons", "")
+        )
+        return data
 
 
 class MeetingForm(forms.Form):
@@ -133,7 +150,7 @@ def template_meetings(call: Call) -> list[dict]:
     if not call.template_key:
         return []
     try:
-        return load_template(call.template_key)["programme"].get("meetings", [])
+        return load_template(call.template_key, year=year_of(call))["programme"].get("meetings", [])
     except UnknownTemplate:
         return []
 
@@ -192,11 +209,17 @@ def programme(request, call_id):
 def programme_edit(request, call_id):
     call = get_programme_call_for(request.user, call_id, manage=True)
     prog = _programme(call) or Programme(call=call, title=call.title)
-    initial = {name: getattr(prog, name) for name in actions.PROGRAMME_FIELDS} | {"version": prog.version}
-    form = ProgrammeForm(request.POST or None, initial=initial)
+    named = actions.named_resource_persons(call)
+    chosen, other = actions.split_resource_persons(prog.resource_persons, named)
+    initial = {name: getattr(prog, name) for name in actions.PROGRAMME_FIELDS} | {
+        "version": prog.version,
+        "named_persons": chosen,
+        "resource_persons": other,
+    }
+    form = ProgrammeForm(request.POST or None, initial=initial, named=named)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = form.programme_data()
         try:
             saved = actions.ensure_programme(call) if prog.pk is None else prog
             actions.update_programme(saved, data, by=request.user, expected_version=data["version"])

@@ -28,10 +28,12 @@ from kedja.core.concurrency import EditConflict
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_review as actions
-from .exports_review import answers_of, applications_workbook, decision_summary_pdf
+from .conflicts import membership_conflicts
+from .exports_review import applications_workbook, decision_summary_pdf
 from .models import Application, Call, Review, Score
 from .ranking import SPREAD_FLAG, ranking, review_score
 from .rules import accepted_count, has_closed
+from .views_apply import answer_rows
 
 SORTS = ("mean", "-mean")
 
@@ -61,7 +63,12 @@ def reviews(request, call_id):
         .order_by("submitted_at", "pk")
     ):
         review = own.get(application.pk)
-        if review is None:
+        member_of = call_access.membership_conflict(request.user, application)
+        if member_of is not None:
+            status = _("Conflict of interest: you belong to %(organisation)s") % {
+                "organisation": member_of.name
+            }
+        elif review is None:
             status = _("Not started")
         elif review.conflict:
             status = _("Conflict of interest declared")
@@ -69,7 +76,8 @@ def reviews(request, call_id):
             status = _("Submitted")
         else:
             status = _("Draft")
-        rows.append({"application": application, "review": review, "status": status})
+        conflict = member_of is not None or (review is not None and review.conflict)
+        rows.append({"application": application, "review": review, "status": status, "conflict": conflict})
     return render(request, "calls/review_list.html", {"call": call, "rows": rows})
 
 
@@ -115,6 +123,14 @@ def _other_reviews(application: Application, *, exclude_reviewer=None) -> list[d
             }
         )
     return found
+
+
+def _member_conflicts(call: Call, application: Application) -> list[tuple]:
+    """(reviewer, their organisation) for the call's reviewers who belong to the applicant."""
+    in_conflict = membership_conflicts(call).get(application.pk, {})
+    return [
+        (r, in_conflict[r.pk]) for r in call.reviewers.order_by("full_name", "email") if r.pk in in_conflict
+    ]
 
 
 @login_required
@@ -183,7 +199,7 @@ def review(request, application_id):
         "conflict_reason": request.POST.get("conflict_reason", "") if request.method == "POST" else "",
     }
     if own is not None:
-        context["answers"] = answers_of(application, list(call.fields.order_by("position", "pk")))
+        context["rows"] = answer_rows(application)
         context["criteria_rows"] = _criteria_rows(call, own, posted)
         for row in context["criteria_rows"]:
             row["errors"] = errors.get(f"score_{row['criterion'].pk}", [])
@@ -267,10 +283,9 @@ def decide(request, application_id):
         {
             "call": call,
             "application": application,
-            "answers": answers_of(application, list(call.fields.order_by("position", "pk")))
-            if application.status != Application.Status.DRAFT
-            else [],
+            "rows": answer_rows(application) if application.status != Application.Status.DRAFT else [],
             "reviews": _other_reviews(application),
+            "member_conflicts": _member_conflicts(call, application),
             "values": values,
             "version": version,
             "errors": errors,

@@ -40,8 +40,11 @@ LEGEND_LINE = 22
 FONT_SIZE = 15
 SMALL_FONT = 14
 SWATCH = 14
-CHARS_PER_LINE = 32  # a label wraps onto a second line, then is shortened; the data table has it whole
-LABEL_LINES = 2
+# A label wraps onto as many lines as it needs and is never shortened (a document's reader must be able to
+# read it, and the PDF's text holds it whole). 27 characters of the 15-unit bold label fit the 280-unit width
+# even in a wide fallback font (DejaVu Sans Bold, which CairoSVG and WeasyPrint use on a server).
+CHARS_PER_LINE = 27
+LABEL_LINES = None
 
 
 def format_value(value: float | None, *, empty: str = "–") -> str:
@@ -67,9 +70,9 @@ def shorten(text: str, limit: int = CHARS_PER_LINE) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def wrap(text: str, limit: int = CHARS_PER_LINE, max_lines: int = LABEL_LINES) -> list[str]:
-    """Break a label at spaces into at most `max_lines` lines of about `limit` characters; the last line
-    is shortened with "…" if the text does not fit (SVG text does not wrap by itself)."""
+def wrap(text: str, limit: int = CHARS_PER_LINE, max_lines: int | None = LABEL_LINES) -> list[str]:
+    """Break a label at spaces into lines of about `limit` characters (SVG text does not wrap by itself);
+    with `max_lines`, the last line is shortened with "…" if the text does not fit."""
     words = " ".join(str(text).split()).split(" ")
     lines: list[str] = []
     current = ""
@@ -78,7 +81,7 @@ def wrap(text: str, limit: int = CHARS_PER_LINE, max_lines: int = LABEL_LINES) -
         if len(candidate) <= limit or not current:
             current = candidate
             continue
-        if len(lines) == max_lines - 1:
+        if max_lines is not None and len(lines) == max_lines - 1:
             return [*lines, shorten(" ".join([current, *words[index:]]), limit)]
         lines.append(current)
         current = word

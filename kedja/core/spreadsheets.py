@@ -28,6 +28,24 @@ def cell_text(value):
     return value
 
 
+# In an .xlsx file a text is stored as a text cell and never runs; only openpyxl itself turns a text that
+# starts with "=" into a formula, and a person who edits the cell makes Excel read "+SUM(…)" or "@cmd" as one.
+# So the Excel writers guard only text that really starts a formula: "=", a tab or carriage return, or
+# "+", "-" or "@" followed by anything but a number as typed ("+46 19 21 10 00", "-5" stay as written).
+_REAL_FORMULA = re.compile(r"[=\t\r]|[+\-@](?![\d\s().,/+\-]*$)")
+
+
+def xlsx_text(value):
+    """A value for an .xlsx cell: a text cell as written (a phone number keeps its "+"), with the
+    apostrophe guard only for text that really starts a formula; control characters dropped."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if _REAL_FORMULA.match(value):
+        return "'" + value
+    return value
+
+
 def uncell_text(value: str) -> str:
     """The text `cell_text` guarded, read back from a file: the apostrophe it put before a formula
     character is dropped, so an exported file imports the values it was made from."""
@@ -49,16 +67,16 @@ class Column:
 
 def add_sheet(workbook, title: str, columns: list[Column], rows, *, first: bool = False):
     """A sheet with a bold, frozen header row, the columns' widths and number formats, and every value
-    through `cell_text` (empty strings become empty cells). Returns the sheet."""
+    through `xlsx_text` (empty strings become empty cells). Returns the sheet."""
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title[:31]  # Excel's limit
-    sheet.append([cell_text(c.header) for c in columns])  # a header can come from data (an area's title)
+    sheet.append([xlsx_text(c.header) for c in columns])  # a header can come from data (an area's title)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     formats = [c.number_format for c in columns]
     for values in rows:
-        sheet.append([cell_text(v) if v not in ("", None) else None for v in values])
+        sheet.append([xlsx_text(v) if v not in ("", None) else None for v in values])
         for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
             if number_format and cell.value is not None:
                 cell.number_format = number_format

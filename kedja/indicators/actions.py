@@ -303,6 +303,11 @@ def save_values(indicator: Indicator, rows: list[dict], *, by, today_year: int |
     """Save a grid of values all-or-nothing. Each row is {"period", "gender" (default total), "value",
     "note", "source"}; an empty value deletes that cell. If any row is wrong nothing is written and
     ValidationError carries {row index: [reasons]}. Returns the number of cells written or deleted."""
+    if indicator.source == Source.KOLADA:
+        # One indicator, one source: a Kolada indicator's values are Kolada's (kolada_sync copies them).
+        raise ValidationError(
+            _("The values of an indicator that follows Kolada come from Kolada and cannot be typed in.")
+        )
     today_year = today_year if today_year is not None else timezone.localdate().year
     low, high = value_range(indicator.unit, indicator.unit_min, indicator.unit_max)
     errors: dict[int, list[str]] = {}

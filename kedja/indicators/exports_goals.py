@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
 from kedja.organisations.models import Organisation
 
-from .models import Gender, Goal, Indicator, IndicatorValue
+from .models import Goal, Indicator, IndicatorValue
+from .series import counted_totals
 from .status import status_for
 
 WIDTHS = [6, 14, 44, 30, 26, 12, 12, 14, 40, 10, 12, 10, 12, 10, 12, 10, 14]
@@ -71,7 +72,7 @@ def goal_rows(organisation: Organisation, *, today_year: int) -> list[list]:
 
 
 def _indicator_cells(indicator: Indicator, today_year: int) -> list:
-    totals = {v.period: v.value for v in indicator.values.all() if v.gender == Gender.TOTAL}
+    totals = counted_totals(indicator)
     latest_year = max(totals) if totals else None
     status = status_for(
         totals,

@@ -109,14 +109,15 @@ def refresh_plan() -> list[tuple[list[str], list[str]]]:
 def sync_indicator(indicator: Indicator) -> int:
     """Copy the stored Kolada values of the indicator's KPI and area into its values; returns the number of
     cells written or removed."""
-    if indicator.source != Source.KOLADA or not indicator.kolada_kpi or not indicator.area:
+    from .series import own_area  # the same area as the indicator page's own series
+
+    area_type, code = own_area(indicator)
+    if indicator.source != Source.KOLADA or not indicator.kolada_kpi or not code:
         return 0
     stored = {
         (period, GENDERS[gender]): value
         for period, gender, value in KpiValue.objects.filter(
-            kpi_id=indicator.kolada_kpi,
-            area_type=KpiValue.AreaType.MUNICIPALITY,
-            area_code=indicator.area,
+            kpi_id=indicator.kolada_kpi, area_type=area_type, area_code=code
         ).values_list("period", "gender", "value")
     }
     existing = {
@@ -150,7 +151,10 @@ def sync_indicator(indicator: Indicator) -> int:
 
 def sync_values(kpi_ids: Iterable[str], area_codes: Iterable[str]) -> int:
     """Sync every Kolada indicator that follows one of `kpi_ids` in one of `area_codes`."""
-    indicators = Indicator.objects.filter(
-        source=Source.KOLADA, kolada_kpi__in=list(kpi_ids), area__in=list(area_codes)
+    from .series import own_area
+
+    codes = set(area_codes)
+    indicators = Indicator.objects.filter(source=Source.KOLADA, kolada_kpi__in=list(kpi_ids)).select_related(
+        "organisation"
     )
-    return sum(sync_indicator(indicator) for indicator in indicators)
+    return sum(sync_indicator(i) for i in indicators if own_area(i)[1] in codes)

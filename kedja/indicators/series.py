@@ -187,3 +187,15 @@ def indicator_series(indicator: Indicator) -> IndicatorSeries:
     if indicator.source == Source.KOLADA and indicator.kolada_kpi:
         return kolada_series(indicator)
     return manual_series(indicator)
+
+
+def counted_totals(indicator: Indicator) -> dict[int, float]:
+    """The indicator's total values by year from its prefetched `values` (no query), from its one source:
+    a Kolada indicator's only from Kolada (kolada_sync copies the same figures the indicator page reads),
+    so the goals list, the documents and the indicator page show the same latest value."""
+    kolada = indicator.source == Source.KOLADA
+    return {
+        v.period: v.value
+        for v in indicator.values.all()
+        if v.gender == Gender.TOTAL and (not kolada or v.source == Source.KOLADA)
+    }

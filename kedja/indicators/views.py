@@ -4,6 +4,7 @@ page (values table and chart), the values grid and the target. Thin: the access 
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -27,7 +28,7 @@ from kedja.kolada.models import Kpi
 from . import actions, exports
 from .forms import TargetForm, gap_areas, gap_labels
 from .models import Gender, Goal, Indicator, IndicatorValue, Source, Unit
-from .series import COUNTRY, OWN, REGION, IndicatorSeries, indicator_series
+from .series import COUNTRY, OWN, REGION, IndicatorSeries, counted_totals, indicator_series
 from .status import Status, status_for
 
 CHANGE = "indicators.change_goals"
@@ -66,8 +67,8 @@ class IndicatorRow:
 
 
 def _totals(indicator: Indicator) -> dict[int, float]:
-    """The indicator's total values by year, from prefetched `values` (no query)."""
-    return {v.period: v.value for v in indicator.values.all() if v.gender == Gender.TOTAL}
+    """The indicator's total values by year, from prefetched `values` (no query), from its one source."""
+    return counted_totals(indicator)
 
 
 def _status(indicator: Indicator, totals: dict[int, float], today_year: int) -> Status:
@@ -487,6 +488,12 @@ def read_grid(data) -> list[GridRow]:
 @require_http_methods(["GET", "POST"])
 def indicator_values(request, indicator_id):
     indicator = get_indicator_for(request.user, indicator_id, CHANGE)
+    if indicator.source == Source.KOLADA:
+        messages.info(
+            request,
+            _("The values of an indicator that follows Kolada come from Kolada and cannot be typed in."),
+        )
+        return redirect(reverse("indicators:indicator", args=[indicator.pk]))
     if request.method == "GET":
         grid = initial_grid(indicator)
         return render(request, "indicators/values.html", {"indicator": indicator, "grid": grid})

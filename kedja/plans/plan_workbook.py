@@ -67,3 +67,78 @@ def plan_workbook(organisation: Organisation, *, today: date) -> bytes:
 
 def filename(organisation: Organisation, *, today: date) -> str:
     return f"handlingsplan-{slugify(organisation.name)}-{today.isoformat()}.xlsx"
+
+
+# --- the coverage list and the changes since adoption -----------------------------------------------------
+
+COVERAGE_PRIORITY_COLUMNS = [
+    Column("Punkt", 10),
+    Column("Prioriterad punkt", 44),
+    Column("Självskattning", 28),
+    Column("Åtgärder", 48),
+    Column("Har åtgärd", 10),
+]
+COVERAGE_GAP_COLUMNS = [
+    Column("Rang", 6, "0"),
+    Column("Stadium", 22),
+    Column("Område eller målgrupp", 36),
+    Column("Läge", 14),
+    Column("Åtgärder", 48),
+    Column("Har åtgärd", 10),
+]
+CHANGE_COLUMNS = [
+    Column("Åtgärd", 40),
+    Column("Förändring", 14),
+    Column("Uppgift", 20),
+    Column("Före", 30),
+    Column("Nu", 30),
+]
+
+
+def coverage_workbook(organisation: Organisation) -> bytes:
+    """The coverage page as two sheets: the priority items and the ranked gaps, each with the actions that
+    answer it and whether it has one."""
+    from kedja.core.texts import pick
+
+    with override("sv"):
+        coverage = rules.coverage(organisation)
+        priorities = [
+            [
+                row.priority.node.code,
+                pick(row.priority.node.title),
+                row.priority.round.title,
+                "; ".join(a.title for a in row.actions),
+                "Ja" if row.actions else "Nej",
+            ]
+            for row in coverage.priorities
+        ]
+        gaps = [
+            [
+                row.gap.rank,
+                str(row.gap.stage_label),
+                str(row.gap.column_label),
+                str(row.gap.state_label),
+                "; ".join(a.title for a in row.actions),
+                "Ja" if row.actions else "Nej",
+            ]
+            for row in coverage.gaps
+        ]
+    return workbook_bytes(
+        [
+            ("Prioriterade punkter", COVERAGE_PRIORITY_COLUMNS, priorities),
+            ("Glapp", COVERAGE_GAP_COLUMNS, gaps),
+        ]
+    )
+
+
+def changes_workbook(organisation: Organisation, version) -> bytes:
+    """What changed in the actions since an adopted version, one row per changed field (an added or removed
+    action on one row)."""
+    with override("sv"):
+        rows = []
+        for change in rules.plan_changes(organisation, version):
+            if not change.fields:
+                rows.append([change.title, change.kind_label, "", "", ""])
+            for f in change.fields:
+                rows.append([change.title, change.kind_label, str(f.label), f.before, f.after])
+    return workbook_bytes([(f"Ändringar sedan version {version.number}", CHANGE_COLUMNS, rows)])

@@ -12,7 +12,11 @@ urlpatterns: list = [
     path("actions/<int:action_id>/delete/", views_plan.action_delete, name="action_delete"),
     path("<int:org_id>/from-gaps/", views_plan.from_gaps, name="from_gaps"),
     path("<int:org_id>/coverage/", views_plan.coverage, name="coverage"),
+    path("<int:org_id>/coverage.xlsx", views_plan.coverage_xlsx, name="coverage_xlsx"),
     path("<int:org_id>/adopt/", views_plan.adopt, name="adopt"),
     path("<int:org_id>/versions/", views_plan.versions, name="versions"),
     path("versions/<int:version_id>/", views_plan.version, name="version"),
+    path(
+        "versions/<int:version_id>/changes.xlsx", views_plan.version_changes_xlsx, name="version_changes_xlsx"
+    ),
 ]

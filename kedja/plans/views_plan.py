@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -321,4 +322,29 @@ def plan_xlsx(request, org_id):
         headers={
             "Content-Disposition": content_disposition_header(True, plan_workbook.filename(org, today=today))
         },
+    )
+
+
+@login_required
+@require_safe
+def coverage_xlsx(request, org_id):
+    org = get_plan_organisation_for(request.user, org_id)
+    name = f"tackning-{slugify(org.name)}-{timezone.localdate().isoformat()}.xlsx"
+    return HttpResponse(
+        plan_workbook.coverage_workbook(org),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+@login_required
+@require_safe
+def version_changes_xlsx(request, version_id):
+    plan_version = get_plan_version_for(request.user, version_id)
+    org = plan_version.organisation
+    name = f"andringar-{slugify(org.name)}-version-{plan_version.number}.xlsx"
+    return HttpResponse(
+        plan_workbook.changes_workbook(org, plan_version),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
     )

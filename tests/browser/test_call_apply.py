@@ -59,6 +59,8 @@ def fill_everything_but_the_questions(page, org_number: str) -> None:
     fill_person(page, LABELS["head_of_operations"], "Stina Skolchef", "Grundskolechef")
     page.get_by_label(LABELS["head_of_operations_phone"], exact=True).fill("019-21 10 02")
     page.get_by_role("checkbox").check()
+    page.get_by_label(LABELS["active_plan"], exact=True).select_option("Nej")
+    page.get_by_label(LABELS["anchored"], exact=True).select_option("Nej")
 
 
 def test_two_municipalities_apply_one_exceeds_the_limit_and_fixes_it(
@@ -80,6 +82,8 @@ def test_two_municipalities_apply_one_exceeds_the_limit_and_fixes_it(
     fill_person(page, LABELS["resource_person_1"], "Åsa Öberg", "Förstelärare")
     page.get_by_role("button", name=t("Save draft")).click()
     expect(page.get_by_role("status").first).to_contain_text(t("The draft is saved."))
+    # The draft may leave fields empty, but they are still required to submit: none says "(optional)".
+    expect(page.locator(".kedja-optional")).to_have_count(0)
     assert_accessible(page, where="saved draft")
 
     page.goto(reverse("home:start"))

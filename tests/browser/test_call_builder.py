@@ -6,8 +6,11 @@ form page with the keyboard-accessible buttons, checks the criteria, previews th
 see it, and publishes. axe-core (WCAG 2.1 A/AA) checks every page on the way; labels come from gettext in
 the page's language (`t`) or from the template's own text."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kedja.calls.models import Call
 from tests.browser.test_journeys import sign_in, t, url_of
@@ -42,8 +45,13 @@ def test_officer_builds_the_reference_call_and_publishes(page, live_server, asse
     call = Call.objects.get(organiser=w.region)
     expect(page).to_have_url(url_of(live_server, "calls:edit", call.pk))
     expect(page.get_by_label(t("Number of places"))).to_have_value("8")
-    expect(page.get_by_label(t("Closes (Swedish time)"))).to_have_value("2026-08-03T23:59")
+    # The template's dates are never in the past: its year, or the next one once that has begun.
+    year = timezone.localtime(call.opens_at).year
+    assert call.opens_at > timezone.now()
+    expect(page.get_by_label(t("Closes (Swedish time)"))).to_have_value(f"{year}-08-03T23:59")
     assert_accessible(page, where="call details")
+    opens_now = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label(t("Opens (Swedish time)")).fill(opens_now)  # open at once
     page.get_by_label(t("Closes (Swedish time)")).fill("2030-08-03T23:59")
     page.get_by_label(t("Decision announced by")).fill("2030-08-07")
     page.get_by_label(f"{officer.full_name} ({officer.email})").check()
@@ -56,7 +64,7 @@ def test_officer_builds_the_reference_call_and_publishes(page, live_server, asse
     page.get_by_role("navigation", name=t("Call builder")).get_by_role("link", name=t("Form")).click()
     expect(page).to_have_url(url_of(live_server, "calls:fields", call.pk))
     rows = page.get_by_role("table").get_by_role("row")
-    expect(rows).to_have_count(18)  # the header and 17 items
+    expect(rows).to_have_count(21)  # the header and 20 items
     assert_accessible(page, where="form fields")
     move = page.get_by_role("button", name=f"{t('Move up')} Organisationsnummer", exact=True)
     move.focus()
@@ -89,7 +97,11 @@ def test_officer_builds_the_reference_call_and_publishes(page, live_server, asse
         t("The call has been published. Eligible organisations can now apply.")
     )
     expect(page.get_by_text(t("Open for applications"))).to_be_visible()
-    expect(page.get_by_text("3 augusti 2030 23:59")).to_be_visible()
+    expect(page.get_by_text("3 augusti 2030 23:59").first).to_be_visible()
+    # The description's dates are the call's fields: what the applicant reads is what the server does.
+    expect(page.locator(".kedja-call-description")).to_contain_text(
+        "Ansök senast 3 augusti 2030 23:59. Urvalet meddelas senast 7 augusti 2030."
+    )
     assert_accessible(page, where="published call")
     call.refresh_from_db()
     assert call.status == Call.Status.PUBLISHED

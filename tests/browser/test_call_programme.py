@@ -51,7 +51,7 @@ def test_officer_fills_meetings_and_participant_delivers(
 
     first = programme.meetings.order_by("position").first()
     page.get_by_role("link", name=t("Edit %(title)s", title=first.title)).click()
-    expect(page.get_by_label(t("Place"))).to_have_value("Malmö")
+    expect(page.get_by_label(t("Place"))).to_have_value("Malmö (lokal bekräftas senare)")
     assert_accessible(page, where="meeting form")
     page.goto(reverse("calls:programme_edit", args=[call_id]))
     assert_accessible(page, where="programme details form")

@@ -48,6 +48,8 @@ def valid_answers(**overrides) -> dict:
         "head_of_operations_1": "Grundskolechef",
         "head_of_operations_phone": "019-21 10 02",
         "declaration": "on",
+        "active_plan": "Nej",
+        "anchored": "Nej",
         "question_1": "Vi vill förbättra måluppfyllelsen i årskurs 7–9.",
         "question_2": "Resurspersonerna får mandat av förvaltningschefen.",
     }
@@ -182,23 +184,25 @@ def _frozen(monkeypatch, moment):
     monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
-def test_one_second_before_closing_submits_and_at_closing_nothing_does(world, monkeypatch):
+def test_the_whole_last_minute_submits_and_the_next_minute_nothing_does(world, monkeypatch):
+    # "Ansök senast 3 augusti 2026 23:59": 23:59:59 is still in time, 00:00:00 is not.
     closes = datetime(2026, 8, 3, 23, 59, tzinfo=STOCKHOLM)
     call = make_call(world.region, opens_at=closes - timedelta(days=60), closes_at=closes)
     coordinator = world.people["coordinator"]
     client = client_for(coordinator)
     url = f"{submit_url(call)}?org={world.municipality.pk}"
 
-    _frozen(monkeypatch, closes - timedelta(seconds=1))
+    last_second = closes + timedelta(seconds=59, microseconds=999_000)
+    _frozen(monkeypatch, last_second)
     client.post(apply_url(call, world.municipality), valid_answers())
     assert client.post(url, {**valid_answers(), "_version": "1"}).status_code == 302
     application = current(call, world.municipality)
-    assert application.submitted_at == closes - timedelta(seconds=1)
+    assert application.submitted_at == last_second
 
-    # Another municipality one second after: nothing is saved, the page says the call has closed.
+    # Another municipality at 00:00:00: nothing is saved, the page says the call has closed.
     other = make_municipality(world.region, name="Söderby kommun")
     other_user = make_member(other, Role.MUNICIPAL_COORDINATOR)
-    _frozen(monkeypatch, closes + timedelta(seconds=1))
+    _frozen(monkeypatch, closes + timedelta(minutes=1))
     response = client_for(other_user).post(f"{submit_url(call)}?org={other.pk}", valid_answers())
     assert response.status_code == 200
     assert "The call closed 3 August 2026 23:59 (Swedish time)" in response.content.decode()
@@ -209,7 +213,7 @@ def test_after_closing_a_draft_is_read_only_and_says_so(world, monkeypatch):
     closes = datetime(2026, 8, 3, 23, 59, tzinfo=STOCKHOLM)
     call = make_call(world.region, opens_at=closes - timedelta(days=60), closes_at=closes)
     make_application(call, world.municipality, answers={"question_1": "Ett utkast om räknande."})
-    _frozen(monkeypatch, closes)  # closed AT the closing second
+    _frozen(monkeypatch, closes + timedelta(minutes=1))  # closed once the closing minute has passed
     client = client_for(world.people["coordinator"])
     page = client.get(apply_url(call)).content.decode()
     assert "Nothing can be submitted or changed any more." in page
@@ -243,12 +247,14 @@ def test_the_deadline_is_local_time_in_summer_and_winter(world, closes_local, ut
     application = make_application(call, world.municipality, answers={})
     coordinator = world.people["coordinator"]
     actions.submit_application(
-        application, {}, expected_version=0, by=coordinator, now=utc_close - timedelta(seconds=1)
+        application, {}, expected_version=0, by=coordinator, now=utc_close + timedelta(seconds=59)
     )
-    assert timezone.localtime(application.submitted_at, STOCKHOLM).strftime("%H:%M:%S") == "23:58:59"
+    assert timezone.localtime(application.submitted_at, STOCKHOLM).strftime("%H:%M:%S") == "23:59:59"
     other = make_application(call, make_municipality(world.region), answers={})
     with pytest.raises(actions.CallClosed):
-        actions.submit_application(other, {}, expected_version=0, by=coordinator, now=utc_close)
+        actions.submit_application(
+            other, {}, expected_version=0, by=coordinator, now=utc_close + timedelta(minutes=1)
+        )
 
 
 # --- a draft shared by colleagues -----------------------------------------------------------------------
@@ -273,8 +279,26 @@ def test_colleagues_continue_the_same_draft_and_a_conflict_shows_both_versions(w
     assert response.context["form"]["question_1"].value() == "Annas text."  # her text kept in the form
     assert current(call, world.municipality).answers["question_1"] == "Saras andra text."  # not overwritten
 
-    # Saving again (from the current version) is a deliberate choice and replaces it.
-    again = anna.post(apply_url(call), {**valid_answers(question_1="Annas text."), "_version": "2"})
+    assert 'name="_keep_question_1" value="saved"' in content and "data-autosave-url" not in content
+
+    # Saving again from the conflict view keeps the colleague's answer unless Anna chooses her own.
+    kept = anna.post(
+        apply_url(call),
+        {**valid_answers(question_1="Annas text."), "_version": "2", "_conflict_key": "question_1"},
+    )
+    assert kept.status_code == 302
+    assert current(call, world.municipality).answers["question_1"] == "Saras andra text."
+    # Choosing her own version is deliberate and replaces it.
+    version = current(call, world.municipality).version
+    again = anna.post(
+        apply_url(call),
+        {
+            **valid_answers(question_1="Annas text."),
+            "_version": str(version),
+            "_conflict_key": "question_1",
+            "_keep_question_1": "mine",
+        },
+    )
     assert again.status_code == 302
     assert current(call, world.municipality).answers["question_1"] == "Annas text."
     assert Application.objects.filter(call=call).count() == 1
@@ -438,7 +462,7 @@ def test_withdraw_before_the_deadline_and_not_after(world, call):
     assert AuditEvent.objects.filter(verb="application.withdrawn").exists()
 
     second = make_application(call, world.municipality, answers={}, submit=True)
-    closed = timezone.now() - timedelta(seconds=1)
+    closed = timezone.now() - timedelta(minutes=1, seconds=1)  # the closing minute has passed
     Call.objects.filter(pk=call.pk).update(opens_at=closed - timedelta(days=30), closes_at=closed)
     client.post(reverse("calls:withdraw", args=[second.pk]))
     second.refresh_from_db()

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from kedja.calls.factories import make_application, make_call
 from kedja.calls.forms_render import answers_from, build_form, prefill_answers
 from kedja.calls.models import Application, Call, FieldKind
 from kedja.calls.templates_data import UnknownTemplate, load_template
-from kedja.calls.text import render_markdown
+from kedja.calls.text import date_warnings, render_description, render_markdown
 from kedja.organisations.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +34,28 @@ def fields_of(call):
 # --- the reference template ------------------------------------------------------------------------------
 
 
-def test_template_reproduces_the_reference_form_of_domain_section_8(world):
-    call = actions.create_call(world.region, by=world.people["regional_officer"], template_key=TEMPLATE)
+REFERENCE_DECLARATION = (
+    "Vi intygar att uppgifterna i ansökan är korrekta och förankrade i organisationen, och att arbetet om "
+    "kommunen blir antagen kommer att prioriteras under perioden augusti 2026 – januari 2027 och "
+    "genomföras enligt upplägg beskrivet ovan."
+)
+REFERENCE_Q2_HELP = (
+    "Beskriv hur kommunen ska ta tillvara resultaten av satsningen så att arbetet blir bestående:\n\n"
+    "- Vilka är resurspersonerna och hur säkras deras mandat?\n"
+    "- Vilken funktion ska äga den utvecklingsplan som tas fram?\n"
+    "- Hur ska arbetet följas upp efter satsningen?"
+)
+
+
+def test_template_reproduces_the_reference_form_of_domain_section_8(world, settings):
+    settings.LANGUAGE_CODE = "sv"  # the site's language, which the call's text is written in
+    # Created in May 2026, the template is the region's call of that year, word for word.
+    call = actions.create_call(
+        world.region,
+        by=world.people["regional_officer"],
+        template_key=TEMPLATE,
+        now=datetime(2026, 5, 4, 9, 0, tzinfo=STOCKHOLM),
+    )
     assert call.status == Call.Status.DRAFT and call.template_key == TEMPLATE
     assert call.places == 8
     assert call.closes_at == datetime(2026, 8, 3, 23, 59, tzinfo=STOCKHOLM)
@@ -55,7 +77,23 @@ def test_template_reproduces_the_reference_form_of_domain_section_8(world):
         ("about_head_of_operations", FieldKind.HEADING, "Ansvarig verksamhetschef", False, None),
         ("head_of_operations", FieldKind.PERSON, "Ansvarig verksamhetschef", True, None),
         ("head_of_operations_phone", FieldKind.PHONE, "Ansvarig verksamhetschef, telefon", True, None),
-        ("declaration", FieldKind.DECLARATION, got[13][2], True, None),
+        ("declaration", FieldKind.DECLARATION, REFERENCE_DECLARATION, True, None),
+        ("about_current_situation", FieldKind.HEADING, "Nuläge", False, None),
+        (
+            "active_plan",
+            FieldKind.CHOICE,
+            "Har kommunen i dag en aktiv, sammanhållen utvecklingsplan för matematikundervisningen i "
+            "grundskolan?",
+            True,
+            None,
+        ),
+        (
+            "anchored",
+            FieldKind.CHOICE,
+            "Är kommunens insatser i matematik i dag förankrade på förvaltnings- och ledningsnivå?",
+            True,
+            None,
+        ),
         ("about_questions", FieldKind.HEADING, "Frågor", False, None),
         (
             "question_1",
@@ -72,15 +110,18 @@ def test_template_reproduces_the_reference_form_of_domain_section_8(world):
             2500,
         ),
     ]
-    declaration = got[13][2]
-    assert "korrekta och förankrade" in declaration and "prioriteras" in declaration
-    assert "augusti 2026 – januari 2027" in declaration
     by_key = {f.key: f for f in fields_of(call)}
-    q1, q2 = by_key["question_1"].help_text, by_key["question_2"].help_text
+    assert by_key["active_plan"].choices == by_key["anchored"].choices == ["Ja", "Nej"]
+    q1 = by_key["question_1"].help_text
     for part in ("varför", "utmaningar", "utvecklingsarbete", "mervärde"):
         assert part in q1
-    for part in ("resurspersonerna", "mandat", "funktion som ska äga", "följas upp"):
-        assert part in q2
+    assert by_key["question_2"].help_text == REFERENCE_Q2_HELP
+    # the description's dates are the call's own fields, written out when shown
+    assert "Ansök senast {closes}. Urvalet meddelas senast {decision_by}." in call.description
+    shown = str(render_description(call))
+    assert "Ansök senast 3 augusti 2026 23:59. Urvalet meddelas senast 7 augusti 2026." in shown
+    assert "28 augusti 2026 i Malmö (lokal bekräftas senare)" in shown
+    assert date_warnings(call) == []
     # the date received is the system's, not a field
     assert "skickar in" in by_key["about_applicant"].help_text
     assert not any("date" in f.key for f in fields_of(call))
@@ -95,10 +136,10 @@ def test_template_reproduces_the_reference_form_of_domain_section_8(world):
 
 
 def test_template_programme_part():
-    programme = load_template(TEMPLATE)["programme"]
+    programme = load_template(TEMPLATE, year=2026)["programme"]
     meetings = programme["meetings"]
     assert [(m["date"], m["place"]) for m in meetings[:3]] == [
-        (date(2026, 8, 28), "Malmö"),
+        (date(2026, 8, 28), "Malmö (lokal bekräftas senare)"),
         (date(2026, 10, 6), ""),
         (date(2026, 12, 2), ""),
     ]
@@ -358,6 +399,8 @@ def _valid_data(**changes):
         "head_of_operations_1": "Head of compulsory school",
         "head_of_operations_phone": "0920-123 45",
         "declaration": "on",
+        "active_plan": "Nej",
+        "anchored": "Nej",
         "question_1": "Because.",
         "question_2": "Like this.",
     }
@@ -376,6 +419,7 @@ def test_build_form_validates_and_gives_answers(world):
         "about_applicant",
         "about_resource_persons",
         "about_head_of_operations",
+        "about_current_situation",
         "about_questions",
     ]
 
@@ -476,4 +520,90 @@ def test_create_from_template_through_the_view(world, client):
     response = client.post(reverse("calls:create", args=[world.region.pk]), {"template": TEMPLATE})
     call = Call.objects.get(organiser=world.region)
     assert response.status_code == 302 and response["Location"] == reverse("calls:edit", args=[call.pk])
-    assert call.fields.count() == 17 and call.places == 8
+    assert call.fields.count() == 20 and call.places == 8
+
+
+# --- dates: never in the past, the text follows the fields ------------------------------------------------
+
+
+def test_a_call_made_after_the_template_year_moves_every_date_forward(world, settings):
+    settings.LANGUAGE_CODE = "sv"
+    december = datetime(2026, 12, 7, 21, 0, tzinfo=STOCKHOLM)
+    call = actions.create_call(
+        world.region, by=world.people["regional_officer"], template_key=TEMPLATE, now=december
+    )
+    assert call.opens_at == datetime(2027, 6, 1, 8, 0, tzinfo=STOCKHOLM) > december
+    assert call.closes_at == datetime(2027, 8, 3, 23, 59, tzinfo=STOCKHOLM)
+    assert call.decision_by == date(2027, 8, 7)
+    declaration = call.fields.get(key="declaration").label
+    assert "augusti 2027 – januari 2028" in declaration and "2026" not in declaration
+    shown = str(render_description(call))
+    assert "Ansök senast 3 augusti 2027 23:59. Urvalet meddelas senast 7 augusti 2027." in shown
+    assert "2026" not in shown
+    programme = load_template(TEMPLATE, year=2027)["programme"]
+    assert programme["meetings"][0]["date"] == date(2027, 8, 28)
+    assert programme["meetings"][3]["month"] == date(2028, 1, 1)
+
+
+def test_the_description_follows_the_closing_time_and_warns_about_a_written_date(world, settings):
+    settings.LANGUAGE_CODE = "sv"
+    call = make_call(world.region, status=Call.Status.DRAFT, reviewers=[world.people["regional_officer"]])
+    call.closes_at = datetime(2027, 9, 1, 23, 59, tzinfo=STOCKHOLM)
+    call.decision_by = date(2027, 9, 10)
+    call.description = "Ansök senast {closes}. Beslut senast {decision_by}."
+    assert str(render_description(call)) == (
+        "<p>Ansök senast 1 september 2027 23:59. Beslut senast 10 september 2027.</p>\n"
+    )
+    assert date_warnings(call) == []
+    # A date typed into the text that is not the call's own: the organiser is told, a meeting date is not.
+    call.description = "Träff 28 augusti 2027 i Malmö.\n\nAnsök senast 3 augusti 2027 kl. 23.59."
+    call.save()
+    (warning,) = date_warnings(call)
+    assert "3 augusti 2027" in warning and "1 september 2027 23:59" in warning
+    client = Client()
+    client.force_login(world.people["regional_officer"])
+    page = client.get(reverse("calls:preview", args=[call.pk])).content.decode()
+    assert "Utlysningens text och datum stämmer inte överens:" in page and "”3 augusti 2027”" in page
+
+
+def test_help_texts_keep_their_lists_and_required_fields_stay_marked_after_a_draft(world):
+    call = make_call(world.region)
+    form = build_form(call, data={}, draft=True)
+    html = str(form["question_2"].help_text)
+    assert html.count("<li>") == 3 and "<ul>" in html
+    page = Template(
+        '{% for item, field in form.layout %}{% include "calls/_form_field.html" %}{% endfor %}'
+    ).render(Context({"form": form}))
+    assert "(optional)" not in page  # every field of the reference form must be answered to submit
+    assert "<li>Vilka är resurspersonerna och hur säkras deras mandat?</li>" in page
+
+
+def test_an_unticked_declaration_asks_to_tick_it(world):
+    form = build_form(make_call(world.region), data=_valid_data(declaration=""))
+    assert not form.is_valid()
+    assert form.errors["declaration"] == ["Tick the box to confirm the declaration."]
+
+
+def test_shortening_a_published_call_with_live_drafts_asks_the_officer_to_confirm(world, client):
+    officer = world.people["regional_officer"]
+    call = make_call(world.region)
+    make_application(call, world.municipality, answers={"question_1": "Utkast"})
+    client.force_login(officer)
+    earlier = (timezone.localtime(call.closes_at) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("calls:edit", args=[call.pk]), _details(call, closes_at=earlier, places=4))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1 organisation is writing an application and planned for" in page
+    assert "1 application is written or sent for 8 places" in page
+    assert 'name="confirm_tightening"' in page
+    call.refresh_from_db()
+    assert call.places == 8  # nothing changed yet
+    confirmed = _details(call, closes_at=earlier, places=4, confirm_tightening="on")
+    assert client.post(reverse("calls:edit", args=[call.pk]), confirmed).status_code == 302
+    call.refresh_from_db()
+    assert call.places == 4
+    assert AuditEvent.objects.filter(verb="call.tightened").count() == 1
+    # A later closing time or more places needs no confirmation.
+    later = (timezone.localtime(call.closes_at) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("calls:edit", args=[call.pk]), _details(call, closes_at=later, places=6))
+    assert response.status_code == 302

@@ -63,7 +63,7 @@ def test_calendar_has_one_event_per_dated_meeting_in_stockholm_time(programme):
     assert december.decoded("DTSTART").astimezone(UTC) == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     assert december.decoded("DTEND").astimezone(UTC) == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Stockholm"]
-    assert str(august["LOCATION"]) == "Malmö"
+    assert str(august["LOCATION"]) == "Malmö (lokal bekräftas senare)"
     assert str(december["LOCATION"]) == "Place to be confirmed"
     # The January meeting has only a month: left out of the events and named in the description
     assert "Träff 4 – utvecklingsplanerna presenteras: January 2027, date to be confirmed" in str(
@@ -365,3 +365,42 @@ def test_reminders_skip_calls_not_decided(world):
     )
     assert tasks.send_reminders(now=local(2026, 8, 24)) == {"deliverable": 0, "meetings": 0}
     assert mail.outbox == []
+
+
+def test_resource_persons_are_chosen_from_the_people_named_in_accepted_applications(world):
+    programme = make_programme(make_call(world.region), [world.municipality], from_template=False)
+    application = programme.participants.get().application
+    application.answers = {
+        "resource_person_1": {"name": "Åsa Öberg", "title": "Förstelärare"},
+        "resource_person_2": {"name": "Erik Ängström", "title": "Lektor"},
+        "head_of_operations": {"name": "Stina Skolchef", "title": "Grundskolechef"},
+    }
+    application.save(update_fields=["answers"])
+    named = actions.named_resource_persons(programme.call)
+    assert named == ["Åsa Öberg, Förstelärare (Norrby kommun)", "Erik Ängström, Lektor (Norrby kommun)"]
+
+    officer = client_for(world.people["regional_officer"])
+    url = reverse("calls:programme_edit", args=[programme.call_id])
+    page = officer.get(url).content.decode()
+    assert "Åsa Öberg, Förstelärare (Norrby kommun)" in page and "Stina Skolchef" not in page
+    response = officer.post(
+        url,
+        {
+            "version": programme.version,
+            "title": programme.title,
+            "named_persons": [named[1]],
+            "resource_persons": "NCM leder träffarna.",
+        },
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.resource_persons == "Erik Ängström, Lektor (Norrby kommun)\nNCM leder träffarna."
+    # Opened again, the named person is ticked and the rest is the other text.
+    form = officer.get(url).context["form"]
+    assert form.initial["named_persons"] == [named[1]]
+    assert form.initial["resource_persons"] == "NCM leder träffarna."
+    # Only the people named in the applications can be chosen.
+    refused = officer.post(
+        url, {"version": programme.version, "title": programme.title, "named_persons": ["Vem som helst"]}
+    )
+    assert refused.status_code == 400

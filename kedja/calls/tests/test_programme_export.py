@@ -102,7 +102,7 @@ def test_meetings_have_dates_times_numbers_and_confirmation(programme):
         naive(2026, 8, 28, 9, 0),
         naive(2026, 8, 28, 16, 0),
         None,
-        "Malmö",
+        "Malmö (lokal bekräftas senare)",
         "Ja",
     ]
     assert rows[1][6] is None and rows[1][7] == "Nej"  # place to be confirmed

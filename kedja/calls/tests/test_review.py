@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from kedja.calls import actions_review as actions
 from kedja.calls import tasks
 from kedja.calls.factories import make_application, make_call, make_decision, make_review
-from kedja.calls.models import Call, Participant, Programme, Review
-from kedja.calls.ranking import SPREAD_FLAG, FlagRule, flags_for, ranking
+from kedja.calls.models import Call, FieldKind, Participant, Programme, Review
+from kedja.calls.ranking import SPREAD_FLAG, FlagRule, FlagRuleError, flag_rules, flags_for, ranking
 from kedja.core.concurrency import EditConflict
 from kedja.organisations.factories import make_member, make_municipality, make_user
 from kedja.organisations.models import AuditEvent
@@ -109,23 +109,45 @@ def test_applications_without_a_mean_sort_last_either_way(world, call, reviewers
     assert [r.application.pk for r in ranking(call, sort="-mean")] == [scored.pk, unscored.pk]
 
 
-def test_flags_come_from_the_answers_by_the_templates_rules(world, call):
-    has_plan = submitted(
-        call, world.municipality, question_1="Vi har redan en AKTIV UTVECKLINGSPLAN för matematik sedan 2024."
+def test_signals_come_only_from_explicit_answers_never_from_free_text(world, call):
+    # The words of "has an active plan" in a text that says the opposite give no signal.
+    lacks_plan = submitted(
+        call,
+        world.municipality,
+        active_plan="Nej",
+        anchored="Nej",
+        question_1="Vi saknar i dag en sammanhållen utvecklingsplan; ingen aktiv plan finns.",
     )
-    no_plan = submitted(call, make_municipality(world.region), question_1="Vi saknar en plan och vill börja.")
+    has_plan = submitted(call, make_municipality(world.region), active_plan="Ja", anchored="Nej")
+    both = submitted(call, make_municipality(world.region), active_plan="ja", anchored="Ja")
     rows = {r.application.pk: r for r in ranking(call)}
+    assert rows[lacks_plan.pk].flags == []
     assert rows[has_plan.pk].flags == ["Already has an active plan"]
-    assert rows[no_plan.pk].flags == []
+    assert rows[both.pk].flags == ["Already has an active plan", "Already anchored in management"]
 
 
-def test_a_flag_rule_matches_a_choice_by_value_and_a_text_by_keyword():
+def test_a_flag_rule_matches_an_explicit_choice_only(world, call):
     choice = FlagRule(field="plan", label={"en": "Has a plan", "sv": "Har en plan"}, values=("Ja",))
-    text = FlagRule(field="q", label="Anchored", keywords=("förankrad",))
     assert flags_for({"plan": "ja"}, [choice]) == ["Has a plan"]
     assert flags_for({"plan": "Nej"}, [choice]) == []
-    assert flags_for({"q": "Arbetet är Förankrat"}, [text]) == []
-    assert flags_for({"q": "Planen är förankrad i ledningen"}, [choice, text]) == ["Anchored"]
+    assert flags_for({"plan": "Ja, vi har en plan"}, [choice]) == []
+    # A field the organiser turned into free text gives no signal at all.
+    call.fields.filter(key="active_plan").update(kind=FieldKind.LONG_TEXT)
+    assert [r.field for r in flag_rules(call)] == ["anchored"]
+
+
+def test_the_rules_file_refuses_keyword_guessing(tmp_path, monkeypatch):
+    import kedja.calls.ranking as ranking_module
+
+    bad = tmp_path / "flags.yaml"
+    bad.write_text("x:\n  - field: q\n    keywords: [aktiv plan]\n    label: Plan\n", encoding="utf-8")
+    monkeypatch.setattr(ranking_module, "FLAGS_FILE", bad)
+    ranking_module._all_rules.cache_clear()
+    try:
+        with pytest.raises(FlagRuleError):
+            ranking_module._all_rules()
+    finally:
+        ranking_module._all_rules.cache_clear()
 
 
 def test_a_call_without_a_template_has_no_flags(world, reviewers):
@@ -516,8 +538,11 @@ def test_excel_export_has_one_row_per_application_with_typed_cells(client, world
         world.municipality,
         municipality="Norrby kommun",
         resource_person_1=person,
+        resource_person_1_phone="+46 19 21 10 00",
         declaration=True,
+        active_plan="Ja",
         question_1='=HYPERLINK("http://evil.example")',
+        question_2="+SUM(1,2)",
     )
     make_application(call, make_municipality(world.region))  # a draft stays the applicant's own
     make_review(application, reviewers[0], scores=scores(call, 5, 5, 5))
@@ -530,7 +555,8 @@ def test_excel_export_has_one_row_per_application_with_typed_cells(client, world
     assert headers[:4] == ["Organisation", "Kvittonummer", "Status", "Inkom"]
     labels = [f.label for f in call.fields.exclude(kind="heading").order_by("position")]
     assert headers[4 : 4 + len(labels)] == labels
-    assert headers[-7:] == [
+    assert headers[-8:] == [
+        "Kriteriesignaler",
         "Viktat medelvärde",
         "Spridning",
         "Granskningar klara",
@@ -550,6 +576,11 @@ def test_excel_export_has_one_row_per_application_with_typed_cells(client, world
     assert row[declaration] == "Ja"
     question = next(f.label for f in call.fields.filter(key="question_1"))
     assert row[question].startswith("'=")  # no formula runs
+    assert row[call.fields.get(key="question_2").label] == "'+SUM(1,2)"
+    # A phone number is a text cell as written: no apostrophe in front of the "+".
+    phone = sheet.cell(row=2, column=headers.index("Resursperson 1, telefon") + 1)
+    assert phone.value == "+46 19 21 10 00" and phone.data_type == "s"
+    assert row["Kriteriesignaler"] == "Already has an active plan"
 
 
 def test_ranking_page_sorts_on_the_server_and_links_each_decision(client, world, call, reviewers):
@@ -602,3 +633,61 @@ def test_the_organiser_queues_the_missing_decision_mails_again(
         "The decision e-mails of 1 application are queued again." in page and f'action="{resend}"' not in page
     )
     assert AuditEvent.objects.filter(verb="call.decision_mails_requeued", detail__applications=1).exists()
+
+
+# --- conflicts of interest by membership ------------------------------------------------------------------
+
+
+def test_a_reviewer_belonging_to_the_applicant_is_in_conflict_automatically(client, world, call, reviewers):
+    from kedja.access.calls import can_review, has_conflict, membership_conflict
+    from kedja.organisations.roles import Kind
+
+    # The principal of a Norrby school (a child of the applicant), a reader at the region (the organiser, not
+    # in conflict), and the coordinator of another municipality.
+    principal = world.people["principal"]
+    regional_reader = make_member(world.region, Role.READER, make_user(full_name="Regina Region"))
+    other = make_municipality(world.region, name="Söderby kommun")
+    neighbour = make_member(other, Role.MUNICIPAL_COORDINATOR, make_user(full_name="Nils Granne"))
+    call.reviewers.add(principal, regional_reader, neighbour)
+    norrby = submitted(call, world.municipality)
+    soderby = submitted(call, other)
+
+    assert membership_conflict(principal, norrby) == world.school
+    assert has_conflict(principal, norrby) and not can_review(principal, norrby)
+    assert not has_conflict(principal, soderby) and can_review(principal, soderby)
+    assert membership_conflict(regional_reader, norrby) is None and world.region.kind == Kind.REGION
+    assert has_conflict(neighbour, soderby) and not has_conflict(neighbour, norrby)
+    # An administration applying: a member of its municipality (its parent) is in conflict too.
+    admin_call = make_call(world.region, reviewers=[world.people["coordinator"]])
+    by_administration = submitted(admin_call, world.administration)
+    assert membership_conflict(world.people["coordinator"], by_administration) == world.municipality
+
+    # The reviewer never sees the application: not in the list as a link, 404 on the page.
+    client.force_login(principal)
+    listed = client.get(reverse("calls:reviews", args=[call.pk])).content.decode()
+    assert "Conflict of interest: you belong to Norrbyskolan" in listed
+    assert reverse("calls:review", args=[norrby.pk]) not in listed
+    assert reverse("calls:review", args=[soderby.pk]) in listed
+    assert client.get(reverse("calls:review", args=[norrby.pk])).status_code == 404
+
+    # A score given before the membership is not counted; the organiser sees who and why.
+    make_review(norrby, reviewers[0], scores=scores(call, 5, 5, 5))
+    row = next(r for r in ranking(call) if r.application.pk == norrby.pk)
+    assert row.conflicts == 1 and row.mean == 100.0
+    assert [(r.pk, o.pk) for r, o in row.member_conflicts] == [(principal.pk, world.school.pk)]
+    client.force_login(world.people["regional_officer"])
+    ranking_page = client.get(reverse("calls:ranking", args=[call.pk])).content.decode()
+    assert "Rebecka Rektor belongs to Norrbyskolan" in ranking_page
+    decide_page = client.get(reverse("calls:decide", args=[norrby.pk])).content.decode()
+    assert "Rebecka Rektor belongs to Norrbyskolan" in decide_page
+
+
+def test_the_reviewer_picker_shows_who_belongs_to_an_applicant(client, world, call):
+    submitted(call, world.municipality)
+    client.force_login(world.people["regional_officer"])
+    page = client.get(reverse("calls:edit", args=[call.pk])).content.decode()
+    assert "Rebecka Rektor" in page
+    line = next(x for x in page.splitlines() if "Rebecka Rektor" in x)
+    assert "conflict of interest: belongs to Norrby kommun, which applies" in line
+    officer_line = next(x for x in page.splitlines() if world.people["regional_officer"].email in x)
+    assert "conflict of interest" not in officer_line

@@ -41,13 +41,16 @@ def _call(opens, closes, status=Call.Status.PUBLISHED):
     return Call(opens_at=opens, closes_at=closes, status=status, places=8)
 
 
-def test_deadline_edges_one_second_before_and_after():
-    closes = datetime(2026, 8, 3, 23, 59, 59, tzinfo=STOCKHOLM)
+def test_the_closing_minute_is_accepted_whole():
+    # What the applicant reads — "Ansök senast 3 augusti 2026 23:59" — is what the server does.
+    closes = datetime(2026, 8, 3, 23, 59, tzinfo=STOCKHOLM)
     call = _call(closes - timedelta(days=30), closes)
     assert is_open(call, closes - timedelta(seconds=1))
-    assert not is_open(call, closes)
-    assert not is_open(call, closes + timedelta(seconds=1))
-    assert has_closed(call, closes)
+    assert is_open(call, closes)
+    assert is_open(call, closes + timedelta(seconds=59, microseconds=999_999))
+    assert not has_closed(call, closes + timedelta(seconds=59))
+    assert not is_open(call, datetime(2026, 8, 4, 0, 0, tzinfo=STOCKHOLM))
+    assert has_closed(call, datetime(2026, 8, 4, 0, 0, tzinfo=STOCKHOLM))
     assert not is_open(
         _call(closes - timedelta(days=30), closes, Call.Status.DRAFT), closes - timedelta(days=1)
     )
@@ -61,8 +64,8 @@ def test_summer_time_change_does_not_move_the_deadline():
     assert after.astimezone(ZoneInfo("UTC")).hour == 11
     assert before.astimezone(ZoneInfo("UTC")).hour == 10
     call = _call(before, after)
-    assert is_open(call, datetime(2026, 10, 26, 10, 59, 59, tzinfo=ZoneInfo("UTC")))
-    assert not is_open(call, datetime(2026, 10, 26, 11, 0, 0, tzinfo=ZoneInfo("UTC")))
+    assert is_open(call, datetime(2026, 10, 26, 11, 0, 59, tzinfo=ZoneInfo("UTC")))
+    assert not is_open(call, datetime(2026, 10, 26, 11, 1, 0, tzinfo=ZoneInfo("UTC")))
 
 
 def test_weighted_score_is_a_share_of_the_maximum():

@@ -130,19 +130,21 @@ def test_format_value(value, sv, en):
         assert format_value(value) == en
 
 
-def test_long_labels_wrap_onto_two_lines_then_are_shortened_on_the_chart_only():
+def test_long_labels_wrap_onto_as_many_lines_as_they_need_and_are_never_shortened():
     label = "6 Jämställdhet, inkludering och breddad rekrytering – med en mycket lång titel"
     chart = bar_chart([BarGroupData(label, [2]), BarGroupData("1 Kort", [1])], chart_id="l", title="t")
     long, short = chart.groups
     assert long.label == label  # the data table shows it whole
     assert [line.text for line in long.label_lines] == [
-        "6 Jämställdhet, inkludering och",
-        "breddad rekrytering – med en…",
+        "6 Jämställdhet, inkludering",
+        "och breddad rekrytering –",
+        "med en mycket lång titel",
     ]
+    assert " ".join(line.text for line in long.label_lines) == label  # nothing cut
     assert all(len(line.text) <= CHARS_PER_LINE for line in long.label_lines)
     assert long.label_lines[1].y > long.label_lines[0].y
-    # The two-line label pushes its bar down; the next row starts below it.
-    assert long.bars[0].y > long.label_lines[1].y and short.label_lines[0].y > long.bars[0].y
+    # The three-line label pushes its bar down; the next row starts below it.
+    assert long.bars[0].y > long.label_lines[2].y and short.label_lines[0].y > long.bars[0].y
     assert [line.text for line in short.label_lines] == ["1 Kort"]
 
 
@@ -150,7 +152,8 @@ def test_wrap_and_shorten():
     assert wrap("kort") == ["kort"]
     assert wrap("") == [""]
     assert wrap("ett två tre fyra", limit=8) == ["ett två", "tre fyra"]
-    assert wrap("ett två tre fyra fem", limit=8) == ["ett två", "tre fyr…"]
+    assert wrap("ett två tre fyra fem", limit=8) == ["ett två", "tre fyra", "fem"]
+    assert wrap("ett två tre fyra fem", limit=8, max_lines=2) == ["ett två", "tre fyr…"]
     assert wrap("Ettmycketlångtordutanmellanrum", limit=10) == ["Ettmycket…"]
     assert shorten("kort") == "kort" and shorten("abcdefghij", 5) == "abcd…"
 

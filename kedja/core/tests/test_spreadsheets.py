@@ -28,3 +28,18 @@ def test_cell_text_round_trips():
 def test_a_header_from_data_is_guarded_too():
     book = load_workbook(io.BytesIO(workbook_bytes([("Blad", [Column("=Område 1"), Column("Nivå")], [])])))
     assert [c.value for c in book["Blad"][1]] == ["'=Område 1", "Nivå"]
+
+
+def test_xlsx_text_guards_only_real_formula_starts():
+    from kedja.core.spreadsheets import xlsx_text
+
+    assert xlsx_text("+46 19 21 10 00") == "+46 19 21 10 00"
+    assert xlsx_text("-5") == "-5" and xlsx_text("019-21 10 00") == "019-21 10 00"
+    assert xlsx_text("=1+1") == "'=1+1"
+    assert xlsx_text("+SUM(1,2)") == "'+SUM(1,2)"
+    assert xlsx_text("@SUM(A1)") == "'@SUM(A1)"
+    assert xlsx_text("-Ta fram en plan") == "'-Ta fram en plan"
+    assert xlsx_text("\t=cmd") == "'\t=cmd"
+    assert xlsx_text(3) == 3 and xlsx_text(None) is None
+    for text in ("=1+1", "+SUM(1,2)", "+46 19 21 10 00"):
+        assert uncell_text(xlsx_text(text)) == text

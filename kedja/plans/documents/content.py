@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -26,7 +26,8 @@ from kedja.assessments.models import Round
 from kedja.core.charts import BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.texts import pick
 from kedja.frameworks.models import Framework
-from kedja.indicators.models import Gender, Goal, Indicator, IndicatorValue
+from kedja.indicators.models import Goal, Indicator, IndicatorValue
+from kedja.indicators.series import counted_totals
 from kedja.indicators.status import Status, status_for
 from kedja.initiatives.gap_report import GapReport, default_framework, municipality_report
 from kedja.initiatives.models import Initiative
@@ -119,7 +120,12 @@ PT_MM = 0.3528
 
 
 def column_widths(
-    headers: list[str], rows: list[list[str]], *, font_pt: float, padding_mm: float = 2.0
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    font_pt: float,
+    padding_mm: float = 2.0,
+    width_mm: float = TABLE_WIDTH_MM,
 ) -> list[int]:
     """Each column's share of a full-width table in per cent, from the text it holds.
 
@@ -129,7 +135,7 @@ def column_widths(
     left is shared by how much more a typical cell (the 75th percentile: one long cell may wrap) would
     like. The result adds up to 100."""
     char_mm = font_pt * CHAR_EM * PT_MM
-    budget = (TABLE_WIDTH_MM - len(headers) * padding_mm) / char_mm  # characters across the table
+    budget = (width_mm - len(headers) * padding_mm) / char_mm  # characters across the table
     minimum, wanted = [], []
     for index, header in enumerate(headers):
         cells = [str(row[index]) for row in rows if index < len(row)]
@@ -222,11 +228,13 @@ class DocumentContent:
     map_table: Table | None = None
     gaps_table: Table | None = None
     responsibilities: Table | None = None
+    resources: Table | None = None
     follow_up_plan: Table | None = None
     # follow-up
     period_start: date | None = None
     period_end: date | None = None
     status_counts: Table | None = None
+    action_summary: Table | None = None
     changes: list[Change] = field(default_factory=list)
     changes_note: str = ""
     period_lines: list[tuple[IndicatorLine, list[tuple[int, str]]]] = field(default_factory=list)
@@ -271,7 +279,7 @@ def actions_table(caption: str, actions: list[ActionLine]) -> Table:
 
 
 def _indicator_line(indicator: Indicator, today_year: int) -> IndicatorLine:
-    totals = {v.period: v.value for v in indicator.values.all() if v.gender == Gender.TOTAL}
+    totals = counted_totals(indicator)
     status = status_for(
         totals,
         baseline=indicator.baseline_value,
@@ -318,7 +326,10 @@ def _goal_sections(organisation: Organisation, today: date):
         )
     )
     actions = list(
-        Action.objects.filter(organisation=organisation).select_related("goal").order_by("position", "pk")
+        Action.objects.filter(organisation=organisation)
+        .select_related("goal")
+        .prefetch_related("responsible_people")
+        .order_by("position", "pk")
     )
     status_labels = dict(ActionStatus.choices)
     lines = [
@@ -410,12 +421,25 @@ def progress_chart(sections: list[GoalSection], *, chart_id: str = "action-progr
 
 
 def _area_chart_block(assessment: ResultReport) -> ChartBlock:
+    """The area profile's data table; when the chart marks the region's median, the table has it too."""
+    region = any(row.area.region is not None for row in assessment.area_rows)
+    headers = [
+        _("Area"),
+        _("Level"),
+        *([_("The region's median")] if region else []),
+        _("Items with disagreement"),
+    ]
     table = Table(
         assessment.area_chart.described_by,
         _("Area profile as a table"),
-        [_("Area"), _("Level"), _("Items with disagreement")],
+        headers,
         [
-            [f"{row.area.node.code} {pick(row.area.node.title)}", row.level_text, str(row.area.disagreements)]
+            [
+                f"{row.area.node.code} {pick(row.area.node.title)}",
+                row.level_text,
+                *([row.region_text] if region else []),
+                str(row.area.disagreements),
+            ]
             for row in assessment.area_rows
         ],
     )
@@ -474,6 +498,56 @@ def _follow_up_plan(indicators: list[IndicatorLine], version: PlanVersion | None
     return Table(
         "follow-up-plan", _("When the plan is followed up"), [_("When"), _("What"), _("Responsible")], rows
     )
+
+
+def _hours(value) -> str:
+    return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def _resources(actions: list[ActionLine]) -> Table:
+    """Who is responsible for each action (function and named people) and what it may use: time in hours,
+    money in kronor and other resources, with the totals in the last row."""
+    rows = []
+    hours = money = 0
+    for line in actions:
+        a = line.action
+        people = ", ".join(p.full_name or p.email for p in a.responsible_people.all())
+        hours += a.resource_hours or 0
+        money += a.resource_money or 0
+        rows.append(
+            [
+                a.title,
+                a.responsible_function or "–",
+                people or "–",
+                _hours(a.resource_hours) if a.resource_hours is not None else "–",
+                _hours(a.resource_money) if a.resource_money is not None else "–",
+                a.resource_note or "–",
+            ]
+        )
+    if rows:
+        rows.append([_("Total"), "", "", _hours(hours), _hours(money), ""])
+    return Table(
+        "resources-table",
+        _("Resources and responsible people of each action"),
+        [_("Action"), _("Responsible function"), _("Responsible people"), _("Time (hours)"), _("Money (SEK)"),
+         _("Other resources")],
+        rows,
+    )  # fmt: skip
+
+
+def _action_summary(actions: list[ActionLine], changes: list["Change"]) -> Table:
+    """The actions at a glance for the follow-up: done, in progress, not started, overdue and changed since
+    the adopted version, of all."""
+    count = defaultdict(int)
+    for line in actions:
+        count[line.action.status] += 1
+    rows = [[str(label), str(count[status])] for status, label in ActionStatus.choices]
+    rows += [
+        [_("Overdue (due date passed, not done)"), str(sum(1 for a in actions if a.overdue))],
+        [_("Added, removed or changed since the adopted plan"), str(len({c.action for c in changes}))],
+        [_("All actions"), str(len(actions))],
+    ]
+    return Table("action-summary", _("The actions in the period's plan"), [_("Actions"), _("Number")], rows)
 
 
 def _responsibilities(actions: list[ActionLine]) -> Table:
@@ -548,6 +622,7 @@ def strategy_content(organisation: Organisation, *, today: date | None = None) -
         content.map_table = _map_table(gaps)
         content.gaps_table = _gaps_table(content.top_gaps)
     content.responsibilities = _responsibilities(actions)
+    content.resources = _resources(actions)
     content.follow_up_plan = _follow_up_plan(indicators, version)
     return content
 
@@ -621,4 +696,6 @@ def follow_up_content(
         content.changes = _changes(organisation, version)
         if not content.changes:
             content.changes_note = _("No action has changed since the adopted version.")
+    content.action_summary = _action_summary(actions, content.changes)
+    content.resources = _resources(actions)
     return content

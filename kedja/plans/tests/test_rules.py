@@ -240,3 +240,41 @@ def test_timeline_buckets_starts_and_due_by_month(world):
     assert [a.title for a in line.months[0].starting] == ["Vår"]
     assert sorted(a.title for a in line.months[1].due) == ["April", "Vår"]
     assert [a.title for a in line.undated] == ["Odaterad"]
+
+
+def test_the_coverage_list_and_the_changes_since_adoption_download_as_excel(client, world, steam):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from kedja.plans.factories import make_plan_version
+
+    org = world.municipality
+    round_ = make_round(org, steam)
+    priority = Priority.objects.create(round=round_, node=steam.nodes.get(code="1.a"))
+    ranked = gap_report.ranked_gaps(org, gap_report.default_framework(), timezone.localdate())
+    make_action(
+        org, title="Teknikdagar", gaps=[rules.gap_cell(rules.gap_key(ranked[0]))], priorities=[priority]
+    )
+    version = make_plan_version(org, adopted_on=date(2026, 2, 1))
+    moved = make_action(org, title="Ny efter antagandet")
+    client.force_login(world.people["teacher"])
+
+    response = client.get(reverse("plans:coverage_xlsx", args=[org.pk]))
+    assert response.status_code == 200 and "tackning-norrby-kommun" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Prioriterade punkter", "Glapp"]
+    priorities = list(book["Prioriterade punkter"].iter_rows(values_only=True))
+    assert priorities[0] == ("Punkt", "Prioriterad punkt", "Självskattning", "Åtgärder", "Har åtgärd")
+    assert priorities[1][0] == "1.a" and priorities[1][3] == "Teknikdagar" and priorities[1][4] == "Ja"
+    gaps = list(book["Glapp"].iter_rows(values_only=True))
+    assert len(gaps) == 1 + len(ranked) and gaps[1][0] == 1 and gaps[1][4] == "Teknikdagar"
+    assert all(row[5] == "Nej" for row in gaps[2:])
+
+    response = client.get(reverse("plans:version_changes_xlsx", args=[version.pk]))
+    assert response.status_code == 200 and "version-1" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Åtgärd", "Förändring", "Uppgift", "Före", "Nu")
+    assert rows[1][0] == moved.title and rows[1][1] in ("Tillagd", "Tillagt", "Added")
+    assert len(rows) == 2

@@ -23,5 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["days"] < 0:
             raise CommandError("--days takes a whole number of 0 or more")
-        sent = send_reminders(days=options["days"], base_url=options["base_url"])
-        self.stdout.write(f"Action plan reminders: {sent} e-mails.")
+        queued = send_reminders(days=options["days"], base_url=options["base_url"])
+        self.stdout.write(f"Action plan reminders: {queued} actions queued for the task worker.")
