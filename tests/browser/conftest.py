@@ -175,7 +175,8 @@ LAYOUT_JS = """
     canvas.font = style.font || `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     if (style.writingMode !== "horizontal-tb" || style.transform !== "none") continue;  // turned text
     let longest = "";
-    for (const word of own.split(/\s+/)) {
+    // a line may break after a hyphen or slash before a letter ("STEAM-|aktörer"), never inside "2026-09-01"
+    for (const word of own.split(/\s+|(?<=[-\u2010\u2013\/])(?=\p{L})/u)) {
       if (canvas.measureText(word).width > canvas.measureText(longest).width) longest = word;
     }
     // A column must hold its longest word, or at least 20 characters of it (long compounds may break).
