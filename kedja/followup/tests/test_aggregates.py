@@ -87,7 +87,10 @@ def test_suppressed_overview_hides_the_small_unit_and_protects_it(setup):
 def test_gender_table_is_shown_when_no_shared_total_is_hidden(world):
     make_group(world.school, name="9A", students=40)
     round_ = make_round(world.school)
-    fill_levels(round_, [Level.GREEN] * 20 + [Level.YELLOW] * 10 + [Level.RED] * 10)
+    # per gender 10 green, 5 yellow, 5 red: no gender has a small count at any level
+    per_gender = {"girl": [Level.GREEN] * 10 + [Level.YELLOW] * 5 + [Level.RED] * 5}
+    per_gender["boy"] = list(per_gender["girl"])
+    fill_levels(round_, [per_gender[r.student.gender].pop() for r in round_.rows.order_by("pk")])
     o = aggregates.overview(world.municipality, suppressed=True)
     assert not o.genders.withheld
     assert {line.label: line.total.value for line in o.genders.lines} == {
@@ -211,3 +214,26 @@ def make_member_at(unit):
     from kedja.organisations.roles import Role
 
     return make_member(unit, Role.PRINCIPAL)
+
+
+def test_no_page_gives_away_the_small_unit_by_subtraction(setup, client):
+    """The administration's page and Norrbyskolan's own page (seen from above) and their Excel files: the
+    administration's total minus Norrbyskolan's cannot give Granskolan's 3 students."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    w, big, small = setup
+    client.force_login(w.people["head_of_schools"])
+    pages = {}
+    for org in (w.administration, w.school, w.other_school):
+        o = client.get(reverse("followup:overview", args=[org.pk])).context["o"]
+        pages[org.pk] = o.units.totals.total
+    assert pages[w.other_school.pk].hidden
+    assert pages[w.administration.pk].hidden or pages[w.school.pk].hidden
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("followup:overview_xlsx", args=[w.school.pk])).content)
+    )
+    rows = {r[0]: r[1:] for r in book["Units"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["Norrbyskolan"][-1] == (".." if pages[w.school.pk].hidden else 20)
