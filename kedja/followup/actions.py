@@ -341,7 +341,7 @@ def import_grid_sheet(round_: Round, group: StudentGroup, sheet: GridSheet, *, b
         school_unit=round_.school_unit,
         action=AccessAction.IMPORT,
         what=_("Group %(group)s, %(round)s: scores of %(count)s students imported")
-        % {"group": group.name, "round": round_, "count": len(sheet.changes)},
+        % {"group": group.name, "round": round_, "count": len(changed)},
         context="grid import",
         students=[r.student_id for r in changed],
         round=round_,

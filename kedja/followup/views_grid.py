@@ -127,7 +127,7 @@ def _cells_html(row, name: str, columns: list, typed: dict, problems: dict, read
         out.append(
             f'{td}<label class="ds-sr-only" for="{cell_id}">{name}, {label}</label>'
             f'<input class="fu-input" id="{cell_id}" name="{cell_id}" value="{value}" inputmode="numeric" '
-            f'autocomplete="off" maxlength="3" size="1" data-code="{code_attr}" data-expected="{stored}"'
+            f'autocomplete="off" size="2" data-code="{code_attr}" data-expected="{stored}"'
             f"{readonly}{tail}"
         )
     return "".join(out)

@@ -3,9 +3,9 @@ spreadsheet, and sees the group.
 
 She signs in, goes to "My groups" from the main navigation, opens the grid of 7B and proves her second factor
 (the code her app would show, computed from the device's key). In the grid she types scores with the keyboard
-only — digits save at once, arrow keys move — and watches the row's sum; she pastes a block copied from Excel
-(tab and newline separated) that fills cells right and down; she types a 4, which is refused next to the cell
-while the 4 stays there. After a reload everything she saved is there, and each row's level is written out.
+only — a cell is saved as she leaves it, arrow keys move — and watches the row's sum; she pastes a block copied from Excel
+(tab and newline separated) that fills cells right and down; she types 4, -1, 12, 2.5 and 5x, each refused next to the
+cell and kept exactly as typed, never saved as another score. After a reload everything she saved is there, and each row's level is written out.
 The group view lists the red student first. axe-core (WCAG 2.1 A/AA) checks my groups, the grid and the group
 view; a second, CSP-strict window proves grid.js runs under the Content-Security-Policy.
 
@@ -82,21 +82,21 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     expect(page.locator(f"#level-{first}")).to_have_text(label(Level.GREEN))
     assert_accessible(page, where="the grid")
 
-    # Keyboard only: digits save, arrows move
+    # Keyboard only: a typed value is saved when the cell is left (arrows, Enter), arrows move
     cell(page, first, "friends").click()
     page.keyboard.press("2")
-    expect(page.locator(f"#sum-{first}")).to_have_text("2")
     page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#sum-{first}")).to_have_text("2")
     page.keyboard.press("1")
-    expect(page.locator(f"#sum-{first}")).to_have_text("3")
     page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#sum-{first}")).to_have_text("3")
     expect(cell(page, second, "conflicts")).to_be_focused()
     page.keyboard.press("3")
     page.keyboard.press("ArrowLeft")
     expect(cell(page, second, "friends")).to_be_focused()
     page.keyboard.press("1")
-    expect(page.locator(f"#sum-{second}")).to_have_text("4")
     page.keyboard.press("ArrowUp")
+    expect(page.locator(f"#sum-{second}")).to_have_text("4")
     expect(cell(page, first, "friends")).to_be_focused()
     page.keyboard.press("Enter")
     expect(cell(page, second, "friends")).to_be_focused()
@@ -108,16 +108,27 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     expect(cell(page, fourth, "victimised")).to_have_value("1")
     expect(page.locator(f"#sum-{fourth}")).to_have_text("67")
 
-    # A 4 is outside the scale: refused next to the cell, and the 4 stays there
+    # What is typed stays exactly as typed: a 4, -1, 12, 2.5 or 5x is refused next to the cell and never
+    # turned into another score (typing "12" used to save 1 and then 2)
     refused = cell(page, first, "victimised")
-    refused.click()
-    page.keyboard.press("4")
-    message = t("%(value)s is outside the scale: enter %(low)s–%(high)s.", value=4, low=0, high=3)
-    expect(page.locator(f"#m-c-{first}-victimised")).to_have_text(message)
-    expect(refused).to_have_value("4")
-    expect(refused).to_have_attribute("aria-invalid", "true")
-    expect(refused).to_have_attribute("aria-describedby", f"m-c-{first}-victimised")
-    expect(page.locator("#fu-live")).to_contain_text(message)
+    whole = t("Enter a whole number from %(low)s to %(high)s.", low=0, high=3)
+    for typed, message in [
+        ("4", t("%(value)s is outside the scale: enter %(low)s–%(high)s.", value=4, low=0, high=3)),
+        ("-1", t("%(value)s is outside the scale: enter %(low)s–%(high)s.", value=-1, low=0, high=3)),
+        ("12", t("%(value)s is outside the scale: enter %(low)s–%(high)s.", value=12, low=0, high=3)),
+        ("2.5", whole),
+        ("5x", whole),
+    ]:
+        refused.click()
+        refused.press("Control+a")
+        page.keyboard.type(typed)
+        page.keyboard.press("ArrowDown")
+        expect(page.locator(f"#m-c-{first}-victimised")).to_have_text(message)
+        expect(refused).to_have_value(typed)
+        expect(refused).to_have_attribute("aria-invalid", "true")
+        expect(refused).to_have_attribute("aria-describedby", f"m-c-{first}-victimised")
+        expect(page.locator("#fu-live")).to_contain_text(message)
+        assert "victimised" not in Row.objects.get(pk=first).scores
     assert_accessible(page, where="the grid with a refused value")
 
     # Reload: everything saved is there, nothing refused was stored
@@ -146,10 +157,11 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     expect(page.locator("#count-green")).to_have_text("3")
     assert_accessible(page, where="the group view")
 
-    # grid.js under the real Content-Security-Policy: a digit saves, nothing is blocked
+    # grid.js under the real Content-Security-Policy: a typed digit is saved on leaving, nothing is blocked
     strict_page.context.add_cookies(page.context.cookies())
     strict_page.goto(reverse("followup:grid", args=[round_.pk, group.pk]))
     cell(strict_page, second, "victimised").click()
     strict_page.keyboard.press("2")
+    strict_page.keyboard.press("Enter")
     expect(strict_page.locator(f"#sum-{second}")).to_have_text("6")
     assert_no_csp_violations(strict_page, where="the grid")

@@ -1,6 +1,7 @@
 /* The follow-up grid (kedja/followup/templates/followup/grid.html): every cell is saved as you go.
-   Arrow keys move between cells, a digit replaces the cell's value and saves it, Enter moves down, Tab works
-   as usual; a block pasted from Excel (tab and newline separated) fills the cells right and down from the
+   Arrow keys move between cells and Enter moves down, saving the cell left; Tab works as usual and a
+   changed cell is saved when it loses focus. Typing never replaces or saves half a value: "-1", "12" or "2.5"
+   stay in the cell exactly as typed and the server's one rule (scheme.parse_score) refuses them beside it; a block pasted from Excel (tab and newline separated) fills the cells right and down from the
    focused one. Each save answers with a small fragment (views_grid.cell) holding the row's sum and level;
    a refused value stays in the cell with its message next to it; a live region tells screen readers.
    No inline script, no eval: loaded as a static file under the strict Content-Security-Policy. */
@@ -141,12 +142,6 @@
       if (!input.readOnly && input.value.trim() !== (input.dataset.expected || "")) { save(input); }
       focusCell(at(pos[0] + moves[e.key][0], pos[1] + moves[e.key][1]));
       return;
-    }
-    if (/^[0-9]$/.test(e.key) && !e.shiftKey && !input.readOnly) {
-      e.preventDefault();
-      input.value = e.key;
-      input.select();
-      save(input);
     }
   });
 
