@@ -199,7 +199,7 @@ class Round(models.Model):
 class Row(models.Model):
     """One student's scores in one round: {"column code": score}. A missing code is not yet scored.
     `version` counts saves; a cell save says which value it replaces, so two teachers editing the same
-    group never overwrite each other silently (kedja.followup.actions.save_cell)."""
+    group never overwrite each other silently (kedja.followup.actions_grid.save_cell)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rows")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="followup_rows")

@@ -120,6 +120,15 @@ def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
     return row
 
 
+def editable_rows(user, group: StudentGroup, round_: Round) -> list[Row]:
+    """The rows of a group's students in a round, for a person who fills in the group (its teachers and
+    mentor, the principal): the rows a batch of cell saves may touch. Nothing is shown, so nothing is
+    logged here; actions_grid.save_cells logs what it changed. PermissionDenied for anyone else."""
+    if round_.school_unit_id != group.school_unit_id or not access.can_edit_group_rows(user, group):
+        raise PermissionDenied()
+    return list(Row.objects.filter(round=round_, student__groups=group).only("pk", "student_id", "group_id"))
+
+
 # --- the principal's unit (views_unit.py) -----------------------------------------------------------------
 
 

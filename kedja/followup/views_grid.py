@@ -33,7 +33,7 @@ from kedja.access import followup as access
 from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
 
-from . import actions, reading
+from . import actions_grid, reading
 from .models import AccessAction, Level, Round, StudentGroup
 
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3}
@@ -257,8 +257,8 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
                 continue
             key = (row.pk, column.code)
             try:
-                result = actions.save_cell(row, column.code, text, expected=before, by=request.user)
-            except actions.CellConflict as conflict:
+                result = actions_grid.save_cell(row, column.code, text, expected=before, by=request.user)
+            except actions_grid.CellConflict as conflict:
                 typed[key], problems[key] = text, conflict.message
                 if conflict.current is None:
                     row.scores.pop(column.code, None)
@@ -272,55 +272,6 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
         line.total = layout.row_sum(row.scores)
         line.level = layout.level(line.total)
     return typed, problems, saved
-
-
-@require_POST
-@second_factor_required
-def cell(request, round_id, row_id):
-    """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
-    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
-    if round_ is None:
-        raise Http404()
-    try:
-        row = reading.cell_row(request.user, round_, row_id, context="grid cell")
-    except PermissionDenied:
-        raise Http404() from None
-    code = request.POST.get("code", "")
-    value = request.POST.get("value", "").strip()
-    expected = request.POST.get("expected", "").strip() or None
-    layout = actions.rules.Layout(round_.scheme_version)
-    state, message, status, scores = "saved", "", 200, row.scores
-    try:
-        result = actions.save_cell(row, code, value, expected=expected, by=request.user)
-        scores = result.row.scores
-    except actions.CellConflict as conflict:
-        state, message, status = "conflict", conflict.message, 409
-        scores = dict(row.scores)
-        if conflict.current is None:
-            scores.pop(code, None)
-        else:
-            scores[code] = conflict.current
-    except ValidationError as error:
-        state, message, status = "refused", " ".join(error.messages), 400
-    stored = scores.get(code)
-    total = layout.row_sum(scores)
-    level = layout.level(total)
-    return render(
-        request,
-        "followup/grid_cell.html",
-        {
-            "state": state,
-            "message": message,
-            "row": row,
-            "code": code,
-            "value": value,
-            "stored": "" if stored is None else stored,
-            "total": total,
-            "level": level,
-            "level_label": _level_label(level),
-        },
-        status=status,
-    )
 
 
 # --- the grid as a sheet ---------------------------------------------------------------------------------
@@ -384,7 +335,7 @@ def grid_template(request, round_id, group_id):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
-    sheet.append([actions.ID_HEADER, _("Student"), *[c.code for c in columns]])
+    sheet.append([actions_grid.ID_HEADER, _("Student"), *[c.code for c in columns]])
     for line in rows.lines:
         scores = line.row.scores
         sheet.append(
@@ -415,10 +366,10 @@ def grid_import(request, round_id, group_id):
     sheet = None
     if form.is_valid():
         students = {line.row.student_id: line.row for line in rows.lines}
-        sheet = actions.check_grid_sheet(rows.layout, form.headers, form.rows, students)
+        sheet = actions_grid.check_grid_sheet(rows.layout, form.headers, form.rows, students)
         if sheet.can_import:
             try:
-                changed = actions.import_grid_sheet(round_, group, sheet, by=request.user)
+                changed = actions_grid.import_grid_sheet(round_, group, sheet, by=request.user)
             except ValidationError as error:
                 form.add_error("file", error)
             else:

@@ -165,3 +165,72 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     strict_page.keyboard.press("Enter")
     expect(strict_page.locator(f"#sum-{second}")).to_have_text("6")
     assert_no_csp_violations(strict_page, where="the grid")
+
+
+def test_a_pasted_class_is_saved_in_one_request_and_leaving_early_warns(page, live_server, assert_accessible):
+    """30 students × 33 columns pasted from Excel with one bad value: one request saves 989 scores and marks
+    the bad one beside its cell; leaving the page while it is unsaved asks first; a reload shows them."""
+    from kedja.followup.scheme import Layout
+
+    w = build_world()
+    teacher = w.people["teacher"]
+    group = make_group(w.school, name="9C", students=30, teachers=[teacher])
+    round_ = make_round(w.school, by=w.people["principal"])
+    codes = [c.code for c in Layout(round_.scheme_version).columns]
+    assert len(codes) == 33
+    second_factor.install(teacher, key_hex=KEY_HEX)
+    sign_in(page, teacher.email)
+    page.goto(reverse("followup:grid", args=[round_.pk, group.pk]))
+    page.get_by_label(t("Code from your authenticator app")).fill(code_for(bytes.fromhex(KEY_HEX)))
+    page.get_by_role("button", name=t("Continue"), exact=True).click()
+    expect(page).to_have_url(url_of(live_server, "followup:grid", round_.pk, group.pk))
+    expect(page.locator("#fu-grid tbody tr")).to_have_count(30)
+    order = [int(r.get_attribute("data-row")) for r in page.locator("#fu-grid tbody tr").all()]
+
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/grid/cells/" in r.url else None)
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", on_dialog)
+    block = "\r\n".join("\t".join("2" for _c in codes) for _r in order)
+    block = "5x" + block[1:]  # the first cell is not a score
+    first = cell(page, order[0], codes[0])
+    first.click()  # a person's gesture: browsers only ask before leaving a page someone used
+    page.evaluate(PASTE_JS, [f"c-{order[0]}-{codes[0]}", block])
+    page.get_by_role("link", name=t("Group view"), exact=True).click()  # leave at once
+    expect(page.locator("#fu-progress")).to_contain_text("989")
+    assert "beforeunload" in dialogs
+    expect(page).to_have_url(url_of(live_server, "followup:grid", round_.pk, group.pk))
+    assert len(requests) == 1
+    expect(first).to_have_value("5x")
+    expect(first).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#m-c-{order[0]}-{codes[0]}")).to_have_text(
+        t("Enter a whole number from %(low)s to %(high)s.", low=0, high=3)
+    )
+    expect(page.locator("#fu-progress")).to_contain_text(
+        t("{count} not saved: see the marked cells.").replace("{count}", "1")
+    )
+    expect(page.locator(f"#sum-{order[1]}")).to_have_text("66")
+    assert_accessible(page, where="the grid after a pasted class")
+    stored = {r.pk: r.scores for r in Row.objects.filter(round=round_, group=group)}
+    assert sum(len(s) for s in stored.values()) == 989
+    assert codes[0] not in stored[order[0]]
+
+    # the bad cell corrected and saved: nothing unsaved, the page is left without a question
+    first.click()
+    first.press("Control+a")
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    expect(first).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#sum-{order[0]}")).to_have_text("65")
+    dialogs.clear()
+    page.reload()
+    for row in (order[0], order[15], order[29]):
+        expect(cell(page, row, codes[32])).to_have_value("2")
+    expect(cell(page, order[0], codes[0])).to_have_value("1")
+    assert dialogs == []
+    assert sum(len(r.scores) for r in Row.objects.filter(round=round_, group=group)) == 990

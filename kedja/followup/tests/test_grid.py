@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
-from kedja.followup.actions import save_cell
+from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import AccessAction, Level, Round, Row, StudentDataAccess, StudentGroup
 from kedja.organisations.factories import make_member, make_user

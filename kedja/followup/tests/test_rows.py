@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kedja.access import followup as access
-from kedja.followup.actions import CellConflict, open_round, save_cell
+from kedja.followup.actions import open_round
+from kedja.followup.actions_grid import CellConflict, save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import Level, Round, StudentDataAccess, Term
 from kedja.followup.reading import group_rows

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
 from kedja.followup import reading
-from kedja.followup.actions import save_cell
+from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import fill_round, make_group, make_round
 from kedja.followup.models import (
     AccessAction,
