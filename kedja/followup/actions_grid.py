@@ -55,7 +55,7 @@ def save_cell(row: Row, code: str, raw, *, expected, by) -> CellResult:
     current = fresh.scores.get(code)
     if value == current:  # already what was typed (saved before, or typed alike by someone else): no conflict
         total = layout.row_sum(fresh.scores)
-        return CellResult(fresh, value, total, layout.level(total))
+        return CellResult(fresh, value, total, layout.row_level(fresh.scores, total))
     if current != expected_value:
         raise CellConflict(current)
     if value is None:
@@ -67,7 +67,7 @@ def save_cell(row: Row, code: str, raw, *, expected, by) -> CellResult:
     fresh.updated_by = by
     fresh.save(update_fields=["scores", "version", "updated_at", "updated_by"])
     total = layout.row_sum(fresh.scores)
-    return CellResult(fresh, value, total, layout.level(total))
+    return CellResult(fresh, value, total, layout.row_level(fresh.scores, total))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from kedja.core.suppression import Rule, Shown, rule_from_settings, share
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-from .counts import LEVELS, count_scores, decode_scores
+from .counts import CATEGORIES, count_scores, decode_scores
 from .disclosure import NodeFigures, Tree, decide
 from .models import Gender, Round, Row, SchemeVersion, Term, TermAggregate
 from .scheme import Column, Layout
@@ -80,6 +80,18 @@ def terms_with_data(units) -> list[TermKey]:
     live = Round.objects.filter(school_unit_id__in=ids).values_list("term", "year").distinct()
     kept = TermAggregate.objects.filter(school_unit_id__in=ids).values_list("term", "year").distinct()
     return sorted({TermKey.of(t, y) for t, y in itertools.chain(live, kept)})
+
+
+def latest_term_with_scores(units, terms: list[TermKey]) -> TermKey | None:
+    """The latest of `terms` in which some unit has a scored row or kept aggregates: the page opens there,
+    not on a round opened today with nothing entered yet."""
+    ids = [u.pk for u in units]
+    scored = Row.objects.filter(round__school_unit_id__in=ids).exclude(scores={})
+    found = {TermKey.of(t, y) for t, y in scored.values_list("round__term", "round__year").distinct()}
+    kept = TermAggregate.objects.filter(school_unit_id__in=ids).values_list("term", "year").distinct()
+    found |= {TermKey.of(t, y) for t, y in kept}
+    with_scores = [key for key in terms if key in found]
+    return with_scores[-1] if with_scores else (terms[-1] if terms else None)
 
 
 @dataclass
@@ -258,10 +270,10 @@ def world_of(org: Organisation, *, suppressed: bool) -> World:
 
 
 def _level_labels() -> list[str]:
-    return [str(level.label) for level in LEVELS]
+    return [str(level.label) for level in CATEGORIES]
 
 
-LEVEL_KEYS = [str(level.value) for level in LEVELS]
+LEVEL_KEYS = [str(level.value) for level in CATEGORIES]
 
 
 def decide_term(world: World, counts: TermCounts, rule: Rule, *, subjects: bool = True) -> dict:
@@ -397,7 +409,7 @@ def overview(org: Organisation, *, suppressed: bool, term: TermKey | None = None
     mine = units_below(org)
     terms = terms_with_data(mine)
     if term not in terms:
-        term = terms[-1] if terms else None
+        term = latest_term_with_scores(mine, terms)
     all_units = [Organisation(pk=pk) for pk in world.units] if suppressed else mine
     per_term = {key: count_term(all_units, key, subjects=key == term) for key in terms}
     result = compose(

@@ -24,6 +24,9 @@ class Level(models.TextChoices):
     YELLOW = "yellow", _("Yellow")
     ORANGE = "orange", _("Orange")
     RED = "red", _("Red")
+    # Not a level: a row with a column left unscored gets no level (its sum is not comparable with the
+    # thresholds) and is counted as its own category wherever levels are counted.
+    NOT_ASSESSED = "unassessed", _("Not fully assessed")
 
 
 class Scheme(models.Model):

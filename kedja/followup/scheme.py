@@ -134,6 +134,17 @@ class Layout:
         total = sum(weights[code] * value for code, value in scores.items() if code in weights)
         return int(total) if float(total).is_integer() else round(total, 1)
 
+    def missing(self, scores: dict) -> int:
+        """How many of the layout's columns have no score in the row."""
+        return len(self.codes.difference(scores))
+
+    def row_level(self, scores: dict, total: float | None = None) -> str:
+        """The row's level — only when every column is scored; otherwise Level.NOT_ASSESSED: a partly filled
+        row is never shown as green (or any level)."""
+        if self.missing(scores):
+            return Level.NOT_ASSESSED
+        return self.level(self.row_sum(scores) if total is None else total)
+
     def level(self, total: float) -> str:
         for level, threshold in self.thresholds:
             if total >= threshold:

@@ -8,7 +8,6 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from kedja.accounts.second_factor import second_factor_required
 from . import actions_grid, reading
 from .models import Round
 from .scheme import Layout
-from .views_grid import _level_label, _round_and_group
+from .views_grid import _level_label, _round_and_group, sum_text
 
 
 @require_POST
@@ -50,7 +49,7 @@ def cell(request, round_id, row_id):
         state, message, status = "refused", " ".join(error.messages), 400
     stored = scores.get(code)
     total = layout.row_sum(scores)
-    level = layout.level(total)
+    level = layout.row_level(scores, total)
     return render(
         request,
         "followup/grid_cell.html",
@@ -61,7 +60,7 @@ def cell(request, round_id, row_id):
             "code": code,
             "value": value,
             "stored": "" if stored is None else stored,
-            "total": total,
+            "total": sum_text(total, layout.missing(scores)),
             "level": level,
             "level_label": _level_label(level),
         },
@@ -98,8 +97,12 @@ def cells(request, round_id, group_id):
         row = fresh.get(outcome.row)
         if row is not None and row.pk not in touched:
             total = layout.row_sum(row.scores)
-            level = layout.level(total)
-            touched[row.pk] = {"total": formats.localize(total), "level": level, "label": _level_label(level)}
+            level = layout.row_level(row.scores, total)
+            touched[row.pk] = {
+                "total": sum_text(total, layout.missing(row.scores)),
+                "level": level,
+                "label": _level_label(level),
+            }
     states = [o.state for o in outcomes]
     return JsonResponse(
         {

@@ -36,7 +36,7 @@ from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
 from . import actions_grid, reading
 from .models import AccessAction, Level, Round, StudentGroup
 
-LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3}
+LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
 XLSX_MAGIC = b"PK\x03\x04"
@@ -57,6 +57,15 @@ def _level_label(level: str) -> str:
     return str(Level(level).label)
 
 
+def sum_text(total, missing: int) -> str:
+    """A row's sum as the grid and group view write it: "6", or "6 — 31 not assessed" while columns are
+    left unscored, so a partial sum is never read as a whole one."""
+    text = formats.localize(total)
+    if not missing:
+        return text
+    return f"{text} — " + ngettext("%(n)s not assessed", "%(n)s not assessed", missing) % {"n": missing}
+
+
 # --- my groups -------------------------------------------------------------------------------------------
 
 
@@ -68,10 +77,18 @@ def my_groups(request):
         raise Http404()
     blocks = []
     for unit in units:
-        open_rounds = list(Round.objects.filter(school_unit=unit, status=Round.Status.OPEN))
-        latest = max(open_rounds, key=lambda r: r.sort_key) if open_rounds else None
+        rounds = sorted(
+            Round.objects.filter(school_unit=unit).select_related("scheme_version"), key=lambda r: r.sort_key
+        )
+        open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]
+        latest = open_rounds[-1] if open_rounds else None
+        # the results to look at: the latest round with scores, which is the last term's while a new round
+        # is still empty
+        progress = reading.round_progress(rounds[-2:])
+        with_data = [r for r in rounds[-2:] if progress[r.pk].filled]
+        results = with_data[-1] if with_data and with_data[-1] != latest else None
         groups = list(access.visible_groups(request.user, unit).order_by("name"))
-        blocks.append({"unit": unit, "round": latest, "groups": groups})
+        blocks.append({"unit": unit, "round": latest, "results": results, "groups": groups})
     return render(request, "followup/my_groups.html", {"blocks": blocks})
 
 
@@ -151,7 +168,7 @@ def _grid_lines(rows, cell_url: str, *, typed=None, problems=None, readonly=Fals
         level = line.level
         if level not in labels:
             labels[level] = escape(_level_label(level))
-        total = formats.localize(line.total)
+        total = sum_text(line.total, rows.layout.missing(row.scores))
         was = json.dumps(row.scores, sort_keys=True)
         out.append({"row": row, "name": name, "total": line.total, "level": level, "was": was})
         escaped = escape(name)
@@ -270,7 +287,7 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
                 row.scores = result.row.scores
                 saved += 1
         line.total = layout.row_sum(row.scores)
-        line.level = layout.level(line.total)
+        line.level = layout.row_level(row.scores, line.total)
     return typed, problems, saved
 
 
@@ -436,6 +453,7 @@ def group(request, round_id, group_id):
             {
                 "name": str(line.student),
                 "total": line.total,
+                "total_text": sum_text(line.total, layout.missing(scores)),
                 "level": line.level,
                 "level_label": _level_label(line.level),
                 "change": line.change,
@@ -445,7 +463,7 @@ def group(request, round_id, group_id):
         )
     level_counts = [
         {"level": level, "label": _level_label(level), "count": counts[level]}
-        for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN)
+        for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN, Level.NOT_ASSESSED)
     ]
     return render(
         request,

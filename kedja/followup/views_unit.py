@@ -40,7 +40,7 @@ from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import actions, imports, reading
-from .counts import LEVELS
+from .counts import CATEGORIES
 from .models import (
     AccessAction,
     Gender,
@@ -87,7 +87,7 @@ def _student_of(unit, student_id) -> Student:
 
 
 def _level_counts(levels: dict) -> list[dict]:
-    return [{"level": level, "label": Level(level).label, "count": levels[level]} for level in LEVELS]
+    return [{"level": level, "label": Level(level).label, "count": levels[level]} for level in CATEGORIES]
 
 
 def _count_cells(counts: list[dict]) -> str:
@@ -133,7 +133,14 @@ class RoundForm(forms.Form):
 
 
 def _unit_page(request, unit, *, round_form=None, status=200):
-    rounds = sorted(Round.objects.filter(school_unit=unit), key=lambda r: r.sort_key, reverse=True)
+    rounds = sorted(
+        Round.objects.filter(school_unit=unit).select_related("scheme_version"),
+        key=lambda r: r.sort_key,
+        reverse=True,
+    )
+    progress = reading.round_progress(rounds)
+    for r in rounds:
+        r.progress = progress[r.pk]
     chosen = None
     wanted = request.GET.get("round", "")
     if wanted.isdigit():
@@ -141,7 +148,8 @@ def _unit_page(request, unit, *, round_form=None, status=200):
         if chosen is None:
             raise Http404()
     elif rounds:
-        chosen = rounds[0]
+        # the latest round with scores: a round opened today and still empty does not hide the last results
+        chosen = next((r for r in rounds if progress[r.pk].filled), rounds[0])
     summary = None
     if chosen is not None:
         summary = reading.unit_summary(request.user, unit, chosen, context="unit view")
@@ -183,7 +191,7 @@ def _unit_page(request, unit, *, round_form=None, status=200):
                 {"column": column, "counts": [per_score[s] for s in per_score], "unscored": unscored}
                 for column, per_score, unscored in summary.subjects
             ],
-            "levels": [{"level": level, "label": Level(level).label} for level in LEVELS],
+            "levels": [{"level": level, "label": Level(level).label} for level in CATEGORIES],
         }
     return render(request, "followup/unit.html", context, status=status)
 

@@ -11,6 +11,8 @@ view; a second, CSP-strict window proves grid.js runs under the Content-Security
 
 Labels come from gettext in the page's language (`t`, `label`), so the test holds while catalogs change."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -18,6 +20,7 @@ from kedja.accounts import second_factor
 from kedja.accounts.factories import code_for
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import Level, Row
+from kedja.followup.scheme import Layout
 from tests.browser.test_journeys import label, sign_in, t, url_of
 from tests.world import build_world
 
@@ -42,6 +45,11 @@ PASTE_JS = """([id, text]) => {
   data.setData('text/plain', text);
   input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
 }"""
+
+
+def partial(total: int, missing: int):
+    """A row's sum while columns are unscored: "6 — 30 ej bedömda" (the words from the catalog)."""
+    return re.compile("^" + re.escape(f"{total} — {missing} ") + r"\S")
 
 
 def cell(page, row: int, code: str):
@@ -76,27 +84,30 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     order = [int(page.locator("#fu-grid tbody tr").nth(i).get_attribute("data-row")) for i in range(4)]
     first, second, third, fourth = order
     # Someone's row is already high (filled in elsewhere): red, written out as text
-    Row.objects.filter(pk=fourth).update(scores=dict.fromkeys(RED, 3))
+    codes = [c.code for c in Layout(round_.scheme_version).columns]
+    Row.objects.filter(pk=fourth).update(scores={c: 3 if c in RED else 0 for c in codes})
     page.reload()
     expect(page.locator(f"#level-{fourth}")).to_have_text(label(Level.RED))
-    expect(page.locator(f"#level-{first}")).to_have_text(label(Level.GREEN))
+    # nothing scored yet: no level (never green), and the sum says how many columns are missing
+    expect(page.locator(f"#level-{first}")).to_have_text(label(Level.NOT_ASSESSED))
+    expect(page.locator(f"#sum-{first}")).to_have_text(partial(0, 33))
     assert_accessible(page, where="the grid")
 
     # Keyboard only: a typed value is saved when the cell is left (arrows, Enter), arrows move
     cell(page, first, "friends").click()
     page.keyboard.press("2")
     page.keyboard.press("ArrowRight")
-    expect(page.locator(f"#sum-{first}")).to_have_text("2")
+    expect(page.locator(f"#sum-{first}")).to_have_text(partial(2, 32))
     page.keyboard.press("1")
     page.keyboard.press("ArrowDown")
-    expect(page.locator(f"#sum-{first}")).to_have_text("3")
+    expect(page.locator(f"#sum-{first}")).to_have_text(partial(3, 31))
     expect(cell(page, second, "conflicts")).to_be_focused()
     page.keyboard.press("3")
     page.keyboard.press("ArrowLeft")
     expect(cell(page, second, "friends")).to_be_focused()
     page.keyboard.press("1")
     page.keyboard.press("ArrowUp")
-    expect(page.locator(f"#sum-{second}")).to_have_text("4")
+    expect(page.locator(f"#sum-{second}")).to_have_text(partial(4, 31))
     expect(cell(page, first, "friends")).to_be_focused()
     page.keyboard.press("Enter")
     expect(cell(page, second, "friends")).to_be_focused()
@@ -104,7 +115,7 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
 
     # A block copied from Excel, pasted from the third student's first cell: fills right and down
     page.evaluate(PASTE_JS, [f"c-{third}-friends", "1\t2\t3\r\n0\t0\t1\r\n"])
-    expect(page.locator(f"#sum-{third}")).to_have_text("6")
+    expect(page.locator(f"#sum-{third}")).to_have_text(partial(6, 30))
     expect(cell(page, fourth, "victimised")).to_have_value("1")
     expect(page.locator(f"#sum-{fourth}")).to_have_text("67")
 
@@ -142,7 +153,7 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     for (row, code), value in expected.items():
         expect(cell(page, row, code)).to_have_value(value)
     expect(page.locator(f"#level-{fourth}")).to_have_text(label(Level.RED))
-    expect(page.locator(f"#level-{second}")).to_have_text(label(Level.GREEN))
+    expect(page.locator(f"#level-{second}")).to_have_text(label(Level.NOT_ASSESSED))
     scores = {r.pk: r.scores for r in Row.objects.filter(pk__in=order)}
     assert scores[first] == {"friends": 2, "conflicts": 1}
     assert scores[third] == {"friends": 1, "conflicts": 2, "victimised": 3}
@@ -154,7 +165,8 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     fourth_student = next(r.student for r in rows.values() if r.pk == fourth)
     expect(students.first).to_have_text(str(fourth_student))
     expect(page.locator("#count-red")).to_have_text("1")
-    expect(page.locator("#count-green")).to_have_text("3")
+    expect(page.locator("#count-green")).to_have_text("0")
+    expect(page.locator("#count-unassessed")).to_have_text("3")
     assert_accessible(page, where="the group view")
 
     # grid.js under the real Content-Security-Policy: a typed digit is saved on leaving, nothing is blocked
@@ -163,15 +175,13 @@ def test_teacher_fills_the_grid_by_keyboard_and_paste_and_sees_the_group(
     cell(strict_page, second, "victimised").click()
     strict_page.keyboard.press("2")
     strict_page.keyboard.press("Enter")
-    expect(strict_page.locator(f"#sum-{second}")).to_have_text("6")
+    expect(strict_page.locator(f"#sum-{second}")).to_have_text(partial(6, 30))
     assert_no_csp_violations(strict_page, where="the grid")
 
 
 def test_a_pasted_class_is_saved_in_one_request_and_leaving_early_warns(page, live_server, assert_accessible):
     """30 students × 33 columns pasted from Excel with one bad value: one request saves 989 scores and marks
     the bad one beside its cell; leaving the page while it is unsaved asks first; a reload shows them."""
-    from kedja.followup.scheme import Layout
-
     w = build_world()
     teacher = w.people["teacher"]
     group = make_group(w.school, name="9C", students=30, teachers=[teacher])

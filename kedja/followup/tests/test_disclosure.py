@@ -137,7 +137,7 @@ def worlds(draw):
             size = draw(st.one_of(st.integers(0, 12), st.integers(0, 40)))
             counter = Counter()
             weights_gender = [0.48, 0.48, 0.04 + rng.random() * 0.1]
-            weights_level = [0.55, 0.2, 0.15, 0.1]
+            weights_level = [0.5, 0.2, 0.12, 0.08, 0.1]  # the last: not fully assessed
             for _s in range(size):
                 g = rng.choices(GENDERS, weights_gender)[0]
                 level = rng.choices(LEVEL_KEYS, weights_level)[0]

@@ -14,6 +14,7 @@ from kedja.accounts.factories import verify_second_factor
 from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import AccessAction, Level, Round, Row, StudentDataAccess, StudentGroup
+from kedja.followup.scheme import Layout
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.roles import Role
 
@@ -36,6 +37,11 @@ def setup(world):
     verify_second_factor(client, teacher)
     rows = list(Row.objects.filter(round=round_, group=group).select_related("student").order_by("pk"))
     return world, group, other, round_, client, rows
+
+
+def full(round_, **scores) -> dict:
+    """A row with every column scored (0 unless given): only such a row gets a level."""
+    return {c.code: scores.get(c.code, 0) for c in Layout(round_.scheme_version).columns}
 
 
 def cell_url(round_, row):
@@ -70,7 +76,9 @@ def test_the_grid_is_a_labelled_table_and_its_read_is_logged(setup):
     first = rows[0]
     assert f'<label class="ds-sr-only" for="c-{first.pk}-maths">{first.student}, Mathematics</label>' in body
     assert f'id="c-{first.pk}-maths" name="c-{first.pk}-maths" value="2" inputmode="numeric"' in body
-    assert f'id="level-{first.pk}">Green</span>' in body
+    # 1 of 33 columns scored: no level yet, and the sum says how much is missing
+    assert f'id="level-{first.pk}">Not fully assessed</span>' in body
+    assert f'id="sum-{first.pk}">2 — 32 not assessed</td>' in body
     assert "followup/grid.js" in body and "<script>" not in body
     log = StudentDataAccess.objects.get(context="grid")
     assert (log.action, log.student_count, log.group_ref) == (AccessAction.VIEW, 3, group.pk)
@@ -81,18 +89,23 @@ def test_a_cell_save_answers_with_sum_and_level(setup):
     response = client.post(cell_url(round_, rows[0]), {"code": "maths", "value": "3", "expected": ""})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'data-state="saved"' in body and 'data-total="3"' in body and 'data-level-label="Green"' in body
+    assert 'data-state="saved"' in body and 'data-total="3 — 32 not assessed"' in body
+    assert 'data-level-label="Not fully assessed"' in body
     rows[0].refresh_from_db()
     assert rows[0].scores == {"maths": 3}
     assert StudentDataAccess.objects.filter(action=AccessAction.EDIT, context="grid cell").count() == 1
+    Row.objects.filter(pk=rows[0].pk).update(scores=full(round_, maths=3))
+    response = client.post(cell_url(round_, rows[0]), {"code": "english", "value": "1", "expected": "0"})
+    body = response.content.decode()
+    assert 'data-total="4"' in body and 'data-level-label="Green"' in body
 
 
 def test_a_sum_over_the_threshold_changes_the_level(setup):
     w, group, other, round_, client, rows = setup
     row = rows[0]
-    row.scores = dict.fromkeys(RED[:13], 3)  # 39: one more point is yellow
+    row.scores = full(round_, **dict.fromkeys(RED[:13], 3))  # 39: one more point is yellow
     row.save()
-    response = client.post(cell_url(round_, row), {"code": "maths", "value": "1", "expected": ""})
+    response = client.post(cell_url(round_, row), {"code": "maths", "value": "1", "expected": "0"})
     assert 'data-total="40"' in response.content.decode()
     assert f'data-level="{Level.YELLOW}"' in response.content.decode()
 
@@ -214,9 +227,9 @@ def test_a_good_import_writes_every_row(setup):
 def test_the_group_view_orders_by_level_with_change_and_counts(setup):
     w, group, other, round_, client, rows = setup
     earlier = make_round(w.school, term="VT", year=2026, by=None)
-    Row.objects.filter(round=earlier, student=rows[0].student).update(scores={"maths": 3})
-    Row.objects.filter(round_id=round_.pk, pk=rows[0].pk).update(scores={"maths": 1})
-    Row.objects.filter(round_id=round_.pk, pk=rows[1].pk).update(scores=dict.fromkeys(RED, 3))
+    Row.objects.filter(round=earlier, student=rows[0].student).update(scores=full(round_, maths=3))
+    Row.objects.filter(round_id=round_.pk, pk=rows[0].pk).update(scores=full(round_, maths=1))
+    Row.objects.filter(round_id=round_.pk, pk=rows[1].pk).update(scores=full(round_, **dict.fromkeys(RED, 3)))
     response = client.get(reverse("followup:group", args=[round_.pk, group.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -224,7 +237,8 @@ def test_the_group_view_orders_by_level_with_change_and_counts(setup):
     assert body.index(names[0]) < body.index(names[1])  # red first
     assert 'data-level="red">Red</span>' in body
     assert "down 2" in body
-    assert 'id="count-red">1<' in body and 'id="count-green">2<' in body
+    assert 'id="count-red">1<' in body and 'id="count-green">1<' in body
+    assert 'id="count-unassessed">1<' in body  # the third student: nothing scored, not green
     assert 'data-heat="3">3</td>' in body
     assert StudentDataAccess.objects.filter(context="group view").count() == 1
 
