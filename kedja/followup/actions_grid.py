@@ -87,7 +87,9 @@ MAX_BATCH = 5000
 
 
 @transaction.atomic
-def save_cells(round_: Round, rows, changes, *, by, context: str = "grid") -> tuple[list[CellOutcome], dict]:
+def save_cells(
+    round_: Round, rows, changes, *, by, context: str = "grid save"
+) -> tuple[list[CellOutcome], dict]:
     """Save a block of cells (a paste, or "save all") in one transaction and answer per cell.
 
     `rows` are the Rows the person may change (reading.editable_rows); `changes` are (row id, column code,

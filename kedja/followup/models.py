@@ -233,6 +233,25 @@ class AccessAction(models.TextChoices):
     ERASE = "erase", _("Erased")
 
 
+ACCESS_PLACES = {
+    "grid": _("In the grid"),
+    "grid save": _("Saving cells in the grid"),
+    "grid cell": _("Saving a cell in the grid"),
+    "grid import": _("Importing a sheet into the grid"),
+    "grid template": _("Downloading the grid's sheet"),
+    "group page": _("On the group's page"),
+    "group view": _("In the group view"),
+    "student erasure": _("Erasing a student"),
+    "student export": _("Exporting a student's data"),
+    "student import": _("Importing students"),
+    "student list": _("In the student list"),
+    "student page": _("On the student's page"),
+    "unit view": _("In the unit view"),
+    "access log export": _("Exporting the access log"),
+    "erasure page": _("On the erasure page"),
+}
+
+
 class StudentDataAccess(models.Model):
     """The append-only log of every read or export of student-level data (who, when, what, in which
     context). Written before the data is shown; never updated or deleted by the application (save()
@@ -267,6 +286,13 @@ class StudentDataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The student data access log is append-only.")
+
+    @property
+    def place(self) -> str:
+        """Where the data was read or changed, in the reader's language ("Var" in the log): the context is
+        stored as a fixed key ("grid cell") and named here; older or free-text contexts are shown as stored."""
+        label = ACCESS_PLACES.get(self.context)
+        return str(label) if label is not None else self.context
 
 
 class TermAggregate(models.Model):

@@ -97,7 +97,7 @@ def group_rows(
     return result
 
 
-def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
+def cell_row(user, round_: Round, row_id, *, context: str, column: str = "") -> Row:
     """The row a person changes one cell of in the grid. A cell save answers with the row's new sum and
     level, so it is logged as a change of that student's row. Someone who may not edit a group holding
     the student gets PermissionDenied (the view answers 404)."""
@@ -111,7 +111,8 @@ def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
         user,
         school_unit=round_.school_unit,
         action=AccessAction.EDIT,
-        what=_("One score of a student, %(round)s") % {"round": round_},
+        what=_("One score of %(student)s (%(column)s), %(round)s")
+        % {"student": row.student, "column": column or "–", "round": round_},
         context=context,
         students=[row.student_id],
         round=round_,

@@ -19,6 +19,12 @@ from .scheme import Layout
 from .views_grid import _level_label, _round_and_group, sum_text
 
 
+def _column_label(round_, code: str) -> str:
+    """The column's name in the reader's language, for the access log ("" for a code the scheme lacks)."""
+    column = next((c for c in Layout(round_.scheme_version).columns if c.code == code), None)
+    return column.label if column else ""
+
+
 @require_POST
 @second_factor_required
 def cell(request, round_id, row_id):
@@ -27,7 +33,13 @@ def cell(request, round_id, row_id):
     if round_ is None:
         raise Http404()
     try:
-        row = reading.cell_row(request.user, round_, row_id, context="grid cell")
+        row = reading.cell_row(
+            request.user,
+            round_,
+            row_id,
+            context="grid cell",
+            column=_column_label(round_, request.POST.get("code", "")),
+        )
     except PermissionDenied:
         raise Http404() from None
     code = request.POST.get("code", "")

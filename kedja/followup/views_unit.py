@@ -499,7 +499,7 @@ def student_export(request, unit_id, student_id):
                 cell_text(entry.user_label),
                 str(entry.get_action_display()),
                 cell_text(entry.what),
-                cell_text(entry.context),
+                cell_text(entry.place),
             ]
         )
     body = io.BytesIO()
@@ -624,7 +624,7 @@ def log_csv(request, unit_id):
                 cell_text(e.user_label),
                 str(e.get_action_display()),
                 cell_text(e.what),
-                cell_text(e.context),
+                cell_text(e.place),
                 e.student_count,
             ]
         )

@@ -126,3 +126,29 @@ def test_the_log_text_of_a_big_block_stays_within_the_field():
     text = scores_changed({n: [f"c{i}" for i in range(33)] for n in range(30)}, names, "Höstterminen 2026")
     assert len(text) <= WHAT_LENGTH and text.startswith("990 scores changed")
     assert "Elev Nummer0 (33 scores)" in text and "more students" in text
+
+
+def test_the_access_log_names_the_student_and_the_place_in_the_readers_language(setup):
+    from django.utils import translation
+
+    w, teacher, group, round_, rows = setup
+    client = Client()
+    verify_second_factor(client, teacher)
+    client.post(
+        reverse("followup:cell", args=[round_.pk, rows[0].pk]), {"code": "maths", "value": "2", "expected": ""}
+    )
+    client.post(
+        reverse("followup:cells", args=[round_.pk, group.pk]),
+        {"cells": json.dumps([[r.pk, "english", "1", ""] for r in rows])},
+    )
+    single, block = StudentDataAccess.objects.order_by("pk")
+    assert str(rows[0].student) in single.what and "Mathematics" in single.what
+    assert block.student_count == 3 and all(str(r.student) in block.what for r in rows)
+    assert block.what.startswith("3 scores changed")
+    assert (single.place, block.place) == ("Saving a cell in the grid", "Saving cells in the grid")
+    with translation.override("sv"):
+        assert block.place == "Sparande av celler i rutnätet"
+    principal = Client()
+    verify_second_factor(principal, w.people["principal"])
+    page = principal.get(reverse("followup:log", args=[w.school.pk])).content.decode()
+    assert "Saving cells in the grid" in page and str(rows[1].student) in page
