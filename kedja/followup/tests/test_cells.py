@@ -135,7 +135,8 @@ def test_the_access_log_names_the_student_and_the_place_in_the_readers_language(
     client = Client()
     verify_second_factor(client, teacher)
     client.post(
-        reverse("followup:cell", args=[round_.pk, rows[0].pk]), {"code": "maths", "value": "2", "expected": ""}
+        reverse("followup:cell", args=[round_.pk, rows[0].pk]),
+        {"code": "maths", "value": "2", "expected": ""},
     )
     client.post(
         reverse("followup:cells", args=[round_.pk, group.pk]),
