@@ -11,9 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kedja.accounts.second_factor import second_factor_required
-
 from . import actions_grid, reading
+from .guard import student_rows_view
 from .models import Round
 from .scheme import Layout
 from .views_grid import _level_label, _round_and_group, sum_text
@@ -26,7 +25,7 @@ def _column_label(round_, code: str) -> str:
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def cell(request, round_id, row_id):
     """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
     round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
@@ -81,7 +80,7 @@ def cell(request, round_id, row_id):
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def cells(request, round_id, group_id):
     """Save a block of cells at once (grid.js: a paste, "save all", or one cell left): POST `cells`, a JSON
     list of [row id, column code, typed value, value the page showed]. Answers JSON: per cell its state

@@ -30,10 +30,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openpyxl import Workbook, load_workbook
 
 from kedja.access import followup as access
-from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
 
 from . import actions_grid, reading
+from .guard import student_rows_view
 from .models import AccessAction, Level, Round, StudentGroup
 
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
@@ -230,7 +230,7 @@ def _render_grid(request, round_, group, rows, *, typed=None, problems=None, for
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def grid(request, round_id, group_id):
     round_, group = _round_and_group(request.user, round_id, group_id)
     try:
@@ -337,7 +337,7 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def grid_template(request, round_id, group_id):
     """The group's sheet as Excel: "id", the student's name and one column per code, with today's scores
     (so the sheet can be filled in and imported again). An export of student rows: logged."""
@@ -372,7 +372,7 @@ def grid_template(request, round_id, group_id):
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def grid_import(request, round_id, group_id):
     round_, group = _round_and_group(request.user, round_id, group_id)
     try:
@@ -418,7 +418,7 @@ def _heat(value, score_max: int) -> str:
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def group(request, round_id, group_id):
     round_, group_ = _round_and_group(request.user, round_id, group_id)
     try:

@@ -31,7 +31,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openpyxl import Workbook
 
 from kedja.access import followup as access
-from kedja.accounts.second_factor import second_factor_required
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_text
@@ -41,6 +40,7 @@ from kedja.organisations.roles import Kind
 
 from . import actions, imports, reading
 from .counts import CATEGORIES
+from .guard import student_rows_view
 from .models import (
     AccessAction,
     Gender,
@@ -197,13 +197,13 @@ def _unit_page(request, unit, *, round_form=None, status=200):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def unit(request, unit_id):
     return _unit_page(request, _unit_for(request.user, unit_id))
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def round_open(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form = RoundForm(request.POST)
@@ -245,7 +245,7 @@ class GroupForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def group_edit(request, unit_id, group_id=None):
     unit_ = _unit_for(request.user, unit_id)
     group = None
@@ -316,7 +316,7 @@ class StudentForm(forms.Form):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def students(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     found = reading.unit_students(request.user, unit_, context="student list")
@@ -332,7 +332,7 @@ def students(request, unit_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def student_edit(request, unit_id, student_id=None):
     unit_ = _unit_for(request.user, unit_id)
     student = None
@@ -386,7 +386,7 @@ def student_edit(request, unit_id, student_id=None):
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def students_move(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     ids = [i for i in request.POST.getlist("student") if i.isdigit()]
@@ -410,7 +410,7 @@ def students_move(request, unit_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def students_import(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -443,7 +443,7 @@ def students_import(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def students_import_template(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
@@ -455,7 +455,7 @@ def students_import_template(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def student_export(request, unit_id, student_id):
     """Right of access: everything about one student as Excel — scores per round with the columns' names,
     sums and levels, the groups, and the access-log entries naming the student. Logged as an export."""
@@ -510,7 +510,7 @@ def student_export(request, unit_id, student_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def student_erase(request, unit_id, student_id):
     """Right to erasure: a confirmation page, then the student and all their rows are deleted."""
     unit_ = _unit_for(request.user, unit_id)
@@ -586,7 +586,7 @@ def _log_entries(request, unit_):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def log(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form, entries = _log_entries(request, unit_)
@@ -602,7 +602,7 @@ def log(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def log_csv(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     _form, entries = _log_entries(request, unit_)
@@ -675,7 +675,7 @@ def _analysis_page(request, *, round_, group, answered_by, template_context):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def analysis_group(request, round_id, group_id):
     """The teachers' analysis of a group in a round (the group's teachers, mentor and the principal)."""
     round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
@@ -697,7 +697,7 @@ def analysis_group(request, round_id, group_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def analysis_unit(request, round_id):
     """The principal's analysis of the unit in a round."""
     round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()

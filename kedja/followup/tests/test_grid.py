@@ -309,3 +309,20 @@ def test_names_and_typed_text_are_escaped_in_the_cells(setup):
     assert "<img src=x" not in body and "<b>x" not in body
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
     assert 'value="&quot;&gt;&lt;b&gt;x"' in body
+
+
+@pytest.mark.parametrize("persona", ["regional_officer", "reader", "admin", "head_of_schools"])
+def test_people_who_never_see_student_rows_are_refused_before_the_second_factor(setup, persona):
+    """No "set up a second factor" first for a page they would be refused anyway: 404 at once."""
+    w, group, other, round_, client, rows = setup
+    person = w.people[persona]
+    plain = Client()
+    plain.force_login(person)
+    for url in (
+        grid_url(round_, group),
+        reverse("followup:group", args=[round_.pk, group.pk]),
+        reverse("followup:unit", args=[w.school.pk]),
+        reverse("followup:log", args=[w.school.pk]),
+    ):
+        assert plain.get(url).status_code == 404, url
+    assert plain.post(cell_url(round_, rows[0]), {"code": "maths", "value": "1"}).status_code == 404
