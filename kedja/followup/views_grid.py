@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 
 from kedja.access import followup as access
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
@@ -188,9 +189,9 @@ def _column_heads(layout) -> tuple[str, str]:
     heads, terms = [], []
     for c in layout.columns:
         label, code, help_text = escape(c.label), escape(c.code), escape(c.help_text)
+        # the code (the sheet import's name for the column) only in the tooltip, not under every heading
         heads.append(
-            f'<th scope="col" class="fu-colhead" title="{help_text or label}"><span>{label}</span> '
-            f'<span class="fu-code">{code}</span></th>'
+            f'<th scope="col" class="fu-colhead" title="{help_text or label} ({code})"><span>{label}</span></th>'
         )
         terms.append(f"<dt>{label} ({code})</dt><dd>{help_text or '–'}</dd>")
     return mark_safe("".join(heads)), mark_safe("".join(terms))  # noqa: S308 — escaped above
@@ -336,6 +337,20 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     return header, rows
 
 
+def _sheet_headers(columns) -> list[str]:
+    """The sheet's score headers: each column's name in the reader's language — the import finds a column
+    by its name in any language as well as by its code — or its code where the name is not unique."""
+    names = [cell_text(c.label) for c in columns]
+    taken = {actions_grid._header_key(c.code) for c in columns}
+    keys = [actions_grid._header_key(n) for n in names]
+    return [
+        name
+        if keys.count(key) == 1 and (key not in taken or key == actions_grid._header_key(c.code))
+        else c.code
+        for name, key, c in zip(names, keys, columns, strict=True)
+    ]
+
+
 @require_safe
 @student_rows_view
 def grid_template(request, round_id, group_id):
@@ -352,7 +367,13 @@ def grid_template(request, round_id, group_id):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
-    sheet.append([actions_grid.ID_HEADER, _("Student"), *[c.code for c in columns]])
+    headers = _sheet_headers(columns)
+    sheet.append([actions_grid.ID_HEADER, _("Student"), *headers])
+    for index, column in enumerate(columns):
+        # the column's code stays at hand as the header cell's note (Excel shows it on hover)
+        sheet.cell(row=1, column=3 + index).comment = Comment(
+            _("Code: %(code)s") % {"code": column.code}, "Kedja"
+        )
     for line in rows.lines:
         scores = line.row.scores
         sheet.append(

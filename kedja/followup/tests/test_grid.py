@@ -172,10 +172,10 @@ def test_the_template_download_is_logged_as_an_export(setup):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = list(sheet.values)
-    assert values[0][0] == "id" and "maths" in values[0]
+    assert values[0][0] == "id" and "Mathematics" in values[0] and "maths" not in values[0]
     by_id = {v[0]: v for v in values[1:]}
     assert set(by_id) == {r.student_id for r in rows}
-    assert by_id[rows[0].student_id][values[0].index("maths")] == 2
+    assert by_id[rows[0].student_id][values[0].index("Mathematics")] == 2
     log = StudentDataAccess.objects.get(action=AccessAction.EXPORT)
     assert (log.context, log.student_count) == ("grid template", 3)
 
@@ -326,3 +326,26 @@ def test_people_who_never_see_student_rows_are_refused_before_the_second_factor(
     ):
         assert plain.get(url).status_code == 404, url
     assert plain.post(cell_url(round_, rows[0]), {"code": "maths", "value": "1"}).status_code == 404
+
+
+def test_the_swedish_sheet_has_column_names_with_the_code_as_a_note_and_imports_again(setup):
+    w, group, other, round_, client, rows = setup
+    from django.conf import settings
+
+    url = reverse("followup:grid_template", args=[round_.pk, group.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert "Matematik" in headers and "maths" not in headers
+    maths = headers.index("Matematik") + 1
+    assert "maths" in sheet.cell(row=1, column=maths).comment.text
+    sheet.cell(row=2, column=maths).value = 3
+    body = io.BytesIO()
+    book.save(body)
+    body.name = "ark.xlsx"
+    body.seek(0)
+    response = client.post(reverse("followup:grid_import", args=[round_.pk, group.pk]), {"file": body})
+    assert response.status_code == 302
+    student_id = sheet.cell(row=2, column=1).value
+    assert Row.objects.get(round=round_, student_id=student_id).scores == {"maths": 3}
