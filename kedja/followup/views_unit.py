@@ -640,13 +640,17 @@ def _questions(question_set: QuestionSet) -> list[dict]:
     return [{"code": q["code"], "text": pick(q.get("text", {}))} for q in question_set.questions]
 
 
-def _analysis_page(request, *, round_, group, answered_by, template_context):
+def _analysis_page(request, *, round_, group, answered_by, template_context, editable: bool = True):
+    """The analysis form — or, for someone who reads but does not write it, the answers as text (a POST
+    from them is 403)."""
     municipality = actions.municipality_of(round_.school_unit)
     question_set = actions.question_set(municipality, answered_by)
     analysis = actions.analysis_for(round_, group, answered_by)
     questions = _questions(question_set)
     answers = dict(analysis.answers)
     problem, errors, status = "", {}, 200
+    if request.method == "POST" and not editable:
+        raise PermissionDenied()
     if request.method == "POST":
         answers = {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in questions}
         version = request.POST.get("version", "")
@@ -669,7 +673,14 @@ def _analysis_page(request, *, round_, group, answered_by, template_context):
         request,
         "followup/analysis.html",
         template_context
-        | {"round": round_, "group": group, "items": items, "analysis": analysis, "problem": problem},
+        | {
+            "round": round_,
+            "group": group,
+            "items": items,
+            "analysis": analysis,
+            "problem": problem,
+            "editable": editable,
+        },
         status=status,
     )
 
@@ -689,6 +700,7 @@ def analysis_group(request, round_id, group_id):
         round_=round_,
         group=group,
         answered_by=QuestionSet.For.TEACHER,
+        editable=access.can_write_group_analysis(request.user, group),
         template_context={
             "unit": round_.school_unit,
             "is_principal": access.can_manage_unit(request.user, round_.school_unit),

@@ -309,6 +309,13 @@ def test_analysis_is_versioned_and_keeps_the_text_on_conflict(unit_setup):
     verify_second_factor(third, other)
     assert third.get(group_url).status_code == 404
     assert teacher.get(url).status_code == 403
+    # The principal reads the teachers' analysis but cannot change it
+    read = client.get(group_url)
+    body = read.content.decode()
+    assert read.status_code == 200 and "Jämnt." in body and "<textarea" not in body
+    assert 'id="fu-read-only"' in body
+    assert client.post(group_url, {"version": "1", "q-results": "Ändrat."}).status_code == 403
+    assert Analysis.objects.get(round=round_, group=group_a).answers["results"] == "Jämnt."
 
 
 def test_questions_are_edited_by_the_head_of_schools(world):
