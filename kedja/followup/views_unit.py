@@ -228,7 +228,9 @@ class GroupForm(forms.Form):
     school_year = forms.IntegerField(
         label=gettext_lazy("School year"), min_value=0, max_value=13, required=False
     )
-    mentor = forms.ModelChoiceField(label=gettext_lazy("Mentor"), queryset=None, required=False)
+    mentor = forms.ModelChoiceField(
+        label=gettext_lazy("Mentor"), queryset=None, required=False, empty_label=gettext_lazy("No mentor")
+    )
     teachers = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Teachers"),
         queryset=None,
@@ -305,7 +307,9 @@ class StudentForm(forms.Form):
             "The school's own reference, e.g. from the school platform. Not an identity number."
         ),
     )
-    group = forms.ModelChoiceField(label=gettext_lazy("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Group"), queryset=None, required=False, empty_label=gettext_lazy("No group")
+    )
 
     def __init__(self, *args, unit, with_group: bool, **kwargs):
         super().__init__(*args, **kwargs)
