@@ -95,6 +95,16 @@ def _withheld(reason: str, rule: Rule) -> Shown:
     return Shown(None, HIDDEN, alt, hidden=True, reason=reason)
 
 
+def published(value: int) -> Shown:
+    """A count printed as it is (for callers that decide suppression themselves, e.g. over a tree)."""
+    return _shown(value)
+
+
+def withheld(reason: str, rule: Rule) -> Shown:
+    """A withheld figure (`..`) with the text alternative for `reason` (SMALL_BASE, SMALL_CELL, COMPLEMENTARY)."""
+    return _withheld(reason, rule)
+
+
 # --- Shares -------------------------------------------------------------------------------------------------
 
 

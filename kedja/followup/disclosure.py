@@ -37,9 +37,9 @@ from kedja.core.suppression import (
     SMALL_CELL,
     Rule,
     Shown,
-    _shown,
-    _withheld,
     protect_sums,
+    published,
+    withheld,
 )
 
 from .counts import ALL, GENDER, SUBJECT
@@ -142,17 +142,17 @@ def decide(
     result = {}
     for n in nodes:
         if n in no_total:
-            why = _withheld(reason(n, ()), rule)
+            why = withheld(reason(n, ()), rule)
             levels, shown_total = dict.fromkeys(categories, why), why
         else:
-            split = _withheld(reason(n, (), first_split), rule) if n in no_split else None
-            levels = {c: split or _shown(level(n, c)) for c in categories}
-            shown_total = _shown(total[n])
+            split = withheld(reason(n, (), first_split), rule) if n in no_split else None
+            levels = {c: split or published(level(n, c)) for c in categories}
+            shown_total = published(total[n])
         if n in no_gender:
             table = totals = None
         else:
-            table = {g: {c: _shown(gender(n, g, c)) for c in categories} for g in genders}
-            totals = {g: _shown(sum(gender(n, g, c) for c in categories)) for g in genders}
+            table = {g: {c: published(gender(n, g, c)) for c in categories} for g in genders}
+            totals = {g: published(sum(gender(n, g, c) for c in categories)) for g in genders}
         result[n] = NodeFigures(levels, shown_total, table, totals)
 
     for code in subjects:
@@ -163,14 +163,14 @@ def decide(
         no_scores = protect_sums(families, no_row | first_score, scored.get)
         for n in nodes:
             if n in no_row:
-                why = _withheld(reason(n, first_scored), rule)
+                why = withheld(reason(n, first_scored), rule)
                 result[n].subjects[code] = (dict.fromkeys(scores, why), why)
             elif n in no_scores:
-                why = _withheld(reason(n, (), first_score), rule)
-                result[n].subjects[code] = (dict.fromkeys(scores, why), _shown(scored[n]))
+                why = withheld(reason(n, (), first_score), rule)
+                result[n].subjects[code] = (dict.fromkeys(scores, why), published(scored[n]))
             else:
                 result[n].subjects[code] = (
-                    {s: _shown(subject(n, code, s)) for s in scores},
-                    _shown(scored[n]),
+                    {s: published(subject(n, code, s)) for s in scores},
+                    published(scored[n]),
                 )
     return result
