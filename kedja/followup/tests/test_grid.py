@@ -349,3 +349,15 @@ def test_the_swedish_sheet_has_column_names_with_the_code_as_a_note_and_imports_
     assert response.status_code == 302
     student_id = sheet.cell(row=2, column=1).value
     assert Row.objects.get(round=round_, student_id=student_id).scores == {"maths": 3}
+
+
+def test_my_groups_keeps_the_last_results_at_hand_while_the_new_round_is_empty(setup):
+    w, group, other, round_, client, rows = setup
+    earlier = make_round(w.school, term="VT", year=2026, by=None)
+    Row.objects.filter(round=earlier, group=group).update(scores={"maths": 2})
+    body = client.get(reverse("followup:my_groups")).content.decode()
+    assert grid_url(round_, group) in body  # the open round to fill in
+    assert reverse("followup:group", args=[earlier.pk, group.pk]) in body  # and the last results
+    Row.objects.filter(pk=rows[0].pk).update(scores={"maths": 1})
+    body = client.get(reverse("followup:my_groups")).content.decode()
+    assert reverse("followup:group", args=[earlier.pk, group.pk]) not in body
