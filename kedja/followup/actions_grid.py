@@ -104,6 +104,7 @@ def save_cells(
     if len(changes) > MAX_BATCH:
         raise ValidationError(_("Too many cells at once: save at most %(n)s.") % {"n": MAX_BATCH})
     layout = rules.Layout(round_.scheme_version)
+    labels = {c.code: c.label for c in layout.columns}  # the log names columns as the reader knows them
     allowed = {row.pk: row for row in rows}
     fresh = {
         row.pk: row
@@ -140,7 +141,7 @@ def save_cells(
         else:
             row.scores[code] = value
         changed.add(row_id)
-        written.setdefault(row.student_id, []).append(code)
+        written.setdefault(row.student_id, []).append(labels.get(code, code))
         outcomes.append(CellOutcome(row_id, code, "saved", value))
     now = timezone.now()
     for row_id in changed:

@@ -49,7 +49,7 @@ def record(
 
 def scores_changed(codes_by_student: dict, students: dict, round_) -> str:
     """The "what" of one save of several cells: which students and which of their columns, e.g.
-    "Scores changed, Höstterminen 2026: Anna Berg (maths, english), Omar Ali (3 scores)" — shortened to the
+    "Scores changed, Höstterminen 2026: Anna Berg (Matematik, Engelska), Omar Ali (3 scores)" — shortened to the
     log's length with the number of students left out; the entry keeps every student's id."""
     head = ngettext(
         "%(count)s score changed, %(round)s:",

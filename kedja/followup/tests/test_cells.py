@@ -61,7 +61,7 @@ def test_a_block_saves_the_good_cells_and_refuses_each_bad_one_as_typed(setup):
     }
     entry = StudentDataAccess.objects.get()
     assert entry.action == AccessAction.EDIT and entry.student_count == 2
-    assert str(a.student) in entry.what and "friends" in entry.what and str(b.student) not in entry.what
+    assert str(a.student) in entry.what and "(Friends)" in entry.what and str(b.student) not in entry.what
 
 
 def test_conflicts_only_for_cells_someone_else_changed(setup):
