@@ -174,9 +174,10 @@ def main() -> None:
     from bench.indicators import bench_indicator_page
 
     bench_indicator_page(results, median_ms)
-    from bench.followup import bench_group_grid, bench_unit_view
+    from bench.followup import bench_group_grid, bench_paste_block, bench_unit_view
 
     bench_group_grid(results, median_ms)
+    bench_paste_block(results, median_ms)
     from bench.followup import bench_municipality_aggregate
 
     bench_municipality_aggregate(results, median_ms)

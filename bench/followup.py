@@ -10,8 +10,11 @@ Each figure is the median wall time of k runs and, in its detail, the median CPU
 request over k more runs (time.process_time): on a shared machine the wall time mostly measures waiting for
 a core, the CPU time what the page costs.
 
+`followup.paste_block_ms` (bench_paste_block): a pasted block of 30 students × 33 columns saved by one
+request to followup:cells (target < 2000 ms).
+
 Only these benchmarks, on a throwaway SQLite database: `.venv/bin/python -m bench.followup [grid|unit|
-municipality ...]`; `--profile` prints a cProfile of 10 requests of each instead."""
+municipality|paste ...]`; `--profile` prints a cProfile of 10 requests of each instead."""
 
 import statistics
 import time
@@ -205,10 +208,74 @@ def bench_unit_view(results: dict, median_ms, runs: int = 15) -> None:
     results["followup.unit_view_ms"] = figure(what, n, runs, wall, cpu, "< 100 ms")
 
 
+def setup_paste_block():
+    """`followup.paste_block_ms`: a block of 30 students × 33 columns pasted into the grid (or "save all"
+    with every cell changed) — ONE POST to followup:cells through the test Client as the group's teacher with
+    a verified second factor: every cell checked, the rows locked and written in one transaction, one
+    access-log entry, the per-cell answer. Each run changes every cell (1 ↔ 2), so each run really writes."""
+    import json
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from kedja.accounts.factories import verify_second_factor
+    from kedja.followup.factories import make_group, make_round
+    from kedja.followup.models import Row
+    from kedja.followup.scheme import Layout
+    from kedja.organisations.factories import (
+        make_member,
+        make_municipality,
+        make_region,
+        make_unit,
+        make_user,
+    )
+    from kedja.organisations.roles import Role
+
+    t0 = time.perf_counter()
+    region = make_region(name="Region Klistrabänk", code="")
+    municipality = make_municipality(region, name="Klistrakommun", code="")
+    school = make_unit(municipality, name="Klistraskolan")
+    teacher = make_member(
+        school, Role.TEACHER, make_user("bank.klistra@kedja.example", full_name="Klistra Lärare")
+    )
+    group = make_group(school, name="9K", students=N_STUDENTS, teachers=[teacher])
+    round_ = make_round(school, term="HT", year=2026)
+    codes = [c.code for c in Layout(round_.scheme_version).columns]
+    rows = list(Row.objects.filter(round=round_, group=group).values_list("pk", flat=True))
+    made_s = time.perf_counter() - t0
+
+    client = Client()
+    verify_second_factor(client, teacher)
+    url = reverse("followup:cells", args=[round_.pk, group.pk])
+    state = {"shown": ""}
+
+    def paste():
+        value = "1" if state["shown"] != "1" else "2"
+        block = [[pk, code, value, state["shown"]] for pk in rows for code in codes]
+        response = client.post(url, {"cells": json.dumps(block)})
+        assert response.status_code == 200 and response.json()["saved"] == len(block), response.content[:200]
+        state["shown"] = value
+
+    paste()
+    what = (
+        "POST a pasted block to the follow-up grid (followup:cells) as the group's teacher with a verified "
+        "second factor, in-process client: every cell checked, one transaction, one access-log entry"
+    )
+    n = f"{len(rows)} students × {len(codes)} columns = {len(rows) * len(codes)} cells, all changed each run (made in {made_s:.1f} s)"
+    return client, url, what, n, paste
+
+
+def bench_paste_block(results: dict, median_ms, runs: int = 15) -> None:
+    _client, _url, what, n, paste = setup_paste_block()
+    wall, cpu = timed(paste, runs, median_ms)
+    results["followup.paste_block_ms"] = figure(what, n, runs, wall, cpu, "< 2000 ms")
+
+
 SETUPS = {
     "grid": (setup_group_grid, bench_group_grid),
     "unit": (setup_unit_view, bench_unit_view),
     "municipality": (setup_municipality_aggregate, bench_municipality_aggregate),
+    "paste": (setup_paste_block, bench_paste_block),
 }
 
 
@@ -237,22 +304,23 @@ if __name__ == "__main__":
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from bench.__main__ import median_ms
+    from bench.__main__ import machine_speed, median_ms
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    found: dict = {}
+    found: dict = {} if profile else {"machine.python_loop_ms": machine_speed()}
     for name in chosen:
         setup, bench = SETUPS[name]
         if not profile:
             bench(found, median_ms)
             continue
-        client, url, what, _n = setup()
-        client.get(url)
+        client, url, what, _n, *request = setup()
+        request = request[0] if request else (lambda client=client, url=url: client.get(url))
+        request()
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(10):
-            client.get(url)
+            request()
         profiler.disable()
         print(f"=== {name}: {what} — 10 requests")
         profiler.dump_stats(tmp / f"{name}.prof")

@@ -43,6 +43,12 @@ def sheet(w, persona):
     return {"file": upload}
 
 
+def cells(w, persona):
+    group, round_ = _group_and_round(w)
+    row = Row.objects.filter(round=round_, group=group).order_by("pk").first()
+    return {"cells": f'[[{row.pk}, "maths", "2", ""]]'}
+
+
 ENTRIES = {
     "followup:my_groups": Entry("get", lambda w: [], ROWS, verified=True),
     "followup:grid": Entry("get", group_args, ROWS, verified=True),
@@ -56,4 +62,5 @@ ENTRIES = {
         data=lambda w, p: {"code": "maths", "value": "2", "expected": ""},
         verified=True,
     ),
+    "followup:cells": Entry("post", group_args, ROWS, data=cells, verified=True),
 }

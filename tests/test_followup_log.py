@@ -89,6 +89,7 @@ CASES: dict[str, list[Case]] = {
     "followup:grid_template": [Case("teacher", _round_group, logged=True)],
     "followup:grid_import": [Case("teacher", _round_group, post_only=True)],
     "followup:cell": [Case("teacher", _round_row, post_only=True)],
+    "followup:cells": [Case("teacher", _round_group, post_only=True)],
     # the principal's unit (urls_unit.py)
     "followup:unit": [Case("principal", _unit)],
     "followup:round_open": [Case("principal", _unit, post_only=True)],

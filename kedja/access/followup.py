@@ -64,6 +64,16 @@ def can_edit_group_rows(user, group: StudentGroup) -> bool:
     return can_view_group_rows(user, group)
 
 
+def can_write_group_analysis(user, group: StudentGroup) -> bool:
+    """The teachers' analysis of a group is written by its teachers and mentor; everyone else who sees the
+    group (the principal) reads it."""
+    return (
+        bool(getattr(user, "pk", None))
+        and (group.mentor_id == user.pk or group.teachers.filter(pk=user.pk).exists())
+        and can_view_group_rows(user, group)
+    )
+
+
 def can_manage_unit(user, unit: Organisation) -> bool:
     """Groups, students, rounds, the unit's analysis and its access log: the principal."""
     return is_principal_of(user, unit)

@@ -95,6 +95,16 @@ def _withheld(reason: str, rule: Rule) -> Shown:
     return Shown(None, HIDDEN, alt, hidden=True, reason=reason)
 
 
+def published(value: int) -> Shown:
+    """A count printed as it is (for callers that decide suppression themselves, e.g. over a tree)."""
+    return _shown(value)
+
+
+def withheld(reason: str, rule: Rule) -> Shown:
+    """A withheld figure (`..`) with the text alternative for `reason` (SMALL_BASE, SMALL_CELL, COMPLEMENTARY)."""
+    return _withheld(reason, rule)
+
+
 # --- Shares -------------------------------------------------------------------------------------------------
 
 
@@ -401,3 +411,43 @@ def share_breakdown(
     hidden_total = [s.reason for s in total_figures if s.hidden]
     total_shown = share(all_count, all_base, rule) if not hidden_total else _withheld(hidden_total[0], rule)
     return SuppressedBreakdown(shown, total_shown)
+
+
+# --- Figures tied by sums (an organisation tree) ------------------------------------------------------------
+
+
+def protect_sums(families, hidden, weight) -> set:
+    """Hide more members of sum equations until none has exactly one hidden member.
+
+    `families` are (parent, children) pairs meaning parent = sum of the children (an organisation and the
+    organisations or units directly below it, for one kind of figure); each node is a child in at most one
+    family. `hidden` are the nodes whose figure is withheld so far; `weight(node)` its size. An equation with
+    exactly one hidden member gives that member away by subtraction, so another member is hidden with it: the
+    smallest non-empty sibling that is still shown, or else the parent. Returns the grown set (hiding never
+    has to be undone, so one loop until nothing changes suffices).
+
+    Why this is enough for a tree: take any hidden node and add one to it; in each equation it belongs to,
+    another hidden member takes the matching change (a sibling the opposite one, or the parent the same
+    one), and that member passes it on in its other equation. The families form a tree, so this never comes
+    back to a node already changed, and it ends at units or at the top. Every published figure keeps its
+    value while the hidden one changes, so no combination of published figures determines it."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in families:
+            members = [parent, *children]
+            if sum(1 for m in members if m in hidden) != 1:
+                continue
+            spare = sorted(
+                (c for c in children if c not in hidden), key=lambda c: (weight(c) == 0, weight(c))
+            )
+            if parent in hidden:
+                pick = spare[0] if spare else None
+            else:
+                non_empty = [c for c in spare if weight(c) > 0]
+                pick = non_empty[0] if non_empty else parent
+            if pick is not None:
+                hidden.add(pick)
+                changed = True
+    return hidden

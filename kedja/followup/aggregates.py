@@ -8,21 +8,12 @@ Where the counts come from: a unit's live round of the term (its rows, counted e
 counts them — tests compare the two — so the unit view, the retention and this never disagree) or, once the round has been deleted by retention,
 the TermAggregate rows kept for it. Only gender and scores are read from the rows — never a name or id.
 
-Suppression (kedja/core/suppression.py, docs/privacy.md): whenever the figures leave the unit
-(access.aggregates_leave_unit), every figure goes through the rule. The page publishes several tables cut
-from the same students, and suppression protects one table at a time, so they are tied together:
-
-- the units table (units × levels, with each unit's total, the level totals and the grand total) is the
-  main table; the level totals and grand total are "the organisation's figures";
-- the gender table (gender × levels) has the same level totals. It is suppressed as if those totals were
-  published, and it is shown only when neither table had to hide any of them — otherwise it is withheld
-  whole, so a figure one table hides is never printed by the other;
-- the subject table (subject column × score, each row its own population: the students scored in that
-  column) has no column totals or grand total (they would count students several times); it is withheld
-  when the organisation's number of students is hidden;
-- the trend prints, for every term, the shares computed from that term's units table's level totals and
-  grand total — the same figures (shown or hidden) the page for that term prints, never a second
-  suppression of them.
+Suppression (docs/privacy.md): whenever the figures leave the unit (access.aggregates_leave_unit), what is
+published is decided once per term by kedja.followup.disclosure for the whole organisation tree the page
+belongs to (from the topmost region, municipality or administration down), and `compose` only prints its
+part of that decision: a unit's row is the same figures on every page that lists it, an organisation's
+totals are the same figures on its own page and its parent's, and the trend prints each term's decided
+totals. So no combination of pages and exports gives away what one of them hides.
 """
 
 import itertools
@@ -33,11 +24,12 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from kedja.core.suppression import Rule, Shown, SuppressedTable, rule_from_settings, share, suppress_table
+from kedja.core.suppression import Rule, Shown, rule_from_settings, share
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-from .counts import LEVELS, count_scores, decode_scores
+from .counts import CATEGORIES, count_scores, decode_scores
+from .disclosure import NodeFigures, Tree, decide
 from .models import Gender, Round, Row, SchemeVersion, Term, TermAggregate
 from .scheme import Column, Layout
 
@@ -90,6 +82,18 @@ def terms_with_data(units) -> list[TermKey]:
     return sorted({TermKey.of(t, y) for t, y in itertools.chain(live, kept)})
 
 
+def latest_term_with_scores(units, terms: list[TermKey]) -> TermKey | None:
+    """The latest of `terms` in which some unit has a scored row or kept aggregates: the page opens there,
+    not on a round opened today with nothing entered yet."""
+    ids = [u.pk for u in units]
+    scored = Row.objects.filter(round__school_unit_id__in=ids).exclude(scores={})
+    found = {TermKey.of(t, y) for t, y in scored.values_list("round__term", "round__year").distinct()}
+    kept = TermAggregate.objects.filter(school_unit_id__in=ids).values_list("term", "year").distinct()
+    found |= {TermKey.of(t, y) for t, y in kept}
+    with_scores = [key for key in terms if key in found]
+    return with_scores[-1] if with_scores else (terms[-1] if terms else None)
+
+
 @dataclass
 class TermCounts:
     """Per unit id: {(dimension, key, category): count} as counts.count_rows makes them; and the subject
@@ -98,6 +102,12 @@ class TermCounts:
     per_unit: dict[int, Counter] = field(default_factory=dict)
     subjects: dict[str, Column] = field(default_factory=dict)
     score_range: tuple[int, int] = (0, 3)
+    unit_subjects: dict[int, set] = field(default_factory=dict)  # unit id → the subject codes of its scheme
+
+    def subjects_of(self, unit_ids) -> dict[str, Column]:
+        """The subject columns of these units' schemes, in the order of `subjects`."""
+        codes = set().union(*(self.unit_subjects.get(pk, set()) for pk in unit_ids))
+        return {code: column for code, column in self.subjects.items() if code in codes}
 
 
 def count_term(units, key: TermKey, *, subjects: bool = True) -> TermCounts:
@@ -118,8 +128,10 @@ def count_term(units, key: TermKey, *, subjects: bool = True) -> TermCounts:
     }
     versions: dict[int, SchemeVersion] = {r.scheme_version_id: r.scheme_version for r in rounds.values()}
     layouts = {pk: Layout(v) for pk, v in versions.items()}
+    unit_versions: dict[int, set] = {}
     for round_ in rounds.values():
         result.per_unit[round_.school_unit_id] = Counter()
+        unit_versions.setdefault(round_.school_unit_id, set()).add(round_.scheme_version_id)
     by_version: dict[int, dict[int, int]] = {}  # version → {round id: unit id}
     for round_ in rounds.values():
         by_version.setdefault(round_.scheme_version_id, {})[round_.pk] = round_.school_unit_id
@@ -138,12 +150,15 @@ def count_term(units, key: TermKey, *, subjects: bool = True) -> TermCounts:
             versions.setdefault(agg.scheme_version_id, agg.scheme_version)
             counter = result.per_unit.setdefault(agg.school_unit_id, Counter())
             counter[(agg.dimension, agg.key, agg.category)] += agg.count
+            unit_versions.setdefault(agg.school_unit_id, set()).add(agg.scheme_version_id)
         layouts = {pk: layouts.get(pk) or Layout(v) for pk, v in versions.items()}
     for pk in sorted(layouts, key=lambda pk: (versions[pk].created_at, pk)):
         layout = layouts[pk]
         for column in layout.subjects:
             result.subjects[column.code] = column
         result.score_range = (layout.score_min, layout.score_max)
+    for unit_id, version_ids in unit_versions.items():
+        result.unit_subjects[unit_id] = {c.code for pk in version_ids for c in layouts[pk].subjects}
     return result
 
 
@@ -167,16 +182,18 @@ def _count_rows(layout: Layout, round_units: dict[int, int], *, subjects: bool =
     return result
 
 
-# --- the suppressed tables ---------------------------------------------------------------------------------
+# --- the published tables -----------------------------------------------------------------------------------
 
 
 @dataclass
 class Line:
-    """One printed row: a label, a Shown per column and the row's total (None when not published)."""
+    """One printed row: a label, a Shown per column and the row's total (None when not published). `key`
+    names what the row is about (a node id, a gender, a subject code or a term code)."""
 
     label: str
     cells: list[Shown]
     total: Shown | None = None
+    key: object = None
 
 
 @dataclass
@@ -185,6 +202,7 @@ class Table:
     lines: list[Line]
     totals: Line | None = None  # the column totals and grand total, when published
     withheld: str = ""  # why the whole table is not shown (then lines are empty)
+    keys: list[str] = field(default_factory=list)  # the column keys (levels, scores)
 
     @property
     def any_hidden(self) -> bool:
@@ -194,7 +212,7 @@ class Table:
 
 @dataclass
 class Overview:
-    org: Organisation
+    org: Organisation | None
     term: TermKey | None
     terms: list[TermKey]
     suppressed: bool
@@ -204,80 +222,76 @@ class Overview:
     subjects: Table
     trend: Table
     units_without_data: list[str]
-    students: Shown | None  # the grand total, as published
+    students: Shown | None  # the organisation's number of students, as published
+
+
+PAGE_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.ADMINISTRATION, Kind.SCHOOL_UNIT)
+
+
+@dataclass(frozen=True)
+class World:
+    """The organisation tree one decision covers: `tree` (disclosure.Tree over organisation ids), each
+    node's name, and which nodes are school units."""
+
+    tree: Tree
+    names: dict
+    units: frozenset
+
+    def below(self, node) -> list:
+        """The school units at or below `node`, by name."""
+        out = []
+        for unit in self.units:
+            at = unit
+            while at is not None and at != node:
+                at = self.tree.parent[at]
+            if at == node:
+                out.append(unit)
+        return sorted(out, key=lambda pk: (self.names[pk], pk))
+
+
+def world_of(org: Organisation, *, suppressed: bool) -> World:
+    """The tree a decision about `org` must cover: from the topmost active organisation above it (region,
+    municipality, administration or unit) down, since someone may read every page of it. Unsuppressed (a
+    principal's own unit) just `org` and what is below it."""
+    above = Organisation.objects.filter(pk__in=org.ancestor_ids(), is_active=True, kind__in=PAGE_KINDS)
+    top = min(above, key=lambda o: len(o.ancestor_ids()), default=org) if suppressed else org
+    orgs = list(
+        Organisation.objects.descendants_of(top)
+        .filter(is_active=True, kind__in=PAGE_KINDS)
+        .only("pk", "path", "name", "kind")
+    )
+    ids = {o.pk for o in orgs}
+    parent = {}
+    for o in orgs:
+        chain = [pk for pk in o.ancestor_ids()[:-1] if pk in ids]
+        parent[o.pk] = chain[-1] if chain else None
+    units = frozenset(o.pk for o in orgs if o.kind == Kind.SCHOOL_UNIT)
+    return World(Tree(parent), {o.pk: o.name for o in orgs}, units)
 
 
 def _level_labels() -> list[str]:
-    return [str(level.label) for level in LEVELS]
+    return [str(level.label) for level in CATEGORIES]
 
 
-def _levels_of(counter: Counter, dimension: str, key: str) -> dict[str, int]:
-    return {str(level): counter.get((dimension, key, str(level)), 0) for level in LEVELS}
+LEVEL_KEYS = [str(level.value) for level in CATEGORIES]
 
 
-def _units_table(units, counts: TermCounts, rule: Rule) -> tuple[SuppressedTable | None, list]:
-    with_data = [u for u in units if u.pk in counts.per_unit]
-    if not with_data:
-        return None, []
-    table = suppress_table(
-        {u.pk: _levels_of(counts.per_unit[u.pk], Dimension.ALL, "") for u in with_data}, rule
-    )
-    return table, with_data
-
-
-def _margins_hidden(table: SuppressedTable) -> bool:
-    return any(s.hidden for s in [*table.col_totals.values(), table.grand_total] if s is not None)
-
-
-def _totals_line(table: SuppressedTable) -> Line:
-    return Line(_("All units"), [table.col_totals[c] for c in table.cols], table.grand_total)
-
-
-def _gender_table(counts: TermCounts, rule: Rule, units_table: SuppressedTable) -> Table:
-    total: Counter = Counter()
-    for counter in counts.per_unit.values():
-        total.update(counter)
-    gender_table = suppress_table(
-        {g.value: _levels_of(total, Dimension.GENDER, g.value) for g in Gender}, rule
-    )
-    if _margins_hidden(units_table) or _margins_hidden(gender_table):
-        return Table(
-            _level_labels(),
-            [],
-            withheld=_(
-                "Withheld: too few students to show levels per gender without revealing hidden figures."
-            ),
-        )
-    lines = [
-        Line(str(g.label), [gender_table.cells[g.value][c] for c in gender_table.cols],
-             gender_table.row_totals[g.value])
-        for g in Gender
-    ]  # fmt: skip
-    return Table(_level_labels(), lines)
-
-
-def _subject_table(counts: TermCounts, rule: Rule, units_table: SuppressedTable) -> Table:
+def decide_term(world: World, counts: TermCounts, rule: Rule, *, subjects: bool = True) -> dict:
+    """disclosure.decide for one term over the whole world."""
     low, high = counts.score_range
-    scores = [str(s) for s in range(low, high + 1)]
-    labels = [str(s) for s in scores]
-    if not counts.subjects:
-        return Table(labels, [])
-    if units_table.grand_total is None or units_table.grand_total.hidden:
-        return Table(labels, [], withheld=_("Withheld: too few students to show scores per subject."))
-    total: Counter = Counter()
-    for counter in counts.per_unit.values():
-        total.update(counter)
-    rows = {code: {s: total.get((Dimension.SUBJECT, code, s), 0) for s in scores} for code in counts.subjects}
-    table = suppress_table(rows, rule, row_totals=True, col_totals=False, grand_total=False)
-    lines = [
-        Line(column.label, [table.cells[column.code][s] for s in scores], table.row_totals[column.code])
-        for column in counts.subjects.values()
-    ]
-    return Table(labels, lines)
+    return decide(
+        world.tree,
+        counts.per_unit,
+        categories=LEVEL_KEYS,
+        genders=[g.value for g in Gender],
+        subjects=list(counts.subjects) if subjects else [],
+        scores=[str(s) for s in range(low, high + 1)],
+        rule=rule,
+    )
 
 
 def _share_of(count: Shown, base: Shown | None) -> Shown:
-    """A level's share of the term's students, from the already suppressed count and total: hidden when
+    """A level's share of the term's students, from the already decided count and total: hidden when
     either is; otherwise a whole per cent (no further information: both figures are published)."""
     if base is None or base.hidden:
         return base if base is not None else count
@@ -286,54 +300,120 @@ def _share_of(count: Shown, base: Shown | None) -> Shown:
     return share(count.value, base.value, UNSUPPRESSED)
 
 
-def overview(org: Organisation, *, suppressed: bool, term: TermKey | None = None) -> Overview:
-    """Everything the overview page and its export print for `org`: `term` defaults to the latest term
-    with data. `suppressed` is access.aggregates_leave_unit(user, org)."""
-    rule = rule_from_settings() if suppressed else UNSUPPRESSED
-    units = units_below(org)
-    terms = terms_with_data(units)
-    if term not in terms:
-        term = terms[-1] if terms else None
-    names = {u.pk: u.name for u in units}
-    levels = _level_labels()
-    empty = Table(levels, [])
+def _node_line(label, figures: NodeFigures, key) -> Line:
+    return Line(label, [figures.levels[c] for c in LEVEL_KEYS], figures.total, key)
 
+
+def compose(
+    world: World,
+    org_id,
+    *,
+    term: TermKey | None,
+    terms: list[TermKey],
+    per_term: dict,
+    rule: Rule,
+    suppressed: bool,
+) -> Overview:
+    """The tables of `org_id`'s page (and export) from the decision over the whole world, per term:
+    `per_term[key]` is that term's TermCounts (subjects counted for `term` only). Pure: the property test
+    of docs/privacy.md calls it for every page of random worlds."""
+    levels = _level_labels()
+    below = world.below(org_id)
+    empty = Table(levels, [], keys=LEVEL_KEYS)
     trend_lines = []
     chosen = None
     for key in terms:
-        counts = count_term(units, key, subjects=key == term)
-        table, with_data = _units_table(units, counts, rule)
-        if table is None:
+        counts = per_term[key]
+        if not any(pk in counts.per_unit for pk in below):
             continue
+        figures = decide_term(world, counts, rule, subjects=key == term)
         if key == term:
-            chosen = (counts, table, with_data)
+            chosen = (counts, figures)
+        mine = figures[org_id]
         trend_lines.append(
-            Line(
-                key.label,
-                [_share_of(table.col_totals[c], table.grand_total) for c in table.cols],
-                table.grand_total,
-            )
+            Line(key.label, [_share_of(mine.levels[c], mine.total) for c in LEVEL_KEYS], mine.total, key.code)
         )
-    trend = Table(levels, trend_lines)
+    trend = Table(levels, trend_lines, keys=LEVEL_KEYS)
     if chosen is None:
-        return Overview(
-            org, term, terms, suppressed, rule, empty, empty, empty, trend, list(names.values()), None
+        names = [world.names[pk] for pk in below]
+        return Overview(None, term, terms, suppressed, rule, empty, empty, empty, trend, names, None)
+    counts, figures = chosen
+    with_data = [pk for pk in below if pk in counts.per_unit]
+    mine = figures[org_id]
+    units = Table(
+        levels,
+        [_node_line(world.names[pk], figures[pk], pk) for pk in with_data],
+        _node_line(_("All units"), mine, org_id),
+        keys=LEVEL_KEYS,
+    )
+    if mine.genders is None:
+        genders = Table(
+            levels,
+            [],
+            withheld=_(
+                "Withheld: too few students to show levels per gender without revealing hidden figures."
+            ),
+            keys=LEVEL_KEYS,
         )
-    counts, table, with_data = chosen
-    unit_lines = [
-        Line(names[u.pk], [table.cells[u.pk][c] for c in table.cols], table.row_totals[u.pk])
-        for u in with_data
-    ]
+    else:
+        genders = Table(
+            levels,
+            [
+                Line(
+                    str(g.label),
+                    [mine.genders[g.value][c] for c in LEVEL_KEYS],
+                    mine.gender_totals[g.value],
+                    g.value,
+                )
+                for g in Gender
+            ],
+            keys=LEVEL_KEYS,
+        )
+    low, high = counts.score_range
+    scores = [str(s) for s in range(low, high + 1)]
+    columns = counts.subjects_of(with_data)
+    if columns and mine.total.hidden:
+        subjects = Table(
+            scores, [], withheld=_("Withheld: too few students to show scores per subject."), keys=scores
+        )
+    else:
+        subjects = Table(
+            scores,
+            [
+                Line(column.label, [mine.subjects[code][0][s] for s in scores], mine.subjects[code][1], code)
+                for code, column in columns.items()
+            ],
+            keys=scores,
+        )
     return Overview(
-        org=org,
+        org=None,
         term=term,
         terms=terms,
         suppressed=suppressed,
         rule=rule,
-        units=Table(levels, unit_lines, _totals_line(table)),
-        genders=_gender_table(counts, rule, table),
-        subjects=_subject_table(counts, rule, table),
+        units=units,
+        genders=genders,
+        subjects=subjects,
         trend=trend,
-        units_without_data=[u.name for u in units if u.pk not in counts.per_unit],
-        students=table.grand_total,
+        units_without_data=[world.names[pk] for pk in below if pk not in counts.per_unit],
+        students=mine.total,
     )
+
+
+def overview(org: Organisation, *, suppressed: bool, term: TermKey | None = None) -> Overview:
+    """Everything the overview page and its export print for `org`: `term` defaults to the latest term
+    with data. `suppressed` is access.aggregates_leave_unit(user, org): then the figures are decided over
+    the whole tree above and below `org` (disclosure.py), so no page of it gives away what another hides."""
+    rule = rule_from_settings() if suppressed else UNSUPPRESSED
+    world = world_of(org, suppressed=suppressed)
+    mine = units_below(org)
+    terms = terms_with_data(mine)
+    if term not in terms:
+        term = latest_term_with_scores(mine, terms)
+    all_units = [Organisation(pk=pk) for pk in world.units] if suppressed else mine
+    per_term = {key: count_term(all_units, key, subjects=key == term) for key in terms}
+    result = compose(
+        world, org.pk, term=term, terms=terms, per_term=per_term, rule=rule, suppressed=suppressed
+    )
+    result.org = org
+    return result

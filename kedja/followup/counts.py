@@ -17,6 +17,10 @@ from .models import Level, TermAggregate
 from .scheme import Layout
 
 LEVELS = (Level.GREEN, Level.YELLOW, Level.ORANGE, Level.RED)
+# What students are counted by: the levels and, for rows with a column left unscored, "not fully assessed"
+# (never counted as a level).
+CATEGORIES = (*LEVELS, Level.NOT_ASSESSED)
+NOT_ASSESSED = str(Level.NOT_ASSESSED.value)
 Dimension = TermAggregate.Dimension
 ALL, GENDER, GROUP, SUBJECT = (
     str(d.value) for d in (Dimension.ALL, Dimension.GENDER, Dimension.GROUP, Dimension.SUBJECT)
@@ -73,6 +77,12 @@ def count_scores(
     totals = row_totals(layout, scores_list)
     level_of = layout.level
     levels = {total: str(level_of(total).value) for total in set(totals)}
+    levels[None] = NOT_ASSESSED
+    # a row with a column left unscored has no level: its key is None (len() first: most rows are full)
+    width, codes = len(layout.codes), layout.codes
+    totals = [
+        t if len(s) >= width and codes.issubset(s) else None for t, s in zip(totals, scores_list, strict=True)
+    ]
     if groups is None:
         for (gender, total), n in Counter(zip(genders, totals, strict=True)).items():
             level = levels[total]

@@ -15,7 +15,7 @@ from kedja.core.spreadsheets import cell_text
 from kedja.organisations.actions import record_event
 
 from . import log
-from .actions import SheetError
+from .actions_grid import SheetError
 from .models import AccessAction, Gender, Round, Row, Student, StudentGroup
 
 # key → the headers accepted for it (casefolded; the template writes the first, translated)

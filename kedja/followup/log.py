@@ -3,7 +3,12 @@ touches student rows writes one StudentDataAccess row — before the data leaves
 request. Views never read Row or Student objects of a unit except through functions that call `record`
 (see kedja/followup/reading.py), and tests walk every follow-up URL to prove it."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .models import AccessAction, StudentDataAccess
+
+WHAT_LENGTH = 300
 
 
 def _label(user) -> str:
@@ -40,3 +45,33 @@ def record(
         group_ref=getattr(group, "pk", group),
         student_refs=ids,
     )
+
+
+def scores_changed(codes_by_student: dict, students: dict, round_) -> str:
+    """The "what" of one save of several cells: which students and which of their columns, e.g.
+    "Scores changed, Höstterminen 2026: Anna Berg (Matematik, Engelska), Omar Ali (3 scores)" — shortened to the
+    log's length with the number of students left out; the entry keeps every student's id."""
+    head = ngettext(
+        "%(count)s score changed, %(round)s:",
+        "%(count)s scores changed, %(round)s:",
+        sum(map(len, codes_by_student.values())),
+    ) % {"count": sum(map(len, codes_by_student.values())), "round": round_}
+    parts = []
+    for student_id, codes in codes_by_student.items():
+        name = str(students.get(student_id, student_id))
+        if len(codes) <= 3:
+            parts.append(f"{name} ({', '.join(codes)})")
+        else:
+            parts.append(
+                ngettext("%(name)s (%(n)s score)", "%(name)s (%(n)s scores)", len(codes))
+                % {"name": name, "n": len(codes)}
+            )
+    text = head
+    for i, part in enumerate(parts):
+        rest = len(parts) - i
+        more = " " + _("and %(n)s more students") % {"n": rest}
+        candidate = f"{text} {part}" + ("," if i < len(parts) - 1 else "")
+        if len(candidate) + (len(more) if rest > 1 else 0) > WHAT_LENGTH:
+            return (text.rstrip(",") + more)[:WHAT_LENGTH]
+        text = candidate
+    return text[:WHAT_LENGTH]

@@ -24,6 +24,9 @@ class Level(models.TextChoices):
     YELLOW = "yellow", _("Yellow")
     ORANGE = "orange", _("Orange")
     RED = "red", _("Red")
+    # Not a level: a row with a column left unscored gets no level (its sum is not comparable with the
+    # thresholds) and is counted as its own category wherever levels are counted.
+    NOT_ASSESSED = "unassessed", _("Not fully assessed")
 
 
 class Scheme(models.Model):
@@ -199,7 +202,7 @@ class Round(models.Model):
 class Row(models.Model):
     """One student's scores in one round: {"column code": score}. A missing code is not yet scored.
     `version` counts saves; a cell save says which value it replaces, so two teachers editing the same
-    group never overwrite each other silently (kedja.followup.actions.save_cell)."""
+    group never overwrite each other silently (kedja.followup.actions_grid.save_cell)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rows")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="followup_rows")
@@ -228,6 +231,25 @@ class AccessAction(models.TextChoices):
     EDIT = "edit", _("Changed")
     IMPORT = "import", _("Imported")
     ERASE = "erase", _("Erased")
+
+
+ACCESS_PLACES = {
+    "grid": _("In the grid"),
+    "grid save": _("Saving cells in the grid"),
+    "grid cell": _("Saving a cell in the grid"),
+    "grid import": _("Importing a sheet into the grid"),
+    "grid template": _("Downloading the grid's sheet"),
+    "group page": _("On the group's page"),
+    "group view": _("In the group view"),
+    "student erasure": _("Erasing a student"),
+    "student export": _("Exporting a student's data"),
+    "student import": _("Importing students"),
+    "student list": _("In the student list"),
+    "student page": _("On the student's page"),
+    "unit view": _("In the unit view"),
+    "access log export": _("Exporting the access log"),
+    "erasure page": _("On the erasure page"),
+}
 
 
 class StudentDataAccess(models.Model):
@@ -264,6 +286,13 @@ class StudentDataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The student data access log is append-only.")
+
+    @property
+    def place(self) -> str:
+        """Where the data was read or changed, in the reader's language ("Var" in the log): the context is
+        stored as a fixed key ("grid cell") and named here; older or free-text contexts are shown as stored."""
+        label = ACCESS_PLACES.get(self.context)
+        return str(label) if label is not None else self.context
 
 
 class TermAggregate(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kedja.access import followup as access
 
 from . import log
-from .models import AccessAction, Round, Row, StudentGroup
+from .models import AccessAction, Level, Round, Row, StudentGroup
 from .scheme import Layout
 
 
@@ -30,7 +30,8 @@ class StudentLine:
 
     @property
     def change(self) -> float | None:
-        if self.previous_total is None:
+        """The change of the sum since the previous round — only between two fully assessed rows."""
+        if self.previous_total is None or Level.NOT_ASSESSED in (self.level, self.previous_level):
             return None
         return round(self.total - self.previous_total, 1)
 
@@ -73,15 +74,14 @@ def group_rows(
         for student_id, scores in Row.objects.filter(
             round=before, student_id__in=[r.student_id for r in rows]
         ).values_list("student_id", "scores"):
-            previous[student_id] = before_layout.row_sum(scores)
-        before_level = before_layout.level
+            total = before_layout.row_sum(scores)
+            previous[student_id] = (total, before_layout.row_level(scores, total))
     result = GroupRows(group, round_, layout, previous_round=before)
     for row in rows:
         total = layout.row_sum(row.scores)
-        line = StudentLine(row, total, layout.level(total))
+        line = StudentLine(row, total, layout.row_level(row.scores, total))
         if row.student_id in previous:
-            line.previous_total = previous[row.student_id]
-            line.previous_level = before_level(line.previous_total)
+            line.previous_total, line.previous_level = previous[row.student_id]
         result.lines.append(line)
     log.record(
         user,
@@ -97,7 +97,7 @@ def group_rows(
     return result
 
 
-def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
+def cell_row(user, round_: Round, row_id, *, context: str, column: str = "") -> Row:
     """The row a person changes one cell of in the grid. A cell save answers with the row's new sum and
     level, so it is logged as a change of that student's row. Someone who may not edit a group holding
     the student gets PermissionDenied (the view answers 404)."""
@@ -111,13 +111,53 @@ def cell_row(user, round_: Round, row_id, *, context: str) -> Row:
         user,
         school_unit=round_.school_unit,
         action=AccessAction.EDIT,
-        what=_("One score of a student, %(round)s") % {"round": round_},
+        what=_("One score of %(student)s (%(column)s), %(round)s")
+        % {"student": row.student, "column": column or "–", "round": round_},
         context=context,
         students=[row.student_id],
         round=round_,
         group=row.group_id,
     )
     return row
+
+
+def editable_rows(user, group: StudentGroup, round_: Round) -> list[Row]:
+    """The rows of a group's students in a round, for a person who fills in the group (its teachers and
+    mentor, the principal): the rows a batch of cell saves may touch. Nothing is shown, so nothing is
+    logged here; actions_grid.save_cells logs what it changed. PermissionDenied for anyone else."""
+    if round_.school_unit_id != group.school_unit_id or not access.can_edit_group_rows(user, group):
+        raise PermissionDenied()
+    return list(Row.objects.filter(round=round_, student__groups=group).only("pk", "student_id", "group_id"))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a round has come: scored cells of all cells, and rows with every column scored."""
+
+    filled: int
+    cells: int
+    complete: int
+    rows: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.cells) if self.cells else 0
+
+
+def round_progress(rounds) -> dict:
+    """{round id: Progress} — counts only, no names (the pages showing it log their own reads)."""
+    result = {}
+    for round_ in rounds:
+        layout = Layout(round_.scheme_version)
+        codes, width = layout.codes, len(layout.codes)
+        filled = complete = rows = 0
+        for scores in Row.objects.filter(round=round_).values_list("scores", flat=True):
+            n = len(codes.intersection(scores))
+            filled += n
+            complete += n == width
+            rows += 1
+        result[round_.pk] = Progress(filled, rows * width, complete, rows)
+    return result
 
 
 # --- the principal's unit (views_unit.py) -----------------------------------------------------------------
@@ -152,7 +192,7 @@ def _require_manager(user, unit) -> None:
 def unit_summary(user, unit, round_: Round, *, context: str) -> UnitSummary:
     """The principal's overview of a round: counts per level for every group, gender and subject. Counts
     come from every student's row, so the read is logged with the unit's student count."""
-    from .counts import LEVELS, count_scores, decode_scores
+    from .counts import CATEGORIES, count_scores, decode_scores
     from .models import Gender
 
     _require_manager(user, unit)
@@ -174,7 +214,7 @@ def unit_summary(user, unit, round_: Round, *, context: str) -> UnitSummary:
     )
 
     def levels(dimension, key):
-        return {level: counts.get((dimension, key, str(level)), 0) for level in LEVELS}
+        return {level: counts.get((dimension, key, str(level)), 0) for level in CATEGORIES}
 
     group_counts = [GroupCounts(g, g.name, levels("group", g.name), 0) for g in groups]
     if any(names.get(g) is None for _i, _s, g, _x in data):
@@ -254,7 +294,7 @@ def student_record(user, student, *, context: str, action: str = AccessAction.EX
     for row in sorted(rows, key=lambda r: r.round.sort_key):
         layout = Layout(row.round.scheme_version)
         total = layout.row_sum(row.scores)
-        record.rounds.append((row.round, layout, row, total, layout.level(total)))
+        record.rounds.append((row.round, layout, row, total, layout.row_level(row.scores, total)))
     # JSON containment is not a lookup every database has: the unit's log is read and matched here.
     record.accesses = [
         entry

@@ -2,6 +2,7 @@
 the level the sum falls in, and whether a score may be stored. Views, imports, exports and benchmarks all
 compute through these, so the grid, the unit view and an aggregate can never disagree."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -18,6 +19,37 @@ from .models import Level, SchemeVersion, Term
 DATA = Path(__file__).parent / "data"
 DEFAULT_SCHEME = DATA / "default_scheme.yaml"
 DEFAULT_QUESTIONS = DATA / "default_questions.yaml"
+
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def parse_score(raw, low: int, high: int) -> int | None:
+    """The one rule for what may be stored in a grid cell, whether typed, pasted, imported from a sheet or
+    sent by the form without JavaScript: nothing (None) for an empty cell; otherwise exactly the whole number
+    written, from `low` to `high`. Anything else — "-1", "12", "2.5", "5x", "+2", "1 2" — is refused with a
+    ValidationError whose message is shown beside the cell, and is never turned into another value. A number
+    cell of a spreadsheet may hold 2 or 2.0; 2.5 is refused like the text "2.5"."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raw = str(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise ValidationError(
+            _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
+            code="not_a_number",
+        )
+    value = int(text)
+    if not low <= value <= high:
+        raise ValidationError(
+            _("%(value)s is outside the scale: enter %(low)s–%(high)s.")
+            % {"value": text, "low": low, "high": high},
+            code="out_of_range",
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -102,6 +134,17 @@ class Layout:
         total = sum(weights[code] * value for code, value in scores.items() if code in weights)
         return int(total) if float(total).is_integer() else round(total, 1)
 
+    def missing(self, scores: dict) -> int:
+        """How many of the layout's columns have no score in the row."""
+        return len(self.codes.difference(scores))
+
+    def row_level(self, scores: dict, total: float | None = None) -> str:
+        """The row's level — only when every column is scored; otherwise Level.NOT_ASSESSED: a partly filled
+        row is never shown as green (or any level)."""
+        if self.missing(scores):
+            return Level.NOT_ASSESSED
+        return self.level(self.row_sum(scores) if total is None else total)
+
     def level(self, total: float) -> str:
         for level, threshold in self.thresholds:
             if total >= threshold:
@@ -113,24 +156,7 @@ class Layout:
         message for the person typing it otherwise."""
         if code not in self.codes:
             raise ValidationError(_("This column is not part of the round's scheme."), code="column")
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        text = str(raw).strip()
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValidationError(
-                _("Enter a whole number from %(low)s to %(high)s.")
-                % {"low": self.score_min, "high": self.score_max},
-                code="not_a_number",
-            ) from None
-        if not self.score_min <= value <= self.score_max:
-            raise ValidationError(
-                _("%(value)s is outside the scale: enter %(low)s–%(high)s.")
-                % {"value": value, "low": self.score_min, "high": self.score_max},
-                code="out_of_range",
-            )
-        return value
+        return parse_score(raw, self.score_min, self.score_max)
 
 
 def check_definition(definition: dict) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_grid
+from . import views_cells, views_grid
 
 urlpatterns: list = [
     path("", views_grid.my_groups, name="my_groups"),
@@ -16,5 +16,6 @@ urlpatterns: list = [
     path(
         "rounds/<int:round_id>/groups/<int:group_id>/grid/import/", views_grid.grid_import, name="grid_import"
     ),
-    path("rounds/<int:round_id>/rows/<int:row_id>/cell/", views_grid.cell, name="cell"),
+    path("rounds/<int:round_id>/rows/<int:row_id>/cell/", views_cells.cell, name="cell"),
+    path("rounds/<int:round_id>/groups/<int:group_id>/grid/cells/", views_cells.cells, name="cells"),
 ]

@@ -28,15 +28,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 
 from kedja.access import followup as access
-from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
 
-from . import actions, reading
+from . import actions_grid, reading
+from .guard import student_rows_view
 from .models import AccessAction, Level, Round, StudentGroup
 
-LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3}
+LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
 XLSX_MAGIC = b"PK\x03\x04"
@@ -57,6 +58,15 @@ def _level_label(level: str) -> str:
     return str(Level(level).label)
 
 
+def sum_text(total, missing: int) -> str:
+    """A row's sum as the grid and group view write it: "6", or "6 — 31 not assessed" while columns are
+    left unscored, so a partial sum is never read as a whole one."""
+    text = formats.localize(total)
+    if not missing:
+        return text
+    return f"{text} — " + ngettext("%(n)s not assessed", "%(n)s not assessed", missing) % {"n": missing}
+
+
 # --- my groups -------------------------------------------------------------------------------------------
 
 
@@ -68,10 +78,18 @@ def my_groups(request):
         raise Http404()
     blocks = []
     for unit in units:
-        open_rounds = list(Round.objects.filter(school_unit=unit, status=Round.Status.OPEN))
-        latest = max(open_rounds, key=lambda r: r.sort_key) if open_rounds else None
+        rounds = sorted(
+            Round.objects.filter(school_unit=unit).select_related("scheme_version"), key=lambda r: r.sort_key
+        )
+        open_rounds = [r for r in rounds if r.status == Round.Status.OPEN]
+        latest = open_rounds[-1] if open_rounds else None
+        # the results to look at: the latest round with scores, which is the last term's while a new round
+        # is still empty
+        progress = reading.round_progress(rounds[-2:])
+        with_data = [r for r in rounds[-2:] if progress[r.pk].filled]
+        results = with_data[-1] if with_data and with_data[-1] != latest else None
         groups = list(access.visible_groups(request.user, unit).order_by("name"))
-        blocks.append({"unit": unit, "round": latest, "groups": groups})
+        blocks.append({"unit": unit, "round": latest, "results": results, "groups": groups})
     return render(request, "followup/my_groups.html", {"blocks": blocks})
 
 
@@ -127,7 +145,7 @@ def _cells_html(row, name: str, columns: list, typed: dict, problems: dict, read
         out.append(
             f'{td}<label class="ds-sr-only" for="{cell_id}">{name}, {label}</label>'
             f'<input class="fu-input" id="{cell_id}" name="{cell_id}" value="{value}" inputmode="numeric" '
-            f'autocomplete="off" maxlength="3" size="1" data-code="{code_attr}" data-expected="{stored}"'
+            f'autocomplete="off" size="2" data-code="{code_attr}" data-expected="{stored}"'
             f"{readonly}{tail}"
         )
     return "".join(out)
@@ -151,7 +169,7 @@ def _grid_lines(rows, cell_url: str, *, typed=None, problems=None, readonly=Fals
         level = line.level
         if level not in labels:
             labels[level] = escape(_level_label(level))
-        total = formats.localize(line.total)
+        total = sum_text(line.total, rows.layout.missing(row.scores))
         was = json.dumps(row.scores, sort_keys=True)
         out.append({"row": row, "name": name, "total": line.total, "level": level, "was": was})
         escaped = escape(name)
@@ -171,9 +189,9 @@ def _column_heads(layout) -> tuple[str, str]:
     heads, terms = [], []
     for c in layout.columns:
         label, code, help_text = escape(c.label), escape(c.code), escape(c.help_text)
+        # the code (the sheet import's name for the column) only in the tooltip, not under every heading
         heads.append(
-            f'<th scope="col" class="fu-colhead" title="{help_text or label}"><span>{label}</span> '
-            f'<span class="fu-code">{code}</span></th>'
+            f'<th scope="col" class="fu-colhead" title="{help_text or label} ({code})"><span>{label}</span></th>'
         )
         terms.append(f"<dt>{label} ({code})</dt><dd>{help_text or '–'}</dd>")
     return mark_safe("".join(heads)), mark_safe("".join(terms))  # noqa: S308 — escaped above
@@ -213,7 +231,7 @@ def _render_grid(request, round_, group, rows, *, typed=None, problems=None, for
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def grid(request, round_id, group_id):
     round_, group = _round_and_group(request.user, round_id, group_id)
     try:
@@ -257,8 +275,8 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
                 continue
             key = (row.pk, column.code)
             try:
-                result = actions.save_cell(row, column.code, text, expected=before, by=request.user)
-            except actions.CellConflict as conflict:
+                result = actions_grid.save_cell(row, column.code, text, expected=before, by=request.user)
+            except actions_grid.CellConflict as conflict:
                 typed[key], problems[key] = text, conflict.message
                 if conflict.current is None:
                     row.scores.pop(column.code, None)
@@ -270,57 +288,8 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
                 row.scores = result.row.scores
                 saved += 1
         line.total = layout.row_sum(row.scores)
-        line.level = layout.level(line.total)
+        line.level = layout.row_level(row.scores, line.total)
     return typed, problems, saved
-
-
-@require_POST
-@second_factor_required
-def cell(request, round_id, row_id):
-    """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
-    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
-    if round_ is None:
-        raise Http404()
-    try:
-        row = reading.cell_row(request.user, round_, row_id, context="grid cell")
-    except PermissionDenied:
-        raise Http404() from None
-    code = request.POST.get("code", "")
-    value = request.POST.get("value", "").strip()
-    expected = request.POST.get("expected", "").strip() or None
-    layout = actions.rules.Layout(round_.scheme_version)
-    state, message, status, scores = "saved", "", 200, row.scores
-    try:
-        result = actions.save_cell(row, code, value, expected=expected, by=request.user)
-        scores = result.row.scores
-    except actions.CellConflict as conflict:
-        state, message, status = "conflict", conflict.message, 409
-        scores = dict(row.scores)
-        if conflict.current is None:
-            scores.pop(code, None)
-        else:
-            scores[code] = conflict.current
-    except ValidationError as error:
-        state, message, status = "refused", " ".join(error.messages), 400
-    stored = scores.get(code)
-    total = layout.row_sum(scores)
-    level = layout.level(total)
-    return render(
-        request,
-        "followup/grid_cell.html",
-        {
-            "state": state,
-            "message": message,
-            "row": row,
-            "code": code,
-            "value": value,
-            "stored": "" if stored is None else stored,
-            "total": total,
-            "level": level,
-            "level_label": _level_label(level),
-        },
-        status=status,
-    )
 
 
 # --- the grid as a sheet ---------------------------------------------------------------------------------
@@ -368,8 +337,22 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     return header, rows
 
 
+def _sheet_headers(columns) -> list[str]:
+    """The sheet's score headers: each column's name in the reader's language — the import finds a column
+    by its name in any language as well as by its code — or its code where the name is not unique."""
+    names = [cell_text(c.label) for c in columns]
+    taken = {actions_grid._header_key(c.code) for c in columns}
+    keys = [actions_grid._header_key(n) for n in names]
+    return [
+        name
+        if keys.count(key) == 1 and (key not in taken or key == actions_grid._header_key(c.code))
+        else c.code
+        for name, key, c in zip(names, keys, columns, strict=True)
+    ]
+
+
 @require_safe
-@second_factor_required
+@student_rows_view
 def grid_template(request, round_id, group_id):
     """The group's sheet as Excel: "id", the student's name and one column per code, with today's scores
     (so the sheet can be filled in and imported again). An export of student rows: logged."""
@@ -384,7 +367,13 @@ def grid_template(request, round_id, group_id):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
-    sheet.append([actions.ID_HEADER, _("Student"), *[c.code for c in columns]])
+    headers = _sheet_headers(columns)
+    sheet.append([actions_grid.ID_HEADER, _("Student"), *headers])
+    for index, column in enumerate(columns):
+        # the column's code stays at hand as the header cell's note (Excel shows it on hover)
+        sheet.cell(row=1, column=3 + index).comment = Comment(
+            _("Code: %(code)s") % {"code": column.code}, "Kedja"
+        )
     for line in rows.lines:
         scores = line.row.scores
         sheet.append(
@@ -404,7 +393,7 @@ def grid_template(request, round_id, group_id):
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def grid_import(request, round_id, group_id):
     round_, group = _round_and_group(request.user, round_id, group_id)
     try:
@@ -415,10 +404,10 @@ def grid_import(request, round_id, group_id):
     sheet = None
     if form.is_valid():
         students = {line.row.student_id: line.row for line in rows.lines}
-        sheet = actions.check_grid_sheet(rows.layout, form.headers, form.rows, students)
+        sheet = actions_grid.check_grid_sheet(rows.layout, form.headers, form.rows, students)
         if sheet.can_import:
             try:
-                changed = actions.import_grid_sheet(round_, group, sheet, by=request.user)
+                changed = actions_grid.import_grid_sheet(round_, group, sheet, by=request.user)
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -450,7 +439,7 @@ def _heat(value, score_max: int) -> str:
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def group(request, round_id, group_id):
     round_, group_ = _round_and_group(request.user, round_id, group_id)
     try:
@@ -485,6 +474,7 @@ def group(request, round_id, group_id):
             {
                 "name": str(line.student),
                 "total": line.total,
+                "total_text": sum_text(line.total, layout.missing(scores)),
                 "level": line.level,
                 "level_label": _level_label(line.level),
                 "change": line.change,
@@ -494,7 +484,7 @@ def group(request, round_id, group_id):
         )
     level_counts = [
         {"level": level, "label": _level_label(level), "count": counts[level]}
-        for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN)
+        for level in (Level.RED, Level.ORANGE, Level.YELLOW, Level.GREEN, Level.NOT_ASSESSED)
     ]
     return render(
         request,

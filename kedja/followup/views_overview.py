@@ -27,7 +27,7 @@ from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import aggregates, reading
-from .counts import LEVELS
+from .counts import CATEGORIES
 
 ABOVE_UNIT_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.ADMINISTRATION, Kind.SCHOOL_UNIT)
 
@@ -88,7 +88,7 @@ def overview(request, org):
         {
             "org": org,
             "o": result,
-            "levels": [(str(level), level.label) for level in LEVELS],
+            "levels": [(str(level), level.label) for level in CATEGORIES],
             "below": _below(request.user, org),
             "above": above,
             # the municipality's own settings of the follow-up, for those who may see them

@@ -31,7 +31,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openpyxl import Workbook
 
 from kedja.access import followup as access
-from kedja.accounts.second_factor import second_factor_required
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_text
@@ -40,7 +39,8 @@ from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import actions, imports, reading
-from .counts import LEVELS
+from .counts import CATEGORIES
+from .guard import student_rows_view
 from .models import (
     AccessAction,
     Gender,
@@ -87,7 +87,7 @@ def _student_of(unit, student_id) -> Student:
 
 
 def _level_counts(levels: dict) -> list[dict]:
-    return [{"level": level, "label": Level(level).label, "count": levels[level]} for level in LEVELS]
+    return [{"level": level, "label": Level(level).label, "count": levels[level]} for level in CATEGORIES]
 
 
 def _count_cells(counts: list[dict]) -> str:
@@ -133,7 +133,14 @@ class RoundForm(forms.Form):
 
 
 def _unit_page(request, unit, *, round_form=None, status=200):
-    rounds = sorted(Round.objects.filter(school_unit=unit), key=lambda r: r.sort_key, reverse=True)
+    rounds = sorted(
+        Round.objects.filter(school_unit=unit).select_related("scheme_version"),
+        key=lambda r: r.sort_key,
+        reverse=True,
+    )
+    progress = reading.round_progress(rounds)
+    for r in rounds:
+        r.progress = progress[r.pk]
     chosen = None
     wanted = request.GET.get("round", "")
     if wanted.isdigit():
@@ -141,7 +148,8 @@ def _unit_page(request, unit, *, round_form=None, status=200):
         if chosen is None:
             raise Http404()
     elif rounds:
-        chosen = rounds[0]
+        # the latest round with scores: a round opened today and still empty does not hide the last results
+        chosen = next((r for r in rounds if progress[r.pk].filled), rounds[0])
     summary = None
     if chosen is not None:
         summary = reading.unit_summary(request.user, unit, chosen, context="unit view")
@@ -183,19 +191,19 @@ def _unit_page(request, unit, *, round_form=None, status=200):
                 {"column": column, "counts": [per_score[s] for s in per_score], "unscored": unscored}
                 for column, per_score, unscored in summary.subjects
             ],
-            "levels": [{"level": level, "label": Level(level).label} for level in LEVELS],
+            "levels": [{"level": level, "label": Level(level).label} for level in CATEGORIES],
         }
     return render(request, "followup/unit.html", context, status=status)
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def unit(request, unit_id):
     return _unit_page(request, _unit_for(request.user, unit_id))
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def round_open(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form = RoundForm(request.POST)
@@ -220,7 +228,9 @@ class GroupForm(forms.Form):
     school_year = forms.IntegerField(
         label=gettext_lazy("School year"), min_value=0, max_value=13, required=False
     )
-    mentor = forms.ModelChoiceField(label=gettext_lazy("Mentor"), queryset=None, required=False)
+    mentor = forms.ModelChoiceField(
+        label=gettext_lazy("Mentor"), queryset=None, required=False, empty_label=gettext_lazy("No mentor")
+    )
     teachers = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Teachers"),
         queryset=None,
@@ -237,7 +247,7 @@ class GroupForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def group_edit(request, unit_id, group_id=None):
     unit_ = _unit_for(request.user, unit_id)
     group = None
@@ -297,7 +307,9 @@ class StudentForm(forms.Form):
             "The school's own reference, e.g. from the school platform. Not an identity number."
         ),
     )
-    group = forms.ModelChoiceField(label=gettext_lazy("Group"), queryset=None, required=False)
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Group"), queryset=None, required=False, empty_label=gettext_lazy("No group")
+    )
 
     def __init__(self, *args, unit, with_group: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,7 +320,7 @@ class StudentForm(forms.Form):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def students(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     found = reading.unit_students(request.user, unit_, context="student list")
@@ -324,7 +336,7 @@ def students(request, unit_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def student_edit(request, unit_id, student_id=None):
     unit_ = _unit_for(request.user, unit_id)
     student = None
@@ -378,7 +390,7 @@ def student_edit(request, unit_id, student_id=None):
 
 
 @require_POST
-@second_factor_required
+@student_rows_view
 def students_move(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     ids = [i for i in request.POST.getlist("student") if i.isdigit()]
@@ -402,7 +414,7 @@ def students_move(request, unit_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def students_import(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -435,7 +447,7 @@ def students_import(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def students_import_template(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
@@ -447,7 +459,7 @@ def students_import_template(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def student_export(request, unit_id, student_id):
     """Right of access: everything about one student as Excel — scores per round with the columns' names,
     sums and levels, the groups, and the access-log entries naming the student. Logged as an export."""
@@ -491,7 +503,7 @@ def student_export(request, unit_id, student_id):
                 cell_text(entry.user_label),
                 str(entry.get_action_display()),
                 cell_text(entry.what),
-                cell_text(entry.context),
+                cell_text(entry.place),
             ]
         )
     body = io.BytesIO()
@@ -502,7 +514,7 @@ def student_export(request, unit_id, student_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def student_erase(request, unit_id, student_id):
     """Right to erasure: a confirmation page, then the student and all their rows are deleted."""
     unit_ = _unit_for(request.user, unit_id)
@@ -578,7 +590,7 @@ def _log_entries(request, unit_):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def log(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     form, entries = _log_entries(request, unit_)
@@ -594,7 +606,7 @@ def log(request, unit_id):
 
 
 @require_safe
-@second_factor_required
+@student_rows_view
 def log_csv(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
     _form, entries = _log_entries(request, unit_)
@@ -616,7 +628,7 @@ def log_csv(request, unit_id):
                 cell_text(e.user_label),
                 str(e.get_action_display()),
                 cell_text(e.what),
-                cell_text(e.context),
+                cell_text(e.place),
                 e.student_count,
             ]
         )
@@ -632,13 +644,17 @@ def _questions(question_set: QuestionSet) -> list[dict]:
     return [{"code": q["code"], "text": pick(q.get("text", {}))} for q in question_set.questions]
 
 
-def _analysis_page(request, *, round_, group, answered_by, template_context):
+def _analysis_page(request, *, round_, group, answered_by, template_context, editable: bool = True):
+    """The analysis form — or, for someone who reads but does not write it, the answers as text (a POST
+    from them is 403)."""
     municipality = actions.municipality_of(round_.school_unit)
     question_set = actions.question_set(municipality, answered_by)
     analysis = actions.analysis_for(round_, group, answered_by)
     questions = _questions(question_set)
     answers = dict(analysis.answers)
     problem, errors, status = "", {}, 200
+    if request.method == "POST" and not editable:
+        raise PermissionDenied()
     if request.method == "POST":
         answers = {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in questions}
         version = request.POST.get("version", "")
@@ -661,13 +677,20 @@ def _analysis_page(request, *, round_, group, answered_by, template_context):
         request,
         "followup/analysis.html",
         template_context
-        | {"round": round_, "group": group, "items": items, "analysis": analysis, "problem": problem},
+        | {
+            "round": round_,
+            "group": group,
+            "items": items,
+            "analysis": analysis,
+            "problem": problem,
+            "editable": editable,
+        },
         status=status,
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def analysis_group(request, round_id, group_id):
     """The teachers' analysis of a group in a round (the group's teachers, mentor and the principal)."""
     round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
@@ -681,6 +704,7 @@ def analysis_group(request, round_id, group_id):
         round_=round_,
         group=group,
         answered_by=QuestionSet.For.TEACHER,
+        editable=access.can_write_group_analysis(request.user, group),
         template_context={
             "unit": round_.school_unit,
             "is_principal": access.can_manage_unit(request.user, round_.school_unit),
@@ -689,7 +713,7 @@ def analysis_group(request, round_id, group_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@second_factor_required
+@student_rows_view
 def analysis_unit(request, round_id):
     """The principal's analysis of the unit in a round."""
     round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()

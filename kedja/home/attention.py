@@ -280,11 +280,40 @@ def _municipality_items(user, org: Organisation) -> list[Item]:
 
 
 def _unit_items(org: Organisation, role: str) -> list[Item]:
-    text = (
-        _("Your school unit's page: its people and details.")
-        if role == Role.PRINCIPAL
-        else _("Your school unit. Your groups appear here once mid-term follow-up is in use.")
+    from kedja.followup.models import Round as FollowupRound
+
+    open_round = (
+        FollowupRound.objects.filter(school_unit=org, status=FollowupRound.Status.OPEN)
+        .order_by("-year", "-term")
+        .first()
     )
+    if role == Role.PRINCIPAL:
+        return [
+            Item(
+                str(org),
+                _("Your school unit's page: its people and details."),
+                reverse("organisations:detail", args=[org.pk]),
+            ),
+            Item(
+                _("Mid-term follow-up at %(unit)s") % {"unit": org},
+                _("Rounds, groups, students, results and the access log of the unit's follow-up."),
+                reverse("followup:unit", args=[org.pk]),
+            ),
+        ]
+    if open_round is not None:
+        return [
+            Item(
+                str(org),
+                _("Your school unit's page: its people and details."),
+                reverse("organisations:detail", args=[org.pk]),
+            ),
+            Item(
+                _("Mid-term follow-up: %(round)s is open") % {"round": open_round},
+                _("Fill in your groups' scores under My groups."),
+                reverse("followup:my_groups"),
+            ),
+        ]
+    text = _("Your school unit. Your groups appear here once mid-term follow-up is in use.")
     return [Item(str(org), text, reverse("organisations:detail", args=[org.pk]))]
 
 

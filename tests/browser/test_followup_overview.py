@@ -35,7 +35,7 @@ def test_head_of_schools_sees_suppressed_counts_and_no_names(page, assert_access
     small = page.locator("#fu-units tbody tr", has=page.get_by_role("rowheader", name="Granskolan"))
     expect(small).to_have_count(1)
     hidden = small.locator("td.fu-hidden")
-    expect(hidden).to_have_count(5)  # four levels and the unit's total
+    expect(hidden).to_have_count(6)  # four levels, "not fully assessed" and the unit's total
     expect(hidden.first.locator("[aria-hidden=true]")).to_have_text("..")
     expect(hidden.first.locator(".ds-sr-only")).to_have_text(
         tn("fewer than %(n)d student", "fewer than %(n)d students", 10)

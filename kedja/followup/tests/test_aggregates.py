@@ -21,11 +21,9 @@ def scores_for(layout: Layout, level: str) -> dict:
     target = {Level.GREEN: 0, Level.YELLOW: layout.version.yellow_from, Level.ORANGE: layout.version.orange_from,
               Level.RED: layout.version.red_from}[level]  # fmt: skip
     scores: dict = {}
-    for column in layout.columns:
-        if layout.row_sum(scores) >= target:
-            break
-        scores[column.code] = 3
-    assert layout.level(layout.row_sum(scores)) == level
+    for column in layout.columns:  # every column scored: a level is only given to a full row
+        scores[column.code] = 3 if layout.row_sum(scores) < target else 0
+    assert layout.row_level(scores) == level
     return scores
 
 
@@ -36,8 +34,8 @@ def fill_levels(round_, levels: list[str], *, maths: int | None = None) -> None:
     assert len(rows) == len(levels)
     for row, level in zip(rows, levels, strict=True):
         row.scores = scores_for(layout, level)
-        if maths is not None:
-            row.scores.setdefault("maths", maths)
+        if maths is not None and row.scores.get("maths") == 0:
+            row.scores["maths"] = maths
     Row.objects.bulk_update(rows, ["scores"])
 
 
@@ -58,15 +56,15 @@ def test_unsuppressed_counts_per_unit_level_gender_and_subject(setup):
     o = aggregates.overview(w.administration, suppressed=False)
     assert o.term == TermKey.of("HT", 2026)
     lines = {line.label: ([c.value for c in line.cells], line.total.value) for line in o.units.lines}
-    assert lines == {"Granskolan": ([3, 0, 0, 0], 3), "Norrbyskolan": ([12, 0, 0, 8], 20)}
-    assert [c.value for c in o.units.totals.cells] == [15, 0, 0, 8] and o.units.totals.total.value == 23
+    # green, yellow, orange, red, not fully assessed
+    assert lines == {"Granskolan": ([3, 0, 0, 0, 0], 3), "Norrbyskolan": ([12, 0, 0, 8, 0], 20)}
+    assert [c.value for c in o.units.totals.cells] == [15, 0, 0, 8, 0] and o.units.totals.total.value == 23
     genders = {line.label: line.total.value for line in o.genders.lines}
     assert (
         genders["Girl"] + genders["Boy"] == Student.objects.filter(gender__in=["girl", "boy"]).count() == 23
     )
     maths = next(line for line in o.subjects.lines if line.label == "Mathematics")
-    # the factory scores maths only through the "3 until the threshold" rule or the maths=1 default
-    assert maths.total.value == 23 - 3  # Granskolan's rows were filled without maths
+    assert maths.total.value == 23  # every row is fully scored, maths included
     assert not o.units.any_hidden
 
 
@@ -87,7 +85,10 @@ def test_suppressed_overview_hides_the_small_unit_and_protects_it(setup):
 def test_gender_table_is_shown_when_no_shared_total_is_hidden(world):
     make_group(world.school, name="9A", students=40)
     round_ = make_round(world.school)
-    fill_levels(round_, [Level.GREEN] * 20 + [Level.YELLOW] * 10 + [Level.RED] * 10)
+    # per gender 10 green, 5 yellow, 5 red: no gender has a small count at any level
+    per_gender = {"girl": [Level.GREEN] * 10 + [Level.YELLOW] * 5 + [Level.RED] * 5}
+    per_gender["boy"] = list(per_gender["girl"])
+    fill_levels(round_, [per_gender[r.student.gender].pop() for r in round_.rows.order_by("pk")])
     o = aggregates.overview(world.municipality, suppressed=True)
     assert not o.genders.withheld
     assert {line.label: line.total.value for line in o.genders.lines} == {
@@ -109,7 +110,7 @@ def test_terms_past_retention_come_from_term_aggregates_and_make_the_trend(setup
     assert [(line.label, line.total.value) for line in o.units.lines] == [("Norrbyskolan", 20)]
     assert o.units_without_data == ["Granskolan"]
     assert [line.label for line in o.trend.lines] == ["Spring term 2026", "Autumn term 2026"]
-    assert [c.text for c in o.trend.lines[0].cells] == ["50", "0", "0", "50"]
+    assert [c.text for c in o.trend.lines[0].cells] == ["50", "0", "0", "50", "0"]
     assert o.trend.lines[1].total.value == 23
 
 
@@ -177,7 +178,7 @@ def test_the_excel_file_holds_the_same_suppressed_tables(setup, client):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Units", "Gender", "Subjects", "Trend"]
     rows = {r[0]: r[1:] for r in book["Units"].iter_rows(values_only=True) if r and r[0]}
-    assert rows["Granskolan"] == ("..", "..", "..", "..", "..")
+    assert rows["Granskolan"] == ("..", "..", "..", "..", "..", "..")
     assert any(
         ".." in str(r[0]) and "privacy" in str(r[0]) for r in book["Units"].iter_rows(values_only=True)
     )
@@ -211,3 +212,40 @@ def make_member_at(unit):
     from kedja.organisations.roles import Role
 
     return make_member(unit, Role.PRINCIPAL)
+
+
+def test_no_page_gives_away_the_small_unit_by_subtraction(setup, client):
+    """The administration's page and Norrbyskolan's own page (seen from above) and their Excel files: the
+    administration's total minus Norrbyskolan's cannot give Granskolan's 3 students."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    w, big, small = setup
+    client.force_login(w.people["head_of_schools"])
+    pages = {}
+    for org in (w.administration, w.school, w.other_school):
+        o = client.get(reverse("followup:overview", args=[org.pk])).context["o"]
+        pages[org.pk] = o.units.totals.total
+    assert pages[w.other_school.pk].hidden
+    assert pages[w.administration.pk].hidden or pages[w.school.pk].hidden
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("followup:overview_xlsx", args=[w.school.pk])).content)
+    )
+    rows = {r[0]: r[1:] for r in book["Units"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["Norrbyskolan"][-1] == (".." if pages[w.school.pk].hidden else 20)
+
+
+def test_not_assessed_students_are_their_own_category_never_green(world):
+    """A round opened with nothing entered: every student is "not fully assessed", none green; the page opens
+    on the latest term with scores rather than on the empty one."""
+    make_group(world.school, name="9A", students=12)
+    spring = make_round(world.school, term=Term.SPRING, year=2026)
+    fill_levels(spring, [Level.GREEN] * 6 + [Level.RED] * 6)
+    make_round(world.school, term=Term.AUTUMN, year=2026)  # opened, nothing entered
+    o = aggregates.overview(world.school, suppressed=False, term=TermKey.of("HT", 2026))
+    line = o.units.lines[0]
+    assert [c.value for c in line.cells] == [0, 0, 0, 0, 12]
+    assert o.trend.lines[-1].cells[0].text == "0" and o.trend.lines[-1].cells[-1].text == "100"
+    assert aggregates.overview(world.school, suppressed=False).term == TermKey.of("VT", 2026)

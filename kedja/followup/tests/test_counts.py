@@ -27,7 +27,8 @@ def _layout(weights: dict) -> Layout:
 def _rows(layout: Layout, n: int = 300) -> list[dict]:
     rng = random.Random(5)
     codes = [c.code for c in layout.columns]
-    rows = [{c: rng.choice((0, 0, 1, 2, 3)) for c in codes if rng.random() < 0.8} for _ in range(n)]
+    # half the rows fully scored (a level), half with columns left unscored (not fully assessed)
+    rows = [{c: rng.choice((0, 0, 1, 2, 3)) for c in codes if i % 2 or rng.random() < 0.9} for i in range(n)]
     rows[0] = {}
     rows[1] = {"gone_column": 3, codes[0]: 2}  # a code from an older layout does not count
     return rows
@@ -36,7 +37,7 @@ def _rows(layout: Layout, n: int = 300) -> list[dict]:
 def _by_hand(layout: Layout, rows: list[CountedRow]) -> Counter:
     counts: Counter = Counter()
     for row in rows:
-        level = str(layout.level(layout.row_sum(row.scores)).value)
+        level = str(layout.row_level(row.scores).value)
         counts[("all", "", level)] += 1
         counts[("gender", row.gender, level)] += 1
         counts[("group", row.group, level)] += 1
@@ -56,6 +57,7 @@ def test_bulk_sums_and_counts_agree_with_counting_row_by_row(weights):
     counted = count_rows(layout, rows)
     assert counted == _by_hand(layout, rows)
     assert sum(n for (dimension, _k, _c), n in counted.items() if dimension == "all") == len(rows)
+    assert 100 < counted[("all", "", "unassessed")] < len(rows)
 
 
 def test_scores_are_decoded_in_one_go():

@@ -11,9 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
-from kedja.followup.actions import save_cell
+from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import AccessAction, Level, Round, Row, StudentDataAccess, StudentGroup
+from kedja.followup.scheme import Layout
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.roles import Role
 
@@ -36,6 +37,11 @@ def setup(world):
     verify_second_factor(client, teacher)
     rows = list(Row.objects.filter(round=round_, group=group).select_related("student").order_by("pk"))
     return world, group, other, round_, client, rows
+
+
+def full(round_, **scores) -> dict:
+    """A row with every column scored (0 unless given): only such a row gets a level."""
+    return {c.code: scores.get(c.code, 0) for c in Layout(round_.scheme_version).columns}
 
 
 def cell_url(round_, row):
@@ -70,7 +76,9 @@ def test_the_grid_is_a_labelled_table_and_its_read_is_logged(setup):
     first = rows[0]
     assert f'<label class="ds-sr-only" for="c-{first.pk}-maths">{first.student}, Mathematics</label>' in body
     assert f'id="c-{first.pk}-maths" name="c-{first.pk}-maths" value="2" inputmode="numeric"' in body
-    assert f'id="level-{first.pk}">Green</span>' in body
+    # 1 of 33 columns scored: no level yet, and the sum says how much is missing
+    assert f'id="level-{first.pk}">Not fully assessed</span>' in body
+    assert f'id="sum-{first.pk}">2 — 32 not assessed</td>' in body
     assert "followup/grid.js" in body and "<script>" not in body
     log = StudentDataAccess.objects.get(context="grid")
     assert (log.action, log.student_count, log.group_ref) == (AccessAction.VIEW, 3, group.pk)
@@ -81,18 +89,23 @@ def test_a_cell_save_answers_with_sum_and_level(setup):
     response = client.post(cell_url(round_, rows[0]), {"code": "maths", "value": "3", "expected": ""})
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'data-state="saved"' in body and 'data-total="3"' in body and 'data-level-label="Green"' in body
+    assert 'data-state="saved"' in body and 'data-total="3 — 32 not assessed"' in body
+    assert 'data-level-label="Not fully assessed"' in body
     rows[0].refresh_from_db()
     assert rows[0].scores == {"maths": 3}
     assert StudentDataAccess.objects.filter(action=AccessAction.EDIT, context="grid cell").count() == 1
+    Row.objects.filter(pk=rows[0].pk).update(scores=full(round_, maths=3))
+    response = client.post(cell_url(round_, rows[0]), {"code": "english", "value": "1", "expected": "0"})
+    body = response.content.decode()
+    assert 'data-total="4"' in body and 'data-level-label="Green"' in body
 
 
 def test_a_sum_over_the_threshold_changes_the_level(setup):
     w, group, other, round_, client, rows = setup
     row = rows[0]
-    row.scores = dict.fromkeys(RED[:13], 3)  # 39: one more point is yellow
+    row.scores = full(round_, **dict.fromkeys(RED[:13], 3))  # 39: one more point is yellow
     row.save()
-    response = client.post(cell_url(round_, row), {"code": "maths", "value": "1", "expected": ""})
+    response = client.post(cell_url(round_, row), {"code": "maths", "value": "1", "expected": "0"})
     assert 'data-total="40"' in response.content.decode()
     assert f'data-level="{Level.YELLOW}"' in response.content.decode()
 
@@ -159,10 +172,10 @@ def test_the_template_download_is_logged_as_an_export(setup):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = list(sheet.values)
-    assert values[0][0] == "id" and "maths" in values[0]
+    assert values[0][0] == "id" and "Mathematics" in values[0] and "maths" not in values[0]
     by_id = {v[0]: v for v in values[1:]}
     assert set(by_id) == {r.student_id for r in rows}
-    assert by_id[rows[0].student_id][values[0].index("maths")] == 2
+    assert by_id[rows[0].student_id][values[0].index("Mathematics")] == 2
     log = StudentDataAccess.objects.get(action=AccessAction.EXPORT)
     assert (log.context, log.student_count) == ("grid template", 3)
 
@@ -214,9 +227,9 @@ def test_a_good_import_writes_every_row(setup):
 def test_the_group_view_orders_by_level_with_change_and_counts(setup):
     w, group, other, round_, client, rows = setup
     earlier = make_round(w.school, term="VT", year=2026, by=None)
-    Row.objects.filter(round=earlier, student=rows[0].student).update(scores={"maths": 3})
-    Row.objects.filter(round_id=round_.pk, pk=rows[0].pk).update(scores={"maths": 1})
-    Row.objects.filter(round_id=round_.pk, pk=rows[1].pk).update(scores=dict.fromkeys(RED, 3))
+    Row.objects.filter(round=earlier, student=rows[0].student).update(scores=full(round_, maths=3))
+    Row.objects.filter(round_id=round_.pk, pk=rows[0].pk).update(scores=full(round_, maths=1))
+    Row.objects.filter(round_id=round_.pk, pk=rows[1].pk).update(scores=full(round_, **dict.fromkeys(RED, 3)))
     response = client.get(reverse("followup:group", args=[round_.pk, group.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -224,7 +237,8 @@ def test_the_group_view_orders_by_level_with_change_and_counts(setup):
     assert body.index(names[0]) < body.index(names[1])  # red first
     assert 'data-level="red">Red</span>' in body
     assert "down 2" in body
-    assert 'id="count-red">1<' in body and 'id="count-green">2<' in body
+    assert 'id="count-red">1<' in body and 'id="count-green">1<' in body
+    assert 'id="count-unassessed">1<' in body  # the third student: nothing scored, not green
     assert 'data-heat="3">3</td>' in body
     assert StudentDataAccess.objects.filter(context="group view").count() == 1
 
@@ -295,3 +309,55 @@ def test_names_and_typed_text_are_escaped_in_the_cells(setup):
     assert "<img src=x" not in body and "<b>x" not in body
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
     assert 'value="&quot;&gt;&lt;b&gt;x"' in body
+
+
+@pytest.mark.parametrize("persona", ["regional_officer", "reader", "admin", "head_of_schools"])
+def test_people_who_never_see_student_rows_are_refused_before_the_second_factor(setup, persona):
+    """No "set up a second factor" first for a page they would be refused anyway: 404 at once."""
+    w, group, other, round_, client, rows = setup
+    person = w.people[persona]
+    plain = Client()
+    plain.force_login(person)
+    for url in (
+        grid_url(round_, group),
+        reverse("followup:group", args=[round_.pk, group.pk]),
+        reverse("followup:unit", args=[w.school.pk]),
+        reverse("followup:log", args=[w.school.pk]),
+    ):
+        assert plain.get(url).status_code == 404, url
+    assert plain.post(cell_url(round_, rows[0]), {"code": "maths", "value": "1"}).status_code == 404
+
+
+def test_the_swedish_sheet_has_column_names_with_the_code_as_a_note_and_imports_again(setup):
+    w, group, other, round_, client, rows = setup
+    from django.conf import settings
+
+    url = reverse("followup:grid_template", args=[round_.pk, group.pk])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert "Matematik" in headers and "maths" not in headers
+    maths = headers.index("Matematik") + 1
+    assert "maths" in sheet.cell(row=1, column=maths).comment.text
+    sheet.cell(row=2, column=maths).value = 3
+    body = io.BytesIO()
+    book.save(body)
+    body.name = "ark.xlsx"
+    body.seek(0)
+    response = client.post(reverse("followup:grid_import", args=[round_.pk, group.pk]), {"file": body})
+    assert response.status_code == 302
+    student_id = sheet.cell(row=2, column=1).value
+    assert Row.objects.get(round=round_, student_id=student_id).scores == {"maths": 3}
+
+
+def test_my_groups_keeps_the_last_results_at_hand_while_the_new_round_is_empty(setup):
+    w, group, other, round_, client, rows = setup
+    earlier = make_round(w.school, term="VT", year=2026, by=None)
+    Row.objects.filter(round=earlier, group=group).update(scores={"maths": 2})
+    body = client.get(reverse("followup:my_groups")).content.decode()
+    assert grid_url(round_, group) in body  # the open round to fill in
+    assert reverse("followup:group", args=[earlier.pk, group.pk]) in body  # and the last results
+    Row.objects.filter(pk=rows[0].pk).update(scores={"maths": 1})
+    body = client.get(reverse("followup:my_groups")).content.decode()
+    assert reverse("followup:group", args=[earlier.pk, group.pk]) not in body

@@ -65,3 +65,15 @@ def test_the_municipalitys_overview_links_its_scheme_and_for_its_editors_the_que
     assert scheme in developer and questions in developer
     school = _page(world, "principal", reverse("followup:overview", args=[world.school.pk]), verified=True)
     assert scheme not in school  # a unit's figures: the municipality's settings are not linked there
+
+
+def test_the_start_page_leads_principal_and_teacher_to_the_follow_up(world):
+    start = reverse("home:start")
+    principal = _page(world, "principal", start)
+    assert reverse("followup:unit", args=[world.school.pk]) in principal
+    teacher = _page(world, "teacher", start)
+    assert "once mid-term follow-up is in use" in teacher  # no round open yet
+    round_ = make_round(world.school)
+    teacher = _page(world, "teacher", start)
+    assert f"Mid-term follow-up: {round_} is open" in teacher
+    assert reverse("followup:my_groups") in teacher and "once mid-term follow-up is in use" not in teacher

@@ -5,10 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kedja.access import followup as access
-from kedja.followup.actions import CellConflict, open_round, save_cell
+from kedja.followup.actions import open_round
+from kedja.followup.actions_grid import CellConflict, save_cell
 from kedja.followup.factories import make_group, make_round
-from kedja.followup.models import Level, Round, StudentDataAccess, Term
+from kedja.followup.models import Level, Round, Row, StudentDataAccess, Term
 from kedja.followup.reading import group_rows
+from kedja.followup.scheme import Layout
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.roles import Role
 
@@ -38,7 +40,8 @@ def test_a_cell_save_returns_sum_and_level_and_refuses_out_of_range(setup):
     w, group, other, round_ = setup
     row = round_.rows.filter(student__groups=group).first()
     result = save_cell(row, "maths", "3", expected=None, by=w.people["teacher"])
-    assert (result.value, result.total, result.level) == (3, 3, Level.GREEN)
+    # one column of many: a sum but no level until the row is complete
+    assert (result.value, result.total, result.level) == (3, 3, Level.NOT_ASSESSED)
     with pytest.raises(ValidationError):
         save_cell(row, "maths", "4", expected="3", by=w.people["teacher"])
     row.refresh_from_db()
@@ -132,6 +135,13 @@ def test_change_since_the_previous_round(setup):
     save_cell(row_before, "maths", "3", expected=None, by=None)
     row_now = round_.rows.get(student=row_before.student)
     save_cell(row_now, "maths", "1", expected=None, by=None)
+    lines = {
+        line.student.pk: line for line in group_rows(w.people["principal"], group, round_, context="t").lines
+    }
+    assert lines[row_before.student_id].change is None  # partly scored rows are not compared
+    codes = [c.code for c in Layout(round_.scheme_version).columns]
+    Row.objects.filter(pk=row_before.pk).update(scores={c: 3 if c == "maths" else 0 for c in codes})
+    Row.objects.filter(pk=row_now.pk).update(scores={c: 1 if c == "maths" else 0 for c in codes})
     lines = {
         line.student.pk: line for line in group_rows(w.people["principal"], group, round_, context="t").lines
     }

@@ -108,3 +108,40 @@ def test_retention_counts_from_the_end_of_the_term():
     assert str(delete_after(Term.AUTUMN, 2026, 12)) == "2027-12-31"
     assert str(delete_after(Term.SPRING, 2026, 12)) == "2027-06-30"
     assert str(delete_after(Term.SPRING, 2026, 3)) == "2026-09-30"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("", None), ("  ", None), (None, None), ("0", 0), (" 3 ", 3), ("2", 2), (2, 2), (2.0, 2), ("03", 3)],
+)
+def test_parse_score_keeps_exactly_the_whole_number_written(raw, expected):
+    from kedja.followup.scheme import parse_score
+
+    assert parse_score(raw, 0, 3) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("-1", "out_of_range"),
+        ("12", "out_of_range"),
+        ("4", "out_of_range"),
+        (4, "out_of_range"),
+        ("2.5", "not_a_number"),
+        (2.5, "not_a_number"),
+        ("5x", "not_a_number"),
+        ("+2", "not_a_number"),
+        ("1 2", "not_a_number"),
+        ("1_0", "not_a_number"),
+        ("٣", "not_a_number"),
+        ("2,0", "not_a_number"),
+        (True, "not_a_number"),
+    ],
+)
+def test_parse_score_refuses_anything_else_and_never_turns_it_into_a_score(raw, code):
+    from kedja.followup.scheme import parse_score
+
+    with pytest.raises(ValidationError) as refused:
+        parse_score(raw, 0, 3)
+    assert refused.value.code == code
+    assert str(raw).strip() in refused.value.messages[0] or code == "not_a_number"

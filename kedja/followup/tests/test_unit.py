@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
 from kedja.followup import reading
-from kedja.followup.actions import save_cell
+from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import fill_round, make_group, make_round
 from kedja.followup.models import (
     AccessAction,
@@ -74,9 +74,9 @@ def test_unit_summary_matches_the_rows(unit_setup):
     world, group_a, _group_b, round_, _client = unit_setup
     summary = reading.unit_summary(world.people["principal"], world.school, round_, context="test")
     layout = summary.layout
-    expected = {"green": 0, "yellow": 0, "orange": 0, "red": 0}
+    expected = {"green": 0, "yellow": 0, "orange": 0, "red": 0, "unassessed": 0}
     for row in Row.objects.filter(round=round_, group=group_a):
-        expected[layout.level(layout.row_sum(row.scores))] += 1
+        expected[layout.row_level(row.scores)] += 1
     counted = next(g for g in summary.groups if g.name == "7A")
     assert {str(k): v for k, v in counted.levels.items()} == expected
 
@@ -309,6 +309,13 @@ def test_analysis_is_versioned_and_keeps_the_text_on_conflict(unit_setup):
     verify_second_factor(third, other)
     assert third.get(group_url).status_code == 404
     assert teacher.get(url).status_code == 403
+    # The principal reads the teachers' analysis but cannot change it
+    read = client.get(group_url)
+    body = read.content.decode()
+    assert read.status_code == 200 and "Jämnt." in body and "<textarea" not in body
+    assert 'id="fu-read-only"' in body
+    assert client.post(group_url, {"version": "1", "q-results": "Ändrat."}).status_code == 403
+    assert Analysis.objects.get(round=round_, group=group_a).answers["results"] == "Jämnt."
 
 
 def test_questions_are_edited_by_the_head_of_schools(world):
