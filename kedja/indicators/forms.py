@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.texts import pick
+from kedja.frameworks.chain import stage_label
 from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
 from kedja.initiatives.forms import group_by_area
 from kedja.initiatives.gap_report import DEFAULT_FRAMEWORK_KEY
@@ -76,10 +77,10 @@ def gap_areas(org):
 
 def gap_labels(gaps: list[dict], area_titles: dict) -> list[str]:
     """Readable gap cells: "School years 7–9 – 3 Title" or "School years F–3 – Girls/women"."""
-    stages, groups = dict(Stage.choices), dict(TargetGroup.choices)
+    groups = dict(TargetGroup.choices)
     out = []
     for gap in gaps:
-        stage = stages.get(gap.get("stage"), gap.get("stage"))
+        stage = stage_label(gap.get("stage", ""))
         if gap.get("area"):
             code = gap["area"]
             title = pick(area_titles.get(code)) if area_titles.get(code) else ""
