@@ -96,8 +96,10 @@ def gap_cell(request, municipality_id):
             raise Http404()
         kind, column = AREA, area_code
     else:
-        if group not in TargetGroup.values or not group_exists(
-            version.target_group_stages if version else {}, stage=stage, group=group
+        if (
+            group not in TargetGroup.values
+            or stage == WHOLE
+            or not group_exists(version.target_group_stages if version else {}, stage=stage, group=group)
         ):
             raise Http404()
         kind, column = GROUP, group
