@@ -29,22 +29,31 @@ class Item:
 
 def for_membership(user, membership: Membership) -> list[Item]:
     """Attention items for the role the person works as now, by where in the tree that role sits."""
+    from . import attention_followup as followup
+    from . import attention_work as work
+
     org = membership.organisation
     items: list[Item] = _answer_items(user)
+    items += work.review_items(user)
     items += plan_items(user)
     if policy.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
+        items += work.region_items(user, org)
         items += _region_items(user, org)
-    elif membership.role in (
-        Role.MUNICIPAL_COORDINATOR,
-        Role.HEAD_OF_SCHOOLS,
-        Role.QUALITY_DEVELOPER,
-        Role.READER,
-    ):
+    elif membership.role == Role.MUNICIPAL_COORDINATOR:
+        items += work.coordinator_items(user, org)
         items += _municipality_items(user, org)
-    elif membership.role in (Role.PRINCIPAL, Role.TEACHER):
-        items += _unit_items(org, membership.role)
+    elif membership.role in (Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER):
+        items += work.round_items(user, org) + followup.manager_items(user, org)
+        items += _municipality_items(user, org)
+    elif membership.role == Role.READER:
+        items += work.plan_items(user, org)
+        items += _municipality_items(user, org) if org.kind != Kind.REGION else []
+    elif membership.role == Role.PRINCIPAL:
+        items += followup.principal_items(user, org) + _unit_items(org, membership.role)
+    elif membership.role == Role.TEACHER:
+        items += followup.teacher_items(user, org) + _unit_items(org, membership.role)
     elif membership.role == Role.PARTNER_CONTACT:
         items += _partner_items(org)
     return items
@@ -175,27 +184,6 @@ def _answer_items(user) -> list[Item]:
                 % {"org": respondent.round.municipality, "done": respondent.answered, "total": total},
                 reverse("assessments:answer", args=[respondent.round_id]),
                 tone="warning",
-            )
-        )
-    return items
-
-
-def _round_items(user, org: Organisation) -> list[Item]:
-    """Open rounds of the municipality, for those who run them: how far the respondents have come."""
-    municipality = org if org.kind == Kind.MUNICIPALITY else org.parent
-    if municipality is None or not assessment_access.can_run_rounds(user, municipality):
-        return []
-    items = []
-    for round_ in Round.objects.filter(municipality=municipality, status=Round.Status.OPEN).annotate(
-        total=Count("respondents", distinct=True),
-        done=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
-    ):
-        items.append(
-            Item(
-                _("Open round: %(title)s") % {"title": round_.title},
-                _("%(done)d of %(total)d respondents are done.")
-                % {"done": round_.done, "total": round_.total},
-                reverse("assessments:round_detail", args=[round_.pk]),
             )
         )
     return items
