@@ -33,9 +33,7 @@ def for_membership(user, membership: Membership) -> list[Item]:
     from . import attention_work as work
 
     org = membership.organisation
-    items: list[Item] = _answer_items(user)
-    items += work.review_items(user)
-    items += plan_items(user)
+    items: list[Item] = personal_items(user)
     if policy.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
@@ -57,6 +55,14 @@ def for_membership(user, membership: Membership) -> list[Item]:
     elif membership.role == Role.PARTNER_CONTACT:
         items += _partner_items(org)
     return items
+
+
+def personal_items(user) -> list[Item]:
+    """What the person is asked to do whatever role they work as (or with no role at all, e.g. an outside
+    reviewer of a call): self-assessments to answer, applications to review, their own actions."""
+    from . import attention_work as work
+
+    return _answer_items(user) + work.review_items(user) + plan_items(user)
 
 
 def plan_items(user, today=None) -> list[Item]:

@@ -191,3 +191,13 @@ def test_every_role_gets_its_items_through_for_membership(world, steam):
     ):
         items = attention.for_membership(world.people[persona], world.membership(persona))
         assert expected in [i.title for i in items], persona
+
+
+def test_a_reviewer_without_a_role_still_sees_what_waits_for_them(world, client):
+    reviewer = make_user(full_name="Extern Granskare")
+    call = make_call(world.region, title="Bidrag", reviewers=[reviewer])
+    make_application(call, world.municipality, submit=True)
+    client.force_login(reviewer)
+    body = client.get("/").content.decode()
+    assert "1 application to “Bidrag” waits for your review" in body
+    assert "You have no role in any organisation yet" not in body
