@@ -130,9 +130,12 @@ def gap_items(org: Organisation, today: date, *, top: int = TOP_GAPS) -> list[It
     return [
         Item(
             _("The gaps to close first"),
-            " ".join(f"{g.rank}. {g.reason_text}" for g in gaps),
+            _("Ranked by what the municipality already knows; each says why."),
             page,
-            links=[(f"{g.rank}. {g.stage_label} · {g.column_label}", f"{page}#gap-{g.rank}") for g in gaps],
+            links=[
+                (f"{g.rank}. {g.stage_label} · {g.column_label}: {g.reason_text}", f"{page}#gap-{g.rank}")
+                for g in gaps
+            ],
         )
     ]
 
