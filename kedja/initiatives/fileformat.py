@@ -122,6 +122,12 @@ COLUMNS = [
         gettext_lazy("A whole number; girls and boys together at most the participants in all."),
     ),
     Column(
+        "reach_other",
+        "Varav annat kön",
+        "count",
+        gettext_lazy("A whole number, only where participants were asked (e.g. non-binary). Optional."),
+    ),
+    Column(
         "evidence_base",
         "Kunskapsgrund",
         "code",

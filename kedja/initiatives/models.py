@@ -76,6 +76,10 @@ class Initiative(models.Model):
     reach_total = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     reach_girls = models.PositiveIntegerField(_("of whom girls/women"), null=True, blank=True)
     reach_boys = models.PositiveIntegerField(_("of whom boys/men"), null=True, blank=True)
+    # A third category as Swedish surveys that include non-binary people ask it ("annat kön", e.g. non-binary)
+    reach_other = models.PositiveIntegerField(
+        _("of whom another gender (e.g. non-binary)"), null=True, blank=True
+    )
     evidence_base = models.CharField(
         _("evidence base"), max_length=12, choices=EvidenceBase.choices, default=EvidenceBase.NONE
     )

@@ -50,6 +50,7 @@ def row(name="Teknikdagar", owner="Norrby kommun", **values) -> dict:
         "Deltagare totalt": "40",
         "Varav flickor/kvinnor": "25",
         "Varav pojkar/män": "15",
+        "Varav annat kön": "",
         "Kunskapsgrund": "experience",
         "Uppföljningsindikator": "Andel som väljer NA/TE",
         "Synlighet": "region",
@@ -133,7 +134,7 @@ def test_template_has_swedish_headers_explanations_and_drop_downs(client, world,
     assert {"Norrby kommun", "0299", "Norrbyskolan", "Granskolan", "1.a", "3.c"} <= flat
     assert "Sydby kommun" not in flat
     lists = {next(iter(dv.sqref.ranges)).coord[0] for dv in sheet.data_validations.dataValidation}
-    assert {"C", "J", "Q", "S"} <= lists  # owner, funding, evidence base, sharing: drop-down lists
+    assert {"C", "J", "R", "T"} <= lists  # owner, funding, evidence base, sharing: drop-down lists
 
 
 def test_the_filled_in_template_imports_and_its_example_row_does_not(client, world, steam):
@@ -546,3 +547,17 @@ def test_the_shipped_steam_framework_gives_the_item_codes(client, world):
     row_with_gap = csv_file([row(Ramverkspunkter="1.g; 5.c")])
     [error] = upload(client, row_with_gap).context["parsed"].errors
     assert error.message.startswith("Unknown framework item: 5.c.")
+
+
+def test_reach_of_another_gender_is_imported_and_counted_against_the_total(client, world, steam):
+    client = signed_in(client, world)
+    fine = row(name="Kodkväll", **{"Varav flickor/kvinnor": "20", "Varav annat kön": "2"})
+    response = upload(client, xlsx_file([fine]))
+    assert response.status_code == 200
+    assert commit(client, response).status_code == 302
+    saved = Initiative.objects.get(name="Kodkväll")
+    assert (saved.reach_total, saved.reach_girls, saved.reach_boys, saved.reach_other) == (40, 20, 15, 2)
+    too_many = row(name="För många", **{"Varav annat kön": "5"})  # 25 + 15 + 5 > 40
+    response = upload(client, xlsx_file([too_many]))
+    assert response.status_code == 400
+    assert "another gender together are more than the participants in all" in response.content.decode()
