@@ -10,7 +10,7 @@ ignored, so an old bookmark still works):
 - funding: a funding code;
 - status: "active", "ended", "any_risk" or one risk flag ("person_dependent", "funding_ending",
   "no_evidence", "no_follow_up"; the flags of risks.py);
-- q: text searched for in name, description, responsible function and partners.
+- q: text searched for in name, description, responsible function and partners, case folded beyond A–Z.
 """
 
 from datetime import date
@@ -18,6 +18,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kedja.core.search import contains_any
 from kedja.frameworks.models import Node
 
 from .fileformat import STEAM_FRAMEWORK_KEY
@@ -86,13 +87,8 @@ def filter_initiatives(
         qs = qs.filter(pk__in=_ids_with_risk(qs, status, today=today))
 
     text = _get(params, "q")[:200]
-    if text:
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(description__icontains=text)
-            | Q(responsible_function__icontains=text)
-            | Q(partners__icontains=text)
-        )
+    if text:  # case folded beyond A–Z, also on SQLite ("Åk" finds "åk")
+        qs = contains_any(qs, ["name", "description", "responsible_function", "partners"], text)
     return qs
 
 
