@@ -6,7 +6,8 @@ ignored, so an old bookmark still works):
 - municipality: a municipality's id;
 - scope: "own" (the person's own municipalities) or "shared" (other municipalities' shared initiatives);
 - stage, group (also read as target_group): a stage or target-group code;
-- area: a framework area, "<framework id>:<area code>" or just "<area code>" of the shipped STEAM framework;
+- area: a framework area, "<framework id>:<area code>" or just "<area code>" of the STEAM framework (the
+  shipped one or a region's own copy of it);
 - funding: a funding code;
 - status: "active", "ended", "any_risk" or one risk flag ("person_dependent", "funding_ending",
   "no_evidence", "no_follow_up"; the flags of risks.py);
@@ -100,9 +101,8 @@ def _filter_area(qs, area: str):
     if framework_id:
         nodes = nodes.filter(framework_version__framework_id=int(framework_id))
     else:
-        nodes = nodes.filter(
-            framework_version__framework__owner=None, framework_version__framework__key=STEAM_FRAMEWORK_KEY
-        )
+        # the STEAM framework: the one shipped with Kedja or a region's own copy of it (same key)
+        nodes = nodes.filter(framework_version__framework__key=STEAM_FRAMEWORK_KEY)
     through = Initiative.items.through.objects.filter(node__in=nodes)
     return qs.filter(pk__in=through.values("initiative_id"))
 

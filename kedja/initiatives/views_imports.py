@@ -133,7 +133,9 @@ def remove_stale_uploads(*, now: float | None = None) -> None:
 @login_required
 @require_safe
 def import_template(request):
-    workbook = exports.template_workbook(owners=_owners(request.user), version=steam_version())
+    workbook = exports.template_workbook(
+        owners=(owners := _owners(request.user)), version=steam_version(owners)
+    )
     response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "insatser-mall.xlsx")
     return response
@@ -161,7 +163,7 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = imports.parse_table(form.table, owners=owners, version=steam_version())
+            parsed = imports.parse_table(form.table, owners=owners, version=steam_version(owners))
         except imports.ImportFileError as error:
             for problem in error.problems:
                 form.add_error("file", problem)
@@ -194,7 +196,7 @@ def import_commit(request):
     raw, suffix, name = pending  # one import per check, whatever happens below
     try:
         parsed = imports.parse_table(
-            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version()
+            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version(owners)
         )
     except imports.ImportFileError as error:
         messages.error(request, " ".join(error.problems))

@@ -121,3 +121,10 @@ def test_unknown_values_are_ignored_and_a_querydict_works(world, found):
     qs = filter_initiatives(visible_initiatives(user), params, today=TODAY)
     assert list(qs.values_list("name", flat=True)) == ["Robotklubb"]
     assert Initiative.objects.count() == 4
+
+
+def test_the_area_filter_knows_a_regions_own_copy_of_the_steam_framework(world, found):
+    copy = make_framework_version(owner=world.region, key="steam-municipal", areas=3, items=3)
+    make_initiative(world.municipality, name="Regionens kopia", items=list(copy.nodes.filter(code="2.a")))
+    assert found(area="2") == ["Regionens kopia"]
+    assert found(area="3") == ["Robotklubb"]

@@ -13,11 +13,13 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kedja.access.initiatives import owners_for_new_initiative
+from kedja.frameworks import actions as framework_actions
+from kedja.frameworks import schema
 from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.initiatives import actions, imports
 from kedja.initiatives.factories import make_initiative
-from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS
+from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS, steam_version
 from kedja.initiatives.models import Cell, Initiative
 from kedja.initiatives.views_imports import PENDING_KEY, claim_pending, remove_stale_uploads, store_pending
 from kedja.organisations.models import Membership
@@ -561,3 +563,23 @@ def test_reach_of_another_gender_is_imported_and_counted_against_the_total(clien
     response = upload(client, xlsx_file([too_many]))
     assert response.status_code == 400
     assert "another gender together are more than the participants in all" in response.content.decode()
+
+
+def test_item_codes_are_read_from_the_regions_own_published_copy_of_the_framework(client, world, steam):
+    data = schema.to_data(steam)
+    data["nodes"][0]["children"].append(
+        {"number": "x", "kind": "item", "title": {"sv": "Regionens egen punkt"}}
+    )
+    copy = framework_actions.import_framework(schema.parse(data), owner=world.region, publish=True)
+    framework_actions.publish_to_region(copy, world.region)
+    assert steam_version([world.municipality]) == copy
+    assert steam_version([world.other_municipality]) == steam  # another region: the shipped framework
+    client = signed_in(client, world)
+    response = upload(client, xlsx_file([row(name="Regional punkt", Ramverkspunkter="1.x; 2.c")]))
+    assert response.status_code == 200
+    assert commit(client, response).status_code == 302
+    saved = Initiative.objects.get(name="Regional punkt")
+    assert {(n.framework_version_id, n.code) for n in saved.items.all()} == {
+        (copy.pk, "1.x"),
+        (copy.pk, "2.c"),
+    }
