@@ -141,7 +141,12 @@ def import_template(request):
     return response
 
 
-def _preview(request, parsed, *, token: str | None, filename: str):
+DUPLICATE_CHOICES = ("skip", "import")  # rows already registered: leave them out, or import them again
+
+
+def _preview(request, parsed, *, token: str | None, filename: str, ask: bool = False):
+    """The checked file; `ask`: the person pressed Import without saying what to do with rows that are
+    already registered (400, the question marked as the error)."""
     return render(
         request,
         "initiatives/import_preview.html",
@@ -151,8 +156,9 @@ def _preview(request, parsed, *, token: str | None, filename: str):
             "filename": filename,
             "form": UploadForm(),
             "columns": COLUMNS,
+            "ask": ask,
         },
-        status=200 if parsed.can_import else 400,
+        status=400 if ask or not parsed.can_import else 200,
     )
 
 
@@ -169,6 +175,7 @@ def import_upload(request):
                 form.add_error("file", problem)
         else:
             name = form.cleaned_data["file"].name
+            imports.mark_duplicates(parsed)
             if parsed.can_import:
                 token = store_pending(request.session, form.raw, form.suffix, name)
             else:
@@ -206,8 +213,14 @@ def import_commit(request):
             request, _("Something has changed since the file was checked. Nothing has been imported.")
         )
         return _preview(request, parsed, token=None, filename=name)
+    imports.mark_duplicates(parsed)
+    choice = request.POST.get("duplicates", "")
+    if parsed.duplicates and choice not in DUPLICATE_CHOICES:
+        # Ask, and keep the checked file for the answer: nothing is imported until the person chooses.
+        token = store_pending(request.session, raw, suffix, name)
+        return _preview(request, parsed, token=token, filename=name, ask=True)
     try:
-        created = imports.import_rows(parsed, by=request.user)
+        created = imports.import_rows(parsed, by=request.user, skip_duplicates=choice == "skip")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("initiatives:import")

@@ -583,3 +583,37 @@ def test_item_codes_are_read_from_the_regions_own_published_copy_of_the_framewor
         (copy.pk, "1.x"),
         (copy.pk, "2.c"),
     }
+
+
+def test_importing_the_same_file_twice_finds_the_duplicates_and_asks(client, world, steam):
+    client = signed_in(client, world)
+    first = [row(name="Teknikdagar"), row(name="Mattecirkel")]
+    assert commit(client, upload(client, xlsx_file(first))).status_code == 302
+    assert Initiative.objects.count() == 2
+    again = [row(name="teknikdagar "), row(name="Mattecirkel"), row(name="Ny kodklubb")]
+    preview = upload(client, xlsx_file(again))
+    body = preview.content.decode()
+    assert preview.status_code == 200
+    assert "2 rows look like initiatives that are already registered" in body
+    assert "Row 2: Teknikdagar" in body and "Row 3: Mattecirkel" in body
+    # Import without choosing: asked, nothing imported, the checked file kept for the answer
+    asked = commit(client, preview)
+    assert asked.status_code == 400 and Initiative.objects.count() == 2
+    assert "Choose what to do with these rows before importing." in asked.content.decode()
+    token = asked.context["token"]
+    done = client.post(reverse("initiatives:import_commit"), {"token": token, "duplicates": "skip"})
+    assert done.status_code == 302
+    assert sorted(Initiative.objects.values_list("name", flat=True)) == [
+        "Mattecirkel",
+        "Ny kodklubb",
+        "Teknikdagar",
+    ]
+
+
+def test_duplicates_can_be_imported_again_on_purpose(client, world, steam):
+    client = signed_in(client, world)
+    assert commit(client, upload(client, xlsx_file([row(name="Teknikdagar")]))).status_code == 302
+    preview = upload(client, xlsx_file([row(name="Teknikdagar")]))
+    token = preview.context["token"]
+    client.post(reverse("initiatives:import_commit"), {"token": token, "duplicates": "import"})
+    assert Initiative.objects.filter(name="Teknikdagar").count() == 2
