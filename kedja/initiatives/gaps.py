@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kedja.frameworks.chain import WHOLE
+
 
 class State(StrEnum):
     GAP = "gap"
@@ -77,7 +79,8 @@ class Signal:
             return False
         if self.group is not None and not (kind == "group" and column == self.group):
             return False
-        return self.stage is None or self.stage == stage
+        # a municipality-wide cell holds its area at every stage: a signal on that area at any stage touches it
+        return self.stage is None or self.stage == stage or (stage == WHOLE and self.area is not None)
 
 
 OFF_TRACK, LARGEST_DROP = "off_track", "largest_drop"

@@ -56,6 +56,9 @@ def test_signals_touch_their_own_cells():
     drop = Signal(LARGEST_DROP, "x", stage="y7_9")
     assert drop.touches("area", "y7_9", "5") and drop.touches("group", "y7_9", "girls_women")
     assert not drop.touches("area", "f3", "5")
+    assert not drop.touches("area", WHOLE, "1")  # a drop is about stages, not the municipality-wide areas
+    # a goal naming a municipality-wide area at some stage still lifts the area's one cell
+    assert Signal(OFF_TRACK, "x", area="1", stage="f3").touches("area", WHOLE, "1")
 
 
 def test_equal_scores_take_one_area_or_group_in_turn_along_the_chain():
