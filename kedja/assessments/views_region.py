@@ -27,6 +27,7 @@ from .models import Level, Round
 from .results import Distribution, region_area_levels, region_distribution
 
 NO_ROUND = "none"
+STEAM_KEY = "steam-municipal"  # the regional STEAM framework the page opens on
 
 
 # --- rules as plain functions ------------------------------------------------------------------------
@@ -51,6 +52,7 @@ class HeatRow:
     municipality: Organisation
     shared: bool
     cells: list[HeatCell] = field(default_factory=list)
+    no_round: bool = False  # it has held no round of the framework at all: "No round", not "Not shared"
 
 
 def heat_map(municipalities, shared: dict, area_codes: list[str]) -> list[HeatRow]:
@@ -122,7 +124,18 @@ def _chosen_framework(request, frameworks: list[Framework], with_rounds: set[int
         if chosen is None:
             raise Http404()
         return chosen
-    return next((f for f in frameworks if f.pk in with_rounds), frameworks[0] if frameworks else None)
+    # The regional STEAM framework first (the shipped one, or a region's own copy of it), then any other
+    # framework that has rounds, so the page does not open on a model few municipalities use.
+    steam = [f for f in frameworks if f.key == STEAM_KEY]
+    for candidates in (
+        [f for f in steam if f.pk in with_rounds],
+        steam,
+        [f for f in frameworks if f.pk in with_rounds],
+        frameworks,
+    ):
+        if candidates:
+            return candidates[0]
+    return None
 
 
 @dataclass
@@ -161,10 +174,13 @@ def region_overview_for(
     columns = _area_columns(framework, shared)
     codes = [code for code, _title in columns]
     distributions = area_distributions(shared, codes)
+    rows = heat_map(municipalities, shared, codes)
+    for row in rows:
+        row.no_round = not rounds_by_municipality[row.municipality.pk]
     return RegionOverview(
         statuses=[(m, round_status(rounds_by_municipality[m.pk])) for m in municipalities],
         columns=columns,
-        rows=heat_map(municipalities, shared, codes),
+        rows=rows,
         medians=[(code, d) for code, d in zip(codes, distributions, strict=True)],
         shared_count=len([m for m in shared if m.pk in rounds_by_municipality]),
     )

@@ -110,10 +110,9 @@ def round_list(request):
         .select_related("municipality", "framework_version__framework")
         .annotate(
             respondent_total=Count("respondents", distinct=True),
-            respondent_answered=Count(
-                "respondents",
-                filter=Q(respondents__answers__level__isnull=False) | Q(respondents__answers__dont_know=True),
-                distinct=True,
+            # done = the respondent said so (submitted); answering some items is not being done
+            respondent_done=Count(
+                "respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True
             ),
         )
         .order_by("-opened_at")

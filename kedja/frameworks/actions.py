@@ -34,6 +34,7 @@ def _create_nodes(version: FrameworkVersion, nodes: list[schema.ParsedNode]) -> 
                 position=position,
                 title=item.title,
                 summary=item.summary,
+                applies=item.applies,
             )
             position += 1
             create(item.children, node, code)
@@ -55,7 +56,12 @@ def import_framework(
     framework.save(update_fields=["title", "summary"])
     framework.versions.filter(status=FrameworkVersion.Status.DRAFT).delete()
     number = (framework.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = FrameworkVersion.objects.create(framework=framework, number=number, source=parsed.source)
+    version = FrameworkVersion.objects.create(
+        framework=framework,
+        number=number,
+        source=parsed.source,
+        target_group_stages=parsed.target_group_stages,
+    )
     _create_nodes(version, parsed.nodes)
     if publish:
         publish_version(version, by=by)
@@ -94,7 +100,12 @@ def start_draft(framework: Framework, *, by=None) -> FrameworkVersion:
         raise ValidationError(_("This framework has no published version to start from."))
     parsed = schema.parse(schema.to_data(latest))
     number = (framework.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    draft = FrameworkVersion.objects.create(framework=framework, number=number, source=latest.source)
+    draft = FrameworkVersion.objects.create(
+        framework=framework,
+        number=number,
+        source=latest.source,
+        target_group_stages=parsed.target_group_stages,
+    )
     _create_nodes(draft, parsed.nodes)
     record_event(
         "framework.draft_started", by=by, organisation=framework.owner, key=framework.key, version=number

@@ -62,6 +62,8 @@ class FrameworkVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     source = models.TextField(_("source"), blank=True)
+    # target group -> the stages it exists in (chain.group_exists); a group not named exists at every stage
+    target_group_stages = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -110,6 +112,8 @@ class Node(models.Model):
     )
     title = models.JSONField(_("title"), default=dict)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # where it applies (chain.Applies): {} as its parent, {"scope": "organisation"}, or stages/target_groups
+    applies = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import yaml
 from django.utils.translation import gettext as _
 
+from .chain import ORGANISATION, Stage, TargetGroup
+
 FORMAT_VERSION = 1
 LANGUAGES = ("sv", "nb", "en")
 NUMBER_RE = re.compile(r"^[0-9A-Za-z]{1,12}$")
@@ -45,6 +47,9 @@ class ParsedNode:
     title: dict
     summary: dict
     children: list["ParsedNode"] = field(default_factory=list)
+    applies: dict = field(
+        default_factory=dict
+    )  # {} (as its parent), {"scope": "organisation"} or stages/groups
 
 
 @dataclass
@@ -54,6 +59,7 @@ class ParsedFramework:
     summary: dict
     source: str
     nodes: list[ParsedNode]
+    target_group_stages: dict = field(default_factory=dict)  # target group -> the stages it exists in
 
     def count(self) -> int:
         def walk(nodes):
@@ -134,6 +140,72 @@ def _texts(value, where, line, problems, *, required: bool) -> dict:
     return out
 
 
+def _codes(value, known: list[str], where, line, problems) -> list[str]:
+    """A list of stage or target-group codes, each known, none twice, in the given order."""
+    if not isinstance(value, list) or not value:
+        problems.append(Problem(where, line, _("Give a non-empty list, e.g. [y7_9, upper_secondary].")))
+        return []
+    out = []
+    for code in value:
+        if not isinstance(code, str) or code not in known:
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    _("Unknown code %(code)s; use one of: %(known)s.")
+                    % {"code": code, "known": ", ".join(known)},
+                )
+            )
+        elif code not in out:
+            out.append(code)
+    return [c for c in known if c in out]
+
+
+def _applies(value, where, line, problems) -> dict:
+    """`applies: organisation`, or `applies: {stages: [...], target_groups: [...]}` (either list may be
+    left out); nothing means "where the parent applies"."""
+    if value is None:
+        return {}
+    if value == ORGANISATION:
+        return {"scope": ORGANISATION}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(where, line, _("Write organisation, or a mapping with stages and/or target_groups."))
+        )
+        return {}
+    out = {}
+    for name in sorted(set(value) - {"stages", "target_groups", "__line__"}):
+        problems.append(Problem(f"{where}.{name}", line, _("Unknown field.")))
+    if "stages" in value:
+        out["stages"] = _codes(value["stages"], list(Stage.values), f"{where}.stages", line, problems)
+    if "target_groups" in value:
+        out["target_groups"] = _codes(
+            value["target_groups"], list(TargetGroup.values), f"{where}.target_groups", line, problems
+        )
+    if not out and not any(n in value for n in ("stages", "target_groups")):
+        problems.append(Problem(where, line, _("Name stages, target_groups or both.")))
+    return out
+
+
+def _target_group_stages(value, line, problems) -> dict:
+    """`target_group_stages: {neet: [upper_secondary, ...]}`: the stages each named target group exists in."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem("target_group_stages", line, _("Must be a mapping: target group -> stages.")))
+        return {}
+    out = {}
+    for group, stages in value.items():
+        if group == "__line__":
+            continue
+        where = f"target_group_stages.{group}"
+        if group not in TargetGroup.values:
+            problems.append(Problem(where, line, _("Unknown target group.")))
+            continue
+        out[group] = _codes(stages, list(Stage.values), where, line, problems)
+    return {g: out[g] for g in TargetGroup.values if g in out}
+
+
 def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
     if not isinstance(items, list):
         problems.append(Problem(where, None, _("Must be a list.")))
@@ -175,7 +247,7 @@ def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
             )
         elif kind != "item" and not children:
             problems.append(Problem(f"{here}.children", line, _("An area or group needs at least one item.")))
-        unknown = set(raw) - {"number", "kind", "title", "summary", "children", "__line__"}
+        unknown = set(raw) - {"number", "kind", "title", "summary", "children", "applies", "__line__"}
         for name in sorted(unknown):
             problems.append(Problem(f"{here}.{name}", line, _("Unknown field.")))
         out.append(
@@ -185,6 +257,7 @@ def _nodes(items, where, problems, *, depth: int) -> list[ParsedNode]:
                 title=_texts(raw.get("title"), f"{here}.title", line, problems, required=True),
                 summary=_texts(raw.get("summary"), f"{here}.summary", line, problems, required=False),
                 children=children,
+                applies=_applies(raw.get("applies"), f"{here}.applies", line, problems),
             )
         )
     return out
@@ -204,7 +277,17 @@ def parse(data: dict) -> ParsedFramework:
         problems.append(Problem("nodes", line, _("A framework needs at least one area.")))
     if data.get("nodes") is None:
         problems.append(Problem("nodes", line, _("A framework needs at least one area.")))
-    unknown = set(data) - {"kedja_framework", "key", "title", "summary", "source", "nodes", "__line__"}
+    known = {
+        "kedja_framework",
+        "key",
+        "title",
+        "summary",
+        "source",
+        "nodes",
+        "target_group_stages",
+        "__line__",
+    }
+    unknown = set(data) - known
     for name in sorted(unknown):
         problems.append(Problem(name, line, _("Unknown field.")))
     parsed = ParsedFramework(
@@ -213,6 +296,7 @@ def parse(data: dict) -> ParsedFramework:
         summary=_texts(data.get("summary"), "summary", line, problems, required=False),
         source=str(data.get("source", "") or ""),
         nodes=nodes,
+        target_group_stages=_target_group_stages(data.get("target_group_stages"), line, problems),
     )
     if parsed.count() > MAX_NODES:
         problems.append(Problem("nodes", None, _("Too many nodes (at most 2000).")))
@@ -238,6 +322,8 @@ def to_data(version) -> dict:
             entry = {"number": n.number, "kind": n.kind, "title": n.title}
             if n.summary:
                 entry["summary"] = n.summary
+            if n.applies:
+                entry["applies"] = ORGANISATION if n.applies.get("scope") == ORGANISATION else dict(n.applies)
             if n.kind != "item":
                 entry["children"] = dump(n.pk)
             out.append(entry)
@@ -249,6 +335,8 @@ def to_data(version) -> dict:
         data["summary"] = framework.summary
     if version.source:
         data["source"] = version.source
+    if version.target_group_stages:
+        data["target_group_stages"] = dict(version.target_group_stages)
     data["nodes"] = dump(None)
     return data
 

@@ -29,25 +29,40 @@ class Item:
 
 def for_membership(user, membership: Membership) -> list[Item]:
     """Attention items for the role the person works as now, by where in the tree that role sits."""
+    from . import attention_followup as followup
+    from . import attention_work as work
+
     org = membership.organisation
-    items: list[Item] = _answer_items(user)
-    items += plan_items(user)
+    items: list[Item] = personal_items(user)
     if policy.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
+        items += work.region_items(user, org)
         items += _region_items(user, org)
-    elif membership.role in (
-        Role.MUNICIPAL_COORDINATOR,
-        Role.HEAD_OF_SCHOOLS,
-        Role.QUALITY_DEVELOPER,
-        Role.READER,
-    ):
+    elif membership.role == Role.MUNICIPAL_COORDINATOR:
+        items += work.coordinator_items(user, org)
         items += _municipality_items(user, org)
-    elif membership.role in (Role.PRINCIPAL, Role.TEACHER):
-        items += _unit_items(org, membership.role)
+    elif membership.role in (Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER):
+        items += work.round_items(user, org) + followup.manager_items(user, org)
+        items += _municipality_items(user, org)
+    elif membership.role == Role.READER:
+        items += work.plan_items(user, org)
+        items += _municipality_items(user, org) if org.kind != Kind.REGION else []
+    elif membership.role == Role.PRINCIPAL:
+        items += followup.principal_items(user, org) + _unit_items(org, membership.role)
+    elif membership.role == Role.TEACHER:
+        items += followup.teacher_items(user, org) + _unit_items(org, membership.role)
     elif membership.role == Role.PARTNER_CONTACT:
         items += _partner_items(org)
     return items
+
+
+def personal_items(user) -> list[Item]:
+    """What the person is asked to do whatever role they work as (or with no role at all, e.g. an outside
+    reviewer of a call): self-assessments to answer, applications to review, their own actions."""
+    from . import attention_work as work
+
+    return _answer_items(user) + work.review_items(user) + plan_items(user)
 
 
 def plan_items(user, today=None) -> list[Item]:
@@ -180,27 +195,6 @@ def _answer_items(user) -> list[Item]:
     return items
 
 
-def _round_items(user, org: Organisation) -> list[Item]:
-    """Open rounds of the municipality, for those who run them: how far the respondents have come."""
-    municipality = org if org.kind == Kind.MUNICIPALITY else org.parent
-    if municipality is None or not assessment_access.can_run_rounds(user, municipality):
-        return []
-    items = []
-    for round_ in Round.objects.filter(municipality=municipality, status=Round.Status.OPEN).annotate(
-        total=Count("respondents", distinct=True),
-        done=Count("respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True),
-    ):
-        items.append(
-            Item(
-                _("Open round: %(title)s") % {"title": round_.title},
-                _("%(done)d of %(total)d respondents are done.")
-                % {"done": round_.done, "total": round_.total},
-                reverse("assessments:round_detail", args=[round_.pk]),
-            )
-        )
-    return items
-
-
 def _region_items(user, region: Organisation) -> list[Item]:
     municipalities = (
         policy.visible_organisations(user).filter(parent=region, kind=Kind.MUNICIPALITY).order_by("name")
@@ -239,7 +233,8 @@ def _region_items(user, region: Organisation) -> list[Item]:
             % {"n": len(links)},
             _("Open a municipality to see its units and contacts."),
             reverse("organisations:detail", args=[region.pk]),
-            links=links,
+            # the round status item lists every municipality already, for those who see the results
+            links=[] if assessment_access.can_view_region_results(user, region) else links,
         )
     ]
 

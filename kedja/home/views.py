@@ -16,7 +16,10 @@ ACTIVE_KEY = "kedja_active_membership"
 def start(request):
     """The start page: what needs my attention, for the role I work as now."""
     membership = policy.active_membership(request.user, request.session)
-    items = attention.for_membership(request.user, membership) if membership else []
+    if membership:
+        items = attention.for_membership(request.user, membership)
+    else:
+        items = attention.personal_items(request.user)
     return render(request, "home/start.html", {"membership": membership, "items": items})
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kedja.core.concurrency import save_versioned
+from kedja.frameworks.chain import WHOLE
 from kedja.frameworks.models import Node
 from kedja.initiatives.models import Stage, TargetGroup
 from kedja.organisations.actions import record_event
@@ -50,7 +51,9 @@ def _check_gaps(gaps) -> str | None:
     if not isinstance(gaps, list):
         return _("Gaps must be a list.")
     for gap in gaps:
-        if not isinstance(gap, dict) or gap.get("stage") not in Stage.values:
+        # a municipality-wide area's gap has the stage "whole" (frameworks.chain.WHOLE)
+        whole = isinstance(gap, dict) and gap.get("stage") == WHOLE and bool(gap.get("area"))
+        if not isinstance(gap, dict) or (gap.get("stage") not in Stage.values and not whole):
             return _("Each gap needs a stage of the education chain.")
         area, group = gap.get("area"), gap.get("target_group")
         if bool(area) == bool(group) or set(gap) - {"stage", "area", "target_group"}:

@@ -6,3 +6,10 @@ class IndicatorsConfig(AppConfig):
     name = "kedja.indicators"
     label = "indicators"
     verbose_name = _("Goals and indicators")
+
+    def ready(self):
+        from kedja.initiatives import gap_evidence
+
+        from .gap_signals import gap_signals
+
+        gap_evidence.register_signals(gap_signals)

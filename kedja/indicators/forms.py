@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.texts import pick
+from kedja.frameworks.chain import WHOLE, WHOLE_LABEL, area_stages, effective, group_exists, stage_label
 from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
 from kedja.initiatives.forms import group_by_area
 from kedja.initiatives.gap_report import DEFAULT_FRAMEWORK_KEY
@@ -74,12 +75,25 @@ def gap_areas(org):
     return [(a.code, a.title) for a in version.areas()] if version else []
 
 
+def gap_cells(areas) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The cells of the gap analysis a goal can name, as the framework says (frameworks.chain): area code
+    -> its stage keys ([WHOLE] for a municipality-wide area), target group -> the stages it exists in."""
+    version = _steam_version()
+    applies = {a.code: a.applies for a in version.areas()} if version else {}
+    groups_at = (version.target_group_stages if version else {}) or {}
+    stages = list(Stage.values)
+    return (
+        {code: area_stages(effective(applies.get(code), None), stages) for code, _title in areas},
+        {g: [s for s in stages if group_exists(groups_at, stage=s, group=g)] for g in TargetGroup.values},
+    )
+
+
 def gap_labels(gaps: list[dict], area_titles: dict) -> list[str]:
     """Readable gap cells: "School years 7–9 – 3 Title" or "School years F–3 – Girls/women"."""
-    stages, groups = dict(Stage.choices), dict(TargetGroup.choices)
+    groups = dict(TargetGroup.choices)
     out = []
     for gap in gaps:
-        stage = stages.get(gap.get("stage"), gap.get("stage"))
+        stage = stage_label(gap.get("stage", ""))
         if gap.get("area"):
             code = gap["area"]
             title = pick(area_titles.get(code)) if area_titles.get(code) else ""
@@ -167,9 +181,14 @@ class GoalForm(forms.Form):
             del self.fields["gaps"]
             self.kept_gaps = list(goal.gaps) if goal is not None else []
         else:
+            self.area_stages, self.group_stages = gap_cells(areas)
             cells = [
-                *(f"{stage}|{AREA}|{code}" for stage in Stage.values for code, _title in areas),
-                *(f"{stage}|{GROUP}|{group}" for stage in Stage.values for group in TargetGroup.values),
+                *(f"{stage}|{AREA}|{code}" for code, _title in areas for stage in self.area_stages[code]),
+                *(
+                    f"{stage}|{GROUP}|{group}"
+                    for group in TargetGroup.values
+                    for stage in self.group_stages[group]
+                ),
             ]
             # A gap saved against an area the grid no longer shows is kept, not silently dropped.
             known = set(cells)
@@ -244,15 +263,30 @@ class GoalForm(forms.Form):
 
         areas = [(code, f"{code} {pick(title)}") for code, title in self.areas]
         groups = list(TargetGroup.choices)
+        rows = [(WHOLE, str(WHOLE_LABEL))] if any(s == [WHOLE] for s in self.area_stages.values()) else []
+        rows += list(Stage.choices)
+        # None: not a cell (a municipality-wide area per stage, an area or group where it does not apply)
         return {
             "areas": areas,
             "groups": groups,
             "area_rows": [
-                (label, [cell(stage, label, AREA, code, title) for code, title in areas])
-                for stage, label in Stage.choices
+                (
+                    label,
+                    [
+                        cell(stage, label, AREA, code, title) if stage in self.area_stages[code] else None
+                        for code, title in areas
+                    ],
+                )
+                for stage, label in rows
             ],
             "group_rows": [
-                (label, [cell(stage, label, GROUP, code, title) for code, title in groups])
+                (
+                    label,
+                    [
+                        cell(stage, label, GROUP, code, title) if stage in self.group_stages[code] else None
+                        for code, title in groups
+                    ],
+                )
                 for stage, label in Stage.choices
             ],
         }

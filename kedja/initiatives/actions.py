@@ -30,6 +30,7 @@ FIELDS = [
     "reach_total",
     "reach_girls",
     "reach_boys",
+    "reach_other",
     "evidence_base",
     "follow_up",
     "sharing",
@@ -62,8 +63,13 @@ def check_initiative(data: dict) -> None:
     if data.get("funding") in ("project", "grant") and not data.get("funding_ends"):
         errors["funding_ends"] = _("Project money and grants need the date the funding ends.")
     total, girls, boys = data.get("reach_total"), data.get("reach_girls"), data.get("reach_boys")
-    if total is not None and (girls or 0) + (boys or 0) > total:
-        errors["reach_total"] = _("Girls and boys together are more than the participants in all.")
+    other = data.get("reach_other")
+    if total is not None and (girls or 0) + (boys or 0) + (other or 0) > total:
+        errors["reach_total"] = (
+            _("Girls and boys together are more than the participants in all.")
+            if not other
+            else _("Girls, boys and another gender together are more than the participants in all.")
+        )
     if errors:
         raise ValidationError(errors)
 

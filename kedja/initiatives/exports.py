@@ -210,6 +210,7 @@ def _example_row(owners: list[Organisation], version: FrameworkVersion | None) -
         "reach_total": 40,
         "reach_girls": 40,
         "reach_boys": 0,
+        "reach_other": None,
         "evidence_base": swedish_label(EvidenceBase, EvidenceBase.EXPERIENCE),
         "follow_up": "Andel deltagare som väljer NA/TE",
         "sharing": swedish_label(Sharing, Sharing.REGION),

@@ -26,6 +26,7 @@ def make_initiative(owner, *, items=(), by=None, **overrides) -> Initiative:
         "reach_total": None,
         "reach_girls": None,
         "reach_boys": None,
+        "reach_other": None,
         "evidence_base": "experience",
         "follow_up": "Andel elever som väljer NA/TE",
         "sharing": "region",

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,12 @@ COLUMNS = [
         gettext_lazy("A whole number; girls and boys together at most the participants in all."),
     ),
     Column(
+        "reach_other",
+        "Varav annat kön",
+        "count",
+        gettext_lazy("A whole number, only where participants were asked (e.g. non-binary). Optional."),
+    ),
+    Column(
         "evidence_base",
         "Kunskapsgrund",
         "code",
@@ -159,8 +166,23 @@ EXPORT_COLUMNS = [
 ]
 
 
-def steam_version() -> FrameworkVersion | None:
-    """The latest published version of the shipped STEAM framework, whose item codes the file uses."""
+def steam_version(owners=()) -> FrameworkVersion | None:
+    """The STEAM framework version whose item codes the file uses: the copy of it (same key) that a region
+    above the owners published to its municipalities or owns — the latest published version of it —, else
+    the latest published version of the one shipped with Kedja."""
+    above = {pk for org in owners for pk in org.ancestor_ids()}
+    if above:
+        regional = (
+            Framework.objects.filter(key=STEAM_FRAMEWORK_KEY)
+            .exclude(owner=None)
+            .filter(Q(owner_id__in=above) | Q(versions__publications__region_id__in=above))
+            .distinct()
+            .order_by("-pk")
+        )
+        for framework in regional:
+            latest = framework.latest_published()
+            if latest is not None:
+                return latest
     framework = Framework.objects.filter(owner=None, key=STEAM_FRAMEWORK_KEY).first()
     return framework.latest_published() if framework else None
 

@@ -6,11 +6,12 @@ ignored, so an old bookmark still works):
 - municipality: a municipality's id;
 - scope: "own" (the person's own municipalities) or "shared" (other municipalities' shared initiatives);
 - stage, group (also read as target_group): a stage or target-group code;
-- area: a framework area, "<framework id>:<area code>" or just "<area code>" of the shipped STEAM framework;
+- area: a framework area, "<framework id>:<area code>" or just "<area code>" of the STEAM framework (the
+  shipped one or a region's own copy of it);
 - funding: a funding code;
 - status: "active", "ended", "any_risk" or one risk flag ("person_dependent", "funding_ending",
   "no_evidence", "no_follow_up"; the flags of risks.py);
-- q: text searched for in name, description, responsible function and partners.
+- q: text searched for in name, description, responsible function and partners, case folded beyond A–Z.
 """
 
 from datetime import date
@@ -18,6 +19,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kedja.core.search import contains_any
 from kedja.frameworks.models import Node
 
 from .fileformat import STEAM_FRAMEWORK_KEY
@@ -86,13 +88,8 @@ def filter_initiatives(
         qs = qs.filter(pk__in=_ids_with_risk(qs, status, today=today))
 
     text = _get(params, "q")[:200]
-    if text:
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(description__icontains=text)
-            | Q(responsible_function__icontains=text)
-            | Q(partners__icontains=text)
-        )
+    if text:  # case folded beyond A–Z, also on SQLite ("Åk" finds "åk")
+        qs = contains_any(qs, ["name", "description", "responsible_function", "partners"], text)
     return qs
 
 
@@ -104,9 +101,8 @@ def _filter_area(qs, area: str):
     if framework_id:
         nodes = nodes.filter(framework_version__framework_id=int(framework_id))
     else:
-        nodes = nodes.filter(
-            framework_version__framework__owner=None, framework_version__framework__key=STEAM_FRAMEWORK_KEY
-        )
+        # the STEAM framework: the one shipped with Kedja or a region's own copy of it (same key)
+        nodes = nodes.filter(framework_version__framework__key=STEAM_FRAMEWORK_KEY)
     through = Initiative.items.through.objects.filter(node__in=nodes)
     return qs.filter(pk__in=through.values("initiative_id"))
 

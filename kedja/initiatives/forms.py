@@ -156,6 +156,12 @@ class InitiativeForm(forms.Form):
     reach_total = forms.IntegerField(label=_("Participants in all"), required=False, min_value=0)
     reach_girls = forms.IntegerField(label=_("Of whom girls/women"), required=False, min_value=0)
     reach_boys = forms.IntegerField(label=_("Of whom boys/men"), required=False, min_value=0)
+    reach_other = forms.IntegerField(
+        label=_("Of whom another gender (e.g. non-binary)"),
+        required=False,
+        min_value=0,
+        help_text=_("Only where the participants were asked; leave empty otherwise."),
+    )
     evidence_base = forms.ChoiceField(
         label=_("Evidence base"),
         choices=EvidenceBase.choices,
@@ -279,6 +285,7 @@ def initial_for(initiative: Initiative) -> dict:
         "reach_total": initiative.reach_total,
         "reach_girls": initiative.reach_girls,
         "reach_boys": initiative.reach_boys,
+        "reach_other": initiative.reach_other,
         "evidence_base": initiative.evidence_base,
         "follow_up": initiative.follow_up,
         "sharing": initiative.sharing,

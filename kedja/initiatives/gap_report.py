@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import Promise
 from django.utils.text import slugify
@@ -32,11 +32,13 @@ from openpyxl.utils import get_column_letter
 from kedja.assessments.models import Priority, Round
 from kedja.core.spreadsheets import Column, cell_text, workbook_bytes
 from kedja.core.texts import pick
+from kedja.frameworks.chain import WHOLE, stage_label
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-from .gaps import CellSummary, RankedGap, State, build_matrix, rank_gaps, region_rows
+from . import gap_evidence
+from .gaps import CellSummary, Evidence, RankedGap, State, build_matrix, rank_cells, region_rows
 from .models import UNDER_REPRESENTED, Cell, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import initiative_risks, is_active, person_dependent
 
@@ -89,7 +91,7 @@ class Shown:
 
     @property
     def stage_label(self) -> str:
-        return str(Stage(self.stage).label)
+        return stage_label(self.stage)
 
     @property
     def column_label(self) -> str:
@@ -153,6 +155,15 @@ class SuggestedGap(Shown, RankedGap):
     area: Node | None = None  # the framework area of an area cell
     suggestions: Suggestions = field(default_factory=Suggestions)
 
+    @property
+    def reason_text(self) -> str:
+        """Why it ranks where it does, in one sentence (gap_evidence.reason_sentence)."""
+        return gap_evidence.reason_sentence(self.kind, self.stage, self.column, self.reasons)
+
+    @property
+    def whole(self) -> bool:
+        return self.stage == WHOLE
+
 
 # --- the matrices as the page draws them -------------------------------------------------------------
 
@@ -164,13 +175,31 @@ class MatrixCell(FromSummary):
     stage: str
     summary: CellSummary
     query: str = ""  # the gap_cell URL's query string
+    exists = True
+
+
+@dataclass
+class NoCell:
+    """A stage where the area or target group does not apply: not a cell, never asked."""
+
+    stage: str
+    exists = False
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
 
 
 @dataclass
 class MatrixRow:
     code: str
     label: str
-    cells: list[MatrixCell]
+    cells: list  # MatrixCell, or NoCell where the area or group is not at that stage
+
+    @property
+    def whole(self) -> bool:
+        """A municipality-wide area: one cell for the whole municipality, not one per stage."""
+        return len(self.cells) == 1 and self.cells[0].stage == WHOLE
 
 
 @dataclass
@@ -185,7 +214,8 @@ class MatrixView:
         out = {state.value: 0 for state in State}
         for row in self.rows:
             for cell in row.cells:
-                out[cell.state.value] += 1
+                if cell.exists:
+                    out[cell.state.value] += 1
         return out
 
 
@@ -200,34 +230,31 @@ def matrix_view(
     framework: Framework,
     rows: list[tuple[str, str]],
 ) -> MatrixView:
-    stages = Stage.values
-    return MatrixView(
-        kind,
-        stage_columns(),
-        [
-            MatrixRow(
-                code,
-                label,
-                [
-                    MatrixCell(
-                        stage,
-                        matrix[(stage, code)],
-                        urlencode({"framework": framework.pk, "stage": stage, kind: code}),
-                    )
-                    for stage in stages
-                ],
-            )
-            for code, label in rows
-        ],
-    )
+    """The matrix as drawn: a row per area or group; a municipality-wide area's row is its one cell, any
+    other row a cell per stage, None where the cell does not exist."""
+
+    def cell(stage, code):
+        if (stage, code) not in matrix:
+            return NoCell(stage)
+        query = urlencode({"framework": framework.pk, "stage": stage, kind: code})
+        return MatrixCell(stage, matrix[(stage, code)], query)
+
+    out = []
+    for code, label in rows:
+        if (WHOLE, code) in matrix:
+            out.append(MatrixRow(code, label, [cell(WHOLE, code)]))
+        else:
+            out.append(MatrixRow(code, label, [cell(stage, code) for stage in Stage.values]))
+    return MatrixView(kind, stage_columns(), out)
 
 
 # --- gathering -------------------------------------------------------------------------------------
 
 
-def cell_counts(municipality: Organisation, framework: Framework, *, today: date):
+def cell_counts(municipality: Organisation, framework: Framework, *, today: date, whole: Iterable[str] = ()):
     """(area facts, group facts) of the municipality's active initiatives, grouped by the database:
-    (stage, column, initiatives, robust initiatives) per cell — one query."""
+    (stage, column, initiatives, robust initiatives) per cell — one query; and for the municipality-wide
+    areas in `whole`, (chain.WHOLE, area, ...) counting each initiative once whatever its stages — one more."""
     rows = (
         Cell.objects.filter(municipality=municipality)
         .filter(active(today))
@@ -245,12 +272,33 @@ def cell_counts(municipality: Organisation, framework: Framework, *, today: date
             area_facts.append((stage, area, count, robust))
         elif group:
             group_facts.append((stage, group, count, robust))
+    whole = list(whole)
+    if whole:
+        area_facts += [
+            (WHOLE, area, count, robust)
+            for area, count, robust in Cell.objects.filter(
+                municipality=municipality, framework=framework, area__in=whole
+            )
+            .filter(active(today))
+            .values_list("area")
+            .annotate(
+                count=Count("initiative_id", distinct=True),
+                robust_count=Count("initiative_id", filter=Q(robust=True), distinct=True),
+            )
+            .order_by()
+        ]
     return area_facts, group_facts
 
 
-def counted_matrix(facts, *, rows: list[str], columns: list[str]) -> dict[tuple[str, str], CellSummary]:
-    """gaps.build_matrix's grid (every cell present, empty ones gaps) from counts the database grouped."""
-    matrix = build_matrix([], rows=rows, columns=columns)
+def counted_matrix(
+    facts, *, rows: list[str], columns: list[str], exists: dict[str, list[str]] | None = None
+) -> dict[tuple[str, str], CellSummary]:
+    """gaps.build_matrix's grid (every cell present, empty ones gaps) from counts the database grouped;
+    with `exists` (column -> its stage keys, gap_evidence.existing_cells) only the cells that exist."""
+    if exists is not None:
+        matrix = {(stage, column): CellSummary() for column in columns for stage in exists.get(column, [])}
+    else:
+        matrix = build_matrix([], rows=rows, columns=columns)
     for stage, column, count, robust in facts:
         if (stage, column) in matrix:
             matrix[(stage, column)] = CellSummary(count=count, robust=robust)
@@ -288,17 +336,40 @@ def _region_cells(municipality: Organisation, framework: Framework, *, today: da
 
 
 def _cells_q(framework: Framework, cells: Iterable[tuple[str, str, str]]) -> Q:
-    """A filter for exactly these (kind, stage, column) cells: one term per stage and kind."""
+    """A filter for exactly these (kind, stage, column) cells: one term per stage and kind (a
+    municipality-wide area's cell: the area at any stage)."""
     by_stage: dict[tuple[str, str], list[str]] = {}
     for kind, stage, column in cells:
         by_stage.setdefault((kind, stage), []).append(column)
     q = Q(pk__in=[])
     for (kind, stage), columns in sorted(by_stage.items()):
-        if kind == AREA:
+        if kind == AREA and stage == WHOLE:
+            q |= Q(framework=framework, area__in=columns)
+        elif kind == AREA:
             q |= Q(framework=framework, stage=stage, area__in=columns)
         else:
             q |= Q(stage=stage, area="", target_group__in=columns)
     return q
+
+
+def _nearness(municipality: Organisation):
+    """An order for the region's cells: the nearest comparable municipality first (gap_evidence.nearest_first),
+    as a database expression over the few municipalities of the region."""
+    if not municipality.parent_id:
+        return Value(0, output_field=IntegerField())
+    neighbours = list(
+        Organisation.objects.filter(
+            parent_id=municipality.parent_id, kind=Kind.MUNICIPALITY, is_active=True
+        ).exclude(pk=municipality.pk)
+    )
+    order = gap_evidence.nearest_first(municipality, neighbours)
+    if not order:
+        return Value(0, output_field=IntegerField())
+    return Case(
+        *[When(municipality_id=pk, then=Value(i)) for i, pk in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
 
 
 def region_examples(
@@ -309,40 +380,69 @@ def region_examples(
     today: date,
     limit: int = EXAMPLES_PER_GAP,
 ) -> dict[tuple[str, str, str], tuple[list[Example], int]]:
-    """For the given (kind, stage, column) cells: (up to `limit` examples, robust ones first, then by
-    name; and how many there are in all) — two queries, whatever the number of cells or municipalities."""
+    """For the given (kind, stage, column) cells: (up to `limit` examples — the nearest comparable
+    municipality's first, then robust ones, then by name — and how many there are in all). A constant
+    number of queries, whatever the number of cells or municipalities."""
     cells = list(cells)
     if not cells:
         return {}
-    base = _region_cells(municipality, framework, today=today).filter(_cells_q(framework, cells))
-    ranked = (
-        base.annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("stage"), F("area"), F("target_group")],
-                order_by=[F("robust").desc(), F("initiative__name").asc(), F("initiative_id").asc()],
-            )
-        )
-        .filter(row__lte=limit)
-        .values_list(
-            "stage",
-            "area",
-            "target_group",
-            "initiative_id",
-            "initiative__name",
-            "municipality__name",
-            "robust",
-        )
-    )
+    nearness = _nearness(municipality)
     out: dict[tuple[str, str, str], tuple[list[Example], int]] = {}
-    for stage, area, group, initiative_id, name, municipality_name, robust in ranked:
-        key = (AREA, stage, area) if area else (GROUP, stage, group)
-        out.setdefault(key, ([], 0))[0].append(Example(initiative_id, name, municipality_name, robust))
-    counts = base.values_list("stage", "area", "target_group").annotate(n=Count("initiative_id")).order_by()
-    for stage, area, group, n in counts:
-        key = (AREA, stage, area) if area else (GROUP, stage, group)
-        if key in out:
-            out[key] = (out[key][0], n)
+    per_stage = [c for c in cells if c[1] != WHOLE]
+    whole = sorted({c[2] for c in cells if c[1] == WHOLE})
+    if per_stage:
+        base = _region_cells(municipality, framework, today=today).filter(_cells_q(framework, per_stage))
+        ranked = (
+            base.annotate(
+                near=nearness,
+                row=Window(
+                    RowNumber(),
+                    partition_by=[F("stage"), F("area"), F("target_group")],
+                    order_by=[
+                        F("near").asc(),
+                        F("robust").desc(),
+                        F("initiative__name").asc(),
+                        F("initiative_id").asc(),
+                    ],
+                ),
+            )
+            .filter(row__lte=limit)
+            .values_list(
+                "stage",
+                "area",
+                "target_group",
+                "initiative_id",
+                "initiative__name",
+                "municipality__name",
+                "robust",
+            )
+            .order_by("stage", "area", "target_group", "row")
+        )
+        for stage, area, group, initiative_id, name, municipality_name, robust in ranked:
+            key = (AREA, stage, area) if area else (GROUP, stage, group)
+            out.setdefault(key, ([], 0))[0].append(Example(initiative_id, name, municipality_name, robust))
+        counts = base.values_list("stage", "area", "target_group").annotate(n=Count("initiative_id"))
+        for stage, area, group, n in counts.order_by():
+            key = (AREA, stage, area) if area else (GROUP, stage, group)
+            if key in out:
+                out[key] = (out[key][0], n)
+    if whole:
+        rows = (
+            _region_cells(municipality, framework, today=today)
+            .filter(framework=framework, area__in=whole)
+            .annotate(near=nearness)
+            .values_list("area", "initiative_id", "initiative__name", "municipality__name", "robust", "near")
+            .distinct()
+        )
+        found: dict[str, dict[int, tuple]] = {}
+        for area, pk, name, municipality_name, robust, near in rows:
+            found.setdefault(area, {})[pk] = (near, not robust, name, pk, municipality_name, robust)
+        for area, by_pk in found.items():
+            listed = sorted(by_pk.values())
+            out[(AREA, WHOLE, area)] = (
+                [Example(pk, name, m, robust) for _n, _r, name, pk, m, robust in listed[:limit]],
+                len(listed),
+            )
     return out
 
 
@@ -358,6 +458,36 @@ def area_items(version: FrameworkVersion | None) -> dict[str, list[Node]]:
 def suggested_items(items: list[Node], priorities: set[str]) -> tuple[Node, ...]:
     """An area's items with the municipality's priority items first, each group in framework order."""
     return tuple(sorted(items, key=lambda node: node.code not in priorities))
+
+
+def cell_items(
+    kind: str,
+    stage: str,
+    column: str,
+    *,
+    items: dict[str, list[Node]],
+    applies: dict[str, object],
+    priorities: set[str],
+) -> tuple[Node, ...]:
+    """The framework items that could close a cell, priority items first: of an area cell, the area's items
+    that apply at its stage; of a target-group cell, the items that name that group (frameworks.chain)."""
+    if kind == AREA:
+        found = [
+            n
+            for n in items.get(column, [])
+            if stage == WHOLE or applies.get(n.code) is None or applies[n.code].at_stage(stage)
+        ]
+    else:
+        found = [
+            n
+            for area_items_ in items.values()
+            for n in area_items_
+            if (a := applies.get(n.code)) is not None
+            and a.target_groups is not None
+            and column in a.target_groups
+            and (a.organisation or a.at_stage(stage))
+        ]
+    return suggested_items(found, priorities)
 
 
 @dataclass
@@ -376,26 +506,45 @@ class GapReport:
 
 def municipality_report(municipality: Organisation, framework: Framework, *, today: date) -> GapReport:
     """Everything the municipality's gap page shows. A constant number of queries: the framework's areas
-    and items, the municipality's cells, its priority round and priorities, the region's examples."""
+    and items, the municipality's cells, its priority round, priorities and self-assessed levels, the
+    fragile initiatives, the region's cells and examples, and what registered signal providers know."""
     version = framework.latest_published()
     areas = list(version.areas()) if version else []
     area_codes = [a.code for a in areas]
     stages, groups = list(Stage.values), list(TargetGroup.values)
-    area_facts, group_facts = cell_counts(municipality, framework, today=today)
-    area_matrix = counted_matrix(area_facts, rows=stages, columns=area_codes)
-    group_matrix = counted_matrix(group_facts, rows=stages, columns=groups)
+    area_exists, group_exists = gap_evidence.existing_cells(version, areas)
+    whole = {code for code, keys in area_exists.items() if keys == [WHOLE]}
+    area_facts, group_facts = cell_counts(municipality, framework, today=today, whole=whole)
+    area_matrix = counted_matrix(area_facts, rows=stages, columns=area_codes, exists=area_exists)
+    group_matrix = counted_matrix(group_facts, rows=stages, columns=groups, exists=group_exists)
     round_ = priority_round(municipality, framework)
     priorities = priority_codes(round_)
-    ranked = rank_gaps(
-        area_matrix,
-        group_matrix,
-        stages=stages,
-        areas=area_codes,
-        groups=groups,
-        priority_areas={code.split(".")[0] for code in priorities},
-        under_represented=set(UNDER_REPRESENTED),
+    priority_areas = {code.split(".")[0] for code in priorities}
+    levels = gap_evidence.area_levels(round_)
+    fragile = gap_evidence.fragility(municipality, framework, today=today, whole=whole)
+    neighbours = gap_evidence.neighbour_counts(
+        _region_cells(municipality, framework, today=today), whole=whole
     )
+    signals = gap_evidence.signals(municipality, framework, today=today)
+    evidence = {}
+    for kind, matrix in ((AREA, area_matrix), (GROUP, group_matrix)):
+        for (stage, column), cell in matrix.items():
+            key = (kind, stage, column)
+            funding, person = fragile.get(key, (0, 0))
+            evidence[key] = Evidence(
+                cell.state,
+                level=levels.get(column) if kind == AREA else None,
+                priority=kind == AREA and column in priority_areas,
+                under_represented=kind == GROUP and column in UNDER_REPRESENTED,
+                funding_ending=funding,
+                person_dependent=person,
+                neighbours=neighbours.get(key, 0),
+                signals=tuple(sig for sig in signals if sig.touches(kind, stage, column)),
+            )
+    columns = [(AREA, a) for a in area_codes] + [(GROUP, g) for g in groups]
+    ranked = rank_cells(evidence, stages=[WHOLE, *stages], columns=columns)
     items = area_items(version)
+    applies = gap_evidence.item_applies(version)
     examples = region_examples(
         municipality, framework, [(g.kind, g.stage, g.column) for g in ranked], today=today
     )
@@ -412,12 +561,15 @@ def municipality_report(municipality: Organisation, framework: Framework, *, tod
                 gap.kind,
                 gap.state,
                 gap.score,
+                gap.reasons,
                 rank=rank,
                 count=cell.count,
                 robust=cell.robust,
                 area=by_code.get(gap.column) if gap.kind == AREA else None,
                 suggestions=Suggestions(
-                    items=suggested_items(items.get(gap.column, []), priorities) if gap.kind == AREA else (),
+                    items=cell_items(
+                        gap.kind, gap.stage, gap.column, items=items, applies=applies, priorities=priorities
+                    ),
                     priority_codes=frozenset(priorities),
                     examples=tuple(found),
                     more_examples=max(0, total - len(found)),
@@ -504,14 +656,20 @@ def cell_detail(
     """The initiatives of the municipality in one cell (ended ones too, marked as not counted), the cell's
     state from the active ones, and the suggestions for it."""
     where = Q(framework=framework, area=column) if kind == AREA else Q(area="", target_group=column)
+    if stage != WHOLE:  # a municipality-wide area's cell holds the area's initiatives at any stage
+        where &= Q(stage=stage)
     cells = (
-        Cell.objects.filter(where, municipality=municipality, stage=stage)
+        Cell.objects.filter(where, municipality=municipality)
         .select_related("initiative__owner")
         .order_by("initiative__name", "initiative_id")
     )
     rows = []
+    seen: set[int] = set()
     for cell in cells:
         initiative = cell.initiative
+        if initiative.pk in seen:
+            continue
+        seen.add(initiative.pk)
         rows.append(
             CellInitiative(
                 initiative,
@@ -526,10 +684,15 @@ def cell_detail(
         [(stage, column, r.initiative.pk, r.robust) for r in rows if r.active], rows=[stage], columns=[column]
     )[(stage, column)]
     priorities = priority_codes(priority_round(municipality, framework))
-    items = ()
-    if kind == AREA:
-        version = version or framework.latest_published()
-        items = suggested_items(area_items(version).get(column, []), priorities)
+    version = version or framework.latest_published()
+    items = cell_items(
+        kind,
+        stage,
+        column,
+        items=area_items(version),
+        applies=gap_evidence.item_applies(version),
+        priorities=priorities,
+    )
     found, total = region_examples(
         municipality, framework, [(kind, stage, column)], today=today, limit=EXAMPLES_PER_CELL
     ).get((kind, stage, column), ([], 0))
@@ -653,12 +816,13 @@ def gaps_workbook(report: GapReport) -> bytes:
         _("Robust"),
         _("Suggested framework items"),
         _("Examples in other municipalities"),
+        _("Why it ranks here"),
     ]
     sheet.append([cell_text(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, width in enumerate([8, 26, 40, 12, 8, 12, 10, 60, 60], start=1):
+    for index, width in enumerate([8, 26, 40, 12, 8, 12, 10, 60, 60, 80], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for gap in report.gaps:
         items = "; ".join(
@@ -683,6 +847,7 @@ def gaps_workbook(report: GapReport) -> bytes:
                     gap.robust,
                     items,
                     examples,
+                    gap.reason_text,
                 )
             ]
         )

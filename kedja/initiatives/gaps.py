@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kedja.frameworks.chain import WHOLE
+
 
 class State(StrEnum):
     GAP = "gap"
@@ -61,12 +63,124 @@ def build_matrix(
 
 
 @dataclass(frozen=True)
+class Signal:
+    """Something the municipality already knows that makes some cells more urgent: an indicator off track,
+    the largest drop between stages of the transitions view. It touches the cells of `area` (any stage) or
+    of `group`, at `stage` (any stage when None); with neither area nor group, every cell at `stage`."""
+
+    kind: str  # OFF_TRACK or LARGEST_DROP
+    label: str
+    area: str | None = None
+    group: str | None = None
+    stage: str | None = None
+
+    def touches(self, kind: str, stage: str, column: str) -> bool:
+        if self.area is not None and not (kind == "area" and column == self.area):
+            return False
+        if self.group is not None and not (kind == "group" and column == self.group):
+            return False
+        # a municipality-wide cell holds its area at every stage: a signal on that area at any stage touches it
+        return self.stage is None or self.stage == stage or (stage == WHOLE and self.area is not None)
+
+
+OFF_TRACK, LARGEST_DROP = "off_track", "largest_drop"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What ranks one cell (docs/gap-analysis.md, "Ranking the gaps"). Plain values, gathered by
+    gap_report; `level` is the area's self-assessed level (median of its items, 0–4) or None."""
+
+    state: State
+    level: float | None = None
+    priority: bool = False
+    under_represented: bool = False
+    funding_ending: int = 0  # the cell's active initiatives on project money ending within a year
+    person_dependent: int = 0  # ... that depend on one person
+    neighbours: int = 0  # other municipalities of the region with a shared initiative in the cell
+    signals: tuple[Signal, ...] = ()
+
+
+LOW_LEVEL = 1.5  # at or below: "low" (+2)
+MIDDLE_LEVEL = 2.5  # at or below: "partly in place" (+1)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One part of why a cell ranks where it does; `points` it added, `code` and `value` for the sentence."""
+
+    code: str
+    points: int
+    value: object = None
+
+
+def reasons_for(evidence: Evidence) -> list[Reason]:
+    """The rule, part by part. The score is the sum of the points."""
+    out = [Reason("gap", 3) if evidence.state == State.GAP else Reason("fragile", 1)]
+    if evidence.level is not None and evidence.level <= LOW_LEVEL:
+        out.append(Reason("low_level", 2, evidence.level))
+    elif evidence.level is not None and evidence.level <= MIDDLE_LEVEL:
+        out.append(Reason("middle_level", 1, evidence.level))
+    if evidence.priority:
+        out.append(Reason("priority", 2))
+    for signal in evidence.signals:
+        if signal.kind == OFF_TRACK:
+            out.append(Reason("off_track", 2, signal.label))
+            break
+    for signal in evidence.signals:
+        if signal.kind == LARGEST_DROP:
+            out.append(Reason("largest_drop", 1, signal.label))
+            break
+    if evidence.state == State.FRAGILE and evidence.funding_ending:
+        out.append(Reason("funding_ending", 1, evidence.funding_ending))
+    if evidence.state == State.FRAGILE and evidence.person_dependent:
+        out.append(Reason("person_dependent", 1, evidence.person_dependent))
+    if evidence.under_represented:
+        out.append(Reason("under_represented", 1))
+    if evidence.neighbours:
+        out.append(Reason("neighbours", 1, evidence.neighbours))
+    return out
+
+
+@dataclass(frozen=True)
 class RankedGap:
     stage: str
     column: str
     kind: str  # "area" or "group"
     state: State
     score: int
+    reasons: tuple[Reason, ...] = ()
+
+
+def rank_cells(
+    evidence: dict[tuple[str, str, str], Evidence], *, stages: list[str], columns: list[tuple[str, str]]
+) -> list[RankedGap]:
+    """`evidence`: (kind, stage, column) -> Evidence for every gap or fragile cell that exists (covered cells
+    and cells that do not exist are not asked). Highest score first; equal scores take one cell per area or
+    target group in turn (so the top of the list is not one area repeated along the chain), each column's
+    cells along the chain, left to right; `stages` may start with chain.WHOLE (municipality-wide cells)."""
+    stage_order = {s: i for i, s in enumerate(stages)}
+    column_order = {c: i for i, c in enumerate(columns)}
+    ranked = []
+    for (kind, stage, column), ev in evidence.items():
+        if ev.state == State.COVERED:
+            continue
+        reasons = tuple(reasons_for(ev))
+        ranked.append(RankedGap(stage, column, kind, ev.state, sum(r.points for r in reasons), reasons))
+    ranked.sort(key=lambda g: (-g.score, column_order[(g.kind, g.column)], stage_order[g.stage]))
+    out: list[RankedGap] = []
+    by_score: dict[int, list[RankedGap]] = {}
+    for gap in ranked:
+        by_score.setdefault(gap.score, []).append(gap)
+    for score in sorted(by_score, reverse=True):
+        turn: dict[tuple[str, str], int] = {}
+        keyed = []
+        for gap in by_score[score]:  # already by column, then along the chain
+            column = (gap.kind, gap.column)
+            keyed.append((turn.get(column, 0), stage_order[gap.stage], column_order[column], gap))
+            turn[column] = turn.get(column, 0) + 1
+        out += [g for *_key, g in sorted(keyed, key=lambda k: k[:3])]
+    return out
 
 
 def rank_gaps(
@@ -79,23 +193,17 @@ def rank_gaps(
     priority_areas: set[str],
     under_represented: set[str],
 ) -> list[RankedGap]:
-    out = []
+    """The matrices' cells ranked with what the matrices alone tell (state, priority area, target group)."""
+    evidence = {}
     for kind, matrix in (("area", area_matrix), ("group", group_matrix)):
         for (stage, column), cell in matrix.items():
-            state = cell.state
-            if state == State.COVERED:
-                continue
-            score = 3 if state == State.GAP else 1
-            if kind == "area" and column in priority_areas:
-                score += 2
-            if kind == "group" and column in under_represented:
-                score += 1
-            out.append(RankedGap(stage, column, kind, state, score))
-    stage_order = {s: i for i, s in enumerate(stages)}
-    column_order = {("area", c): i for i, c in enumerate(areas)} | {
-        ("group", c): len(areas) + i for i, c in enumerate(groups)
-    }
-    return sorted(out, key=lambda g: (-g.score, stage_order[g.stage], column_order[(g.kind, g.column)]))
+            evidence[(kind, stage, column)] = Evidence(
+                cell.state,
+                priority=kind == "area" and column in priority_areas,
+                under_represented=kind == "group" and column in under_represented,
+            )
+    columns = [("area", a) for a in areas] + [("group", g) for g in groups]
+    return rank_cells(evidence, stages=stages, columns=columns)
 
 
 def region_rows(

@@ -76,6 +76,7 @@ class ParsedRow:
     cells: list[dict] = field(default_factory=list)  # for the preview: header, text, error
     errors: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    duplicate_of: Initiative | None = None  # an initiative already registered with the same owner and name
 
 
 @dataclass
@@ -87,6 +88,10 @@ class ParsedFile:
     @property
     def errors(self) -> list[RowError]:
         return [e for row in self.rows for e in row.errors]
+
+    @property
+    def duplicates(self) -> list[ParsedRow]:
+        return [row for row in self.rows if row.duplicate_of is not None]
 
     @property
     def rows_with_errors(self) -> int:
@@ -505,13 +510,37 @@ def _note_existing_names(rows: list[ParsedRow]) -> None:
 # --- importing ---------------------------------------------------------------------------------------
 
 
+def mark_duplicates(parsed: ParsedFile) -> ParsedFile:
+    """Rows that look like initiatives already registered: the same owner and the same name (compared
+    without case or extra spaces) — what importing the same file twice gives. One query."""
+    owners = {row.data["owner"].pk for row in parsed.rows if row.data.get("owner") is not None}
+    if not owners:
+        return parsed
+    existing = {
+        (owner_id, " ".join(name.split()).casefold()): pk
+        for pk, owner_id, name in Initiative.objects.filter(owner_id__in=owners).values_list(
+            "pk", "owner_id", "name"
+        )
+    }
+    found = Initiative.objects.in_bulk(set(existing.values()))
+    for row in parsed.rows:
+        owner, name = row.data.get("owner"), row.data.get("name") or ""
+        if owner is not None:
+            pk = existing.get((owner.pk, " ".join(name.split()).casefold()))
+            row.duplicate_of = found.get(pk) if pk else None
+    return parsed
+
+
 @transaction.atomic
-def import_rows(parsed: ParsedFile, *, by) -> list[Initiative]:
-    """Every row of a file without errors, in one transaction: if one fails, nothing is saved."""
+def import_rows(parsed: ParsedFile, *, by, skip_duplicates: bool = False) -> list[Initiative]:
+    """Every row of a file without errors, in one transaction: if one fails, nothing is saved. With
+    `skip_duplicates`, rows marked by mark_duplicates are left out."""
     if not parsed.can_import:
         raise ValidationError(_("The file has rows with errors: nothing has been imported."))
     created = []
     for row in parsed.rows:
+        if skip_duplicates and row.duplicate_of is not None:
+            continue
         try:
             created.append(actions.save_initiative(None, data=row.data, items=row.items, by=by))
         except ValidationError as error:

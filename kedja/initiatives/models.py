@@ -7,36 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kedja.frameworks.chain import Stage, TargetGroup
 from kedja.frameworks.models import Framework, Node
 from kedja.organisations.models import Organisation
-
-
-class Stage(models.TextChoices):
-    """The education chain, left to right."""
-
-    PRESCHOOL = "preschool", _("Preschool")
-    F3 = "f3", _("School years F–3")
-    Y4_6 = "y4_6", _("School years 4–6")
-    Y7_9 = "y7_9", _("School years 7–9")
-    UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
-    ADULT = "adult", _("Adult education (komvux)")
-    YH = "yh", _("Higher vocational (YH)")
-    FOLK_HIGH_SCHOOL = "folk_high_school", _("Folk high school")
-    UNIVERSITY = "university", _("University")
-    WORKING_LIFE = "working_life", _("Working life")
-
-
-class TargetGroup(models.TextChoices):
-    ALL = "all", _("All")
-    GIRLS_WOMEN = "girls_women", _("Girls/women")
-    BOYS_MEN = "boys_men", _("Boys/men")
-    NO_STUDY_TRADITION = "no_study_tradition", _("Students from homes without study tradition")
-    NEWLY_ARRIVED = "newly_arrived", _("Newly arrived")
-    NEET = "neet", _("Young people neither working nor studying")
-    DISABILITIES = "disabilities", _("People with disabilities")
-    PARENTS = "parents", _("Parents")
-    STAFF = "staff", _("Teachers/staff")
-
 
 # Groups statistically under-represented in STEAM (DOMAIN.md §2 area 6a): gaps here rank higher.
 UNDER_REPRESENTED = frozenset(
@@ -103,6 +76,10 @@ class Initiative(models.Model):
     reach_total = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     reach_girls = models.PositiveIntegerField(_("of whom girls/women"), null=True, blank=True)
     reach_boys = models.PositiveIntegerField(_("of whom boys/men"), null=True, blank=True)
+    # A third category as Swedish surveys that include non-binary people ask it ("annat kön", e.g. non-binary)
+    reach_other = models.PositiveIntegerField(
+        _("of whom another gender (e.g. non-binary)"), null=True, blank=True
+    )
     evidence_base = models.CharField(
         _("evidence base"), max_length=12, choices=EvidenceBase.choices, default=EvidenceBase.NONE
     )

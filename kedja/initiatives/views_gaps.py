@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from kedja.access.assessments import visible_frameworks
 from kedja.access.decorators import get_municipality_for_gaps, get_region_for
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
+from kedja.frameworks.chain import WHOLE, area_stages, effective, group_exists
 from kedja.frameworks.models import Framework, FrameworkVersion
 
 from . import gap_report
@@ -84,17 +85,22 @@ def gap_cell(request, municipality_id):
     area_code, group = request.GET.get("area"), request.GET.get("group")
     if not (stage or area_code or group):
         return redirect(reverse("initiatives:gaps", args=[municipality.pk]))
-    if framework is None or stage not in Stage.values or (area_code is None) == (group is None):
+    if framework is None or stage not in (*Stage.values, WHOLE) or (area_code is None) == (group is None):
         raise Http404()
     version = framework.latest_published()
     area = None
     if area_code is not None:
         area = version.areas().filter(code=area_code).first() if version else None
-        if area is None:
+        # a municipality-wide area is one cell (stage=whole), any other area one cell per stage it applies at
+        if area is None or stage not in area_stages(effective(area.applies, None), list(Stage.values)):
             raise Http404()
         kind, column = AREA, area_code
     else:
-        if group not in TargetGroup.values:
+        if (
+            group not in TargetGroup.values
+            or stage == WHOLE
+            or not group_exists(version.target_group_stages if version else {}, stage=stage, group=group)
+        ):
             raise Http404()
         kind, column = GROUP, group
     detail = gap_report.cell_detail(

@@ -133,13 +133,20 @@ def remove_stale_uploads(*, now: float | None = None) -> None:
 @login_required
 @require_safe
 def import_template(request):
-    workbook = exports.template_workbook(owners=_owners(request.user), version=steam_version())
+    workbook = exports.template_workbook(
+        owners=(owners := _owners(request.user)), version=steam_version(owners)
+    )
     response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "insatser-mall.xlsx")
     return response
 
 
-def _preview(request, parsed, *, token: str | None, filename: str):
+DUPLICATE_CHOICES = ("skip", "import")  # rows already registered: leave them out, or import them again
+
+
+def _preview(request, parsed, *, token: str | None, filename: str, ask: bool = False):
+    """The checked file; `ask`: the person pressed Import without saying what to do with rows that are
+    already registered (400, the question marked as the error)."""
     return render(
         request,
         "initiatives/import_preview.html",
@@ -149,8 +156,9 @@ def _preview(request, parsed, *, token: str | None, filename: str):
             "filename": filename,
             "form": UploadForm(),
             "columns": COLUMNS,
+            "ask": ask,
         },
-        status=200 if parsed.can_import else 400,
+        status=400 if ask or not parsed.can_import else 200,
     )
 
 
@@ -161,12 +169,13 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = imports.parse_table(form.table, owners=owners, version=steam_version())
+            parsed = imports.parse_table(form.table, owners=owners, version=steam_version(owners))
         except imports.ImportFileError as error:
             for problem in error.problems:
                 form.add_error("file", problem)
         else:
             name = form.cleaned_data["file"].name
+            imports.mark_duplicates(parsed)
             if parsed.can_import:
                 token = store_pending(request.session, form.raw, form.suffix, name)
             else:
@@ -194,7 +203,7 @@ def import_commit(request):
     raw, suffix, name = pending  # one import per check, whatever happens below
     try:
         parsed = imports.parse_table(
-            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version()
+            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version(owners)
         )
     except imports.ImportFileError as error:
         messages.error(request, " ".join(error.problems))
@@ -204,8 +213,14 @@ def import_commit(request):
             request, _("Something has changed since the file was checked. Nothing has been imported.")
         )
         return _preview(request, parsed, token=None, filename=name)
+    imports.mark_duplicates(parsed)
+    choice = request.POST.get("duplicates", "")
+    if parsed.duplicates and choice not in DUPLICATE_CHOICES:
+        # Ask, and keep the checked file for the answer: nothing is imported until the person chooses.
+        token = store_pending(request.session, raw, suffix, name)
+        return _preview(request, parsed, token=token, filename=name, ask=True)
     try:
-        created = imports.import_rows(parsed, by=request.user)
+        created = imports.import_rows(parsed, by=request.user, skip_duplicates=choice == "skip")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("initiatives:import")

@@ -230,11 +230,11 @@ def initiative_list(request):
 def reach(initiative: Initiative) -> dict | None:
     """Participants by gender (DOMAIN.md §3 "by gender where known"): the part not split is unknown."""
     total = initiative.reach_total
-    if total is None and initiative.reach_girls is None and initiative.reach_boys is None:
+    girls, boys, other = initiative.reach_girls, initiative.reach_boys, initiative.reach_other
+    if total is None and girls is None and boys is None and other is None:
         return None
-    girls, boys = initiative.reach_girls, initiative.reach_boys
-    unknown = None if total is None else max(0, total - (girls or 0) - (boys or 0))
-    return {"total": total, "girls": girls, "boys": boys, "unknown": unknown}
+    unknown = None if total is None else max(0, total - (girls or 0) - (boys or 0) - (other or 0))
+    return {"total": total, "girls": girls, "boys": boys, "other": other, "unknown": unknown}
 
 
 @login_required

@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from kedja.assessments.models import Priority, Round
 from kedja.core.texts import pick
+from kedja.frameworks.chain import stage_label
 from kedja.frameworks.models import Framework, Node
 from kedja.indicators.models import Goal
 from kedja.initiatives import gap_report
-from kedja.initiatives.models import Stage, TargetGroup
+from kedja.initiatives.models import TargetGroup
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -72,7 +73,7 @@ def gap_cell(key: tuple[str, str, str]) -> dict:
 def gap_label(key: tuple[str, str, str], area_titles: dict | None = None) -> str:
     """ "School years 7–9 – 3 Technology" or "Preschool – Girls/women"."""
     stage, kind, code = key
-    stage_text = str(dict(Stage.choices).get(stage, stage))
+    stage_text = stage_label(stage)
     if kind == AREA:
         title = (area_titles or {}).get(code)
         return f"{stage_text} – {code} {pick(title) if title else ''}".rstrip()

@@ -23,6 +23,7 @@ from kedja.assessments.views_region import (
 )
 from kedja.frameworks import actions as framework_actions
 from kedja.frameworks.factories import make_framework_version
+from kedja.frameworks.models import Framework
 from kedja.organisations.factories import make_member, make_municipality, make_user
 from kedja.organisations.roles import Role
 
@@ -165,7 +166,7 @@ def test_never_another_regions_municipalities(world):
     closed_round(world.other_municipality, version, [4])
     body = overview(client_for(world.people["regional_officer"]), world.region).content.decode()
     assert "Sydby kommun" not in body and 'class="kedja-heat kedja-heat-' not in body
-    assert "Not shared" in body  # Norrby, the only municipality of the region, shared nothing
+    assert "No round" in row_of(body, "Norrby kommun")  # the only municipality of the region: no round
 
 
 def test_framework_choice_defaults_to_one_with_rounds_and_lists_offered_frameworks(world):
@@ -221,3 +222,17 @@ def test_query_count_grows_slowly_with_municipalities_that_shared(world, django_
     assert per_municipality <= 6, f"{per_municipality} queries per shared municipality"
     with django_assert_max_num_queries(15 + 6 * 7):
         overview(client, world.region)
+
+
+def test_the_page_opens_on_the_steam_framework_and_says_no_round_where_there_is_none(world):
+    framework_actions.load_shipped_frameworks()
+    steam = Framework.objects.get(owner=None, key="steam-municipal").latest_published()
+    capacity = Framework.objects.get(owner=None, key="improvement-capacity").latest_published()
+    make_round(world.municipality, capacity)  # a round of another framework: the page still opens on STEAM
+    closed_round(world.municipality, steam, [2], shared=False)
+    make_municipality(world.region, name="Västby kommun")
+    client = client_for(world.people["regional_officer"])
+    body = overview(client, world.region).content.decode()
+    assert re.search(rf'<option value="{steam.framework_id}" selected>', body)
+    assert "Not shared" in row_of(body, "Norrby kommun")
+    assert "No round" in row_of(body, "Västby kommun") and "Not shared" not in row_of(body, "Västby kommun")

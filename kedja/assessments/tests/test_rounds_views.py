@@ -43,7 +43,12 @@ def test_staff_see_their_municipalitys_rounds_with_progress(client, world, round
     body = signed_in(client, world, "reader").get(reverse("assessments:round_list")).content.decode()
     assert "Självskattning 2026" in body
     assert reverse("assessments:round_detail", args=[round_.pk]) in body
-    assert "1 of 2" in body  # respondents who answered / all respondents
+    assert "0 of 2" in body  # answering items is not being done: only who said they are done count
+    done = round_.respondents.get(user=world.people["head_of_schools"])
+    done.submitted_at = timezone.now()
+    done.save(update_fields=["submitted_at"])
+    body = signed_in(client, world, "reader").get(reverse("assessments:round_list")).content.decode()
+    assert "1 of 2" in body and "Respondents done" in body
     assert "Test framework v1" in body
 
 
@@ -88,7 +93,7 @@ def test_round_list_queries_do_not_grow_with_rounds(client, world, version, djan
         response = client.get(reverse("assessments:round_list"))
     body = response.content.decode()
     assert body.count("Runda 20") == 16  # each round once as staff, once as respondent
-    assert "1 of 2" in body
+    assert "0 of 2" in body  # answered items, but nobody said they are done
 
 
 # --- opening a round --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.frameworks.models import Publication
 from kedja.indicators.actions import save_goal
@@ -410,3 +411,18 @@ def test_school_member_editing_municipality_goals_is_refused(client, world, stea
     teacher = make_member(world.school, Role.TEACHER, make_user())
     client.force_login(teacher)
     assert client.get(reverse("indicators:goal_create", args=[world.municipality.pk])).status_code == 403
+
+
+def test_the_gap_grid_offers_only_cells_that_exist(client, world):
+    load_shipped_frameworks()
+    login(client, world, "coordinator")
+    url = reverse("indicators:goal_create", args=[world.municipality.pk])
+    page = client.get(url).content.decode()
+    assert 'value="whole|area|1"' in page and 'value="whole|area|7"' in page  # municipality-wide: once
+    assert 'value="f3|area|1"' not in page and 'value="preschool|area|4"' not in page
+    assert 'value="preschool|group|neet"' not in page and 'value="adult|group|neet"' in page
+    assert "not a cell here" in page
+    response = client.post(url, goal_post(gaps=["whole|area|1", "y7_9|area|3"]))
+    assert response.status_code == 302
+    goal = Goal.objects.get(organisation=world.municipality)
+    assert goal.gaps == [{"stage": "whole", "area": "1"}, {"stage": "y7_9", "area": "3"}]

@@ -65,6 +65,25 @@ def test_stage_group_funding_and_text(found):
     assert found(funding="grant") == ["Robotklubb"]
     assert found(q="TEKNISKA") == ["Robotklubb"]  # partners, whatever the case
     assert found("outsider", q="kultur") == ["Grannen"]  # responsible function
+    # case folding beyond A–Z, on SQLite too: Å/å, Ä/ä, Ö/ö
+    assert found(q="ELDSJÄL") == found(q="eldsjäl") == ["Eldsjäl"]
+    assert found("outsider", q="KULTURFÖRVALTNINGEN") == ["Grannen"]
+
+
+def test_a_capital_swedish_letter_finds_the_small_one(world):
+    make_initiative(world.municipality, name="Kodklubb i åk 4–6")
+    make_initiative(world.municipality, name="Örebro läser")
+    user = world.people["coordinator"]
+    mine = member_municipality_ids(user)
+
+    def names(text):
+        qs = filter_initiatives(
+            visible_initiatives(user), {"q": text}, own_municipality_ids=mine, today=TODAY
+        )
+        return sorted(qs.values_list("name", flat=True))
+
+    assert names("Åk") == names("åk") == names("ÅK") == ["Kodklubb i åk 4–6"]
+    assert names("örebro") == ["Örebro läser"]
 
 
 def test_area_of_the_steam_framework_or_of_a_named_framework(found):
@@ -102,3 +121,10 @@ def test_unknown_values_are_ignored_and_a_querydict_works(world, found):
     qs = filter_initiatives(visible_initiatives(user), params, today=TODAY)
     assert list(qs.values_list("name", flat=True)) == ["Robotklubb"]
     assert Initiative.objects.count() == 4
+
+
+def test_the_area_filter_knows_a_regions_own_copy_of_the_steam_framework(world, found):
+    copy = make_framework_version(owner=world.region, key="steam-municipal", areas=3, items=3)
+    make_initiative(world.municipality, name="Regionens kopia", items=list(copy.nodes.filter(code="2.a")))
+    assert found(area="2") == ["Regionens kopia"]
+    assert found(area="3") == ["Robotklubb"]

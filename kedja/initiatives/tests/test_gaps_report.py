@@ -247,6 +247,10 @@ def test_gaps_workbook_has_one_row_per_ranked_gap_and_guards_formulas(world, ver
     assert rows[0][:5] == ("Rank", "Stage", "Area or target group", "State", "Score")
     assert len(rows) == 1 + len(report.gaps)
     f3_1 = next(r for r in rows[1:] if r[1] == "School years F–3" and r[2] == "1 Area 1")
-    assert f3_1[3:7] == ("Gap", 3, 0, 0)
+    assert f3_1[3:7] == ("Gap", 4, 0, 0)  # 3 for a gap, 1 as a neighbouring municipality has one there
     assert f3_1[7] == "1.a Item 1a; 1.b Item 1b"
     assert f3_1[8] == "'=HYPERLINK(1) (Grannby kommun)"
+    assert rows[0][9] == "Why it ranks here"
+    assert f3_1[9] == (
+        "No ongoing initiative in school years F–3; one neighbouring municipality has initiatives here."
+    )

@@ -18,11 +18,13 @@ from openpyxl import load_workbook
 
 from kedja.assessments.actions import mark_priority
 from kedja.assessments.factories import make_round
-from kedja.assessments.models import Round
+from kedja.assessments.models import Answer, Respondent, Round
 from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.frameworks.models import Framework
+from kedja.indicators.factories import make_goal, make_indicator
 from kedja.initiatives.factories import make_initiative
+from kedja.initiatives.gap_report import ranked_gaps
 from kedja.initiatives.models import Initiative
 from kedja.organisations.factories import make_member, make_municipality, make_unit
 from kedja.organisations.roles import Role
@@ -121,8 +123,9 @@ def test_the_shipped_steam_framework_is_shown_by_default_with_its_eight_areas(wo
     body = gaps_page(client_for(world.people["coordinator"]), world.municipality).content.decode()
     areas = section(body, "areas-heading")
     assert "area of Regional STEAM framework for municipalities" in text(areas)
-    assert len(picture_cells(areas)) == 8 * 10
-    assert "Covered 1 (1 robust) – 1 Strategic governance and coordination" in text(areas)
+    # areas 1 and 7 are municipality-wide: one cell each; the others only at the stages they apply to
+    assert len(picture_cells(areas)) == 1 + 5 + 7 + 4 + 10 + 10 + 1 + 6
+    assert "Whole municipality Covered 1 (1 robust) – 1 Strategic governance and coordination" in text(areas)
     # the other framework the person may see can be chosen instead
     assert f'<option value="{steam.framework_id}" selected>' in body
     assert f'<option value="{version.framework_id}" >' in body
@@ -227,10 +230,14 @@ def test_ranked_list_puts_a_priority_area_first_and_suggests_what_the_region_sha
     first = text(
         re.findall(r'<li class="ds-card kedja-gap".*?</li>\s*(?=<li class="ds-card|</ol>)', ranked, re.S)[0]
     )
-    assert first.startswith("1. Preschool · 2 Area 2 Gap Initiatives: 0 · Score: 5")
+    assert first.startswith("1. Preschool · 2 Area 2 Gap Initiatives: 0 · Score: 6")
+    assert (
+        "A priority in the self-assessment and no ongoing initiative in preschool; "
+        "one neighbouring municipality has initiatives here." in first
+    )
     assert "2.b Item 2b Priority 2.a Item 2a" in first
     assert "Grannbys makerspace – Grannby kommun" in first
-    assert "Partner offers Coming when partners are in Kedja." in first
+    assert "Partner offers" not in first  # not one text repeated on every gap
     assert "Bara för regionen" not in body and "Sydbys labb" not in body
     assert "Priorities from the round “Självskattning 2026”." in text(ranked)
     # the example links to the initiative's page, which the principal may open
@@ -271,6 +278,7 @@ def test_export_is_the_ranked_list_as_excel(world, version):
         "Robust",
         "Suggested framework items",
         "Examples in other municipalities",
+        "Why it ranks here",
     )
     assert len(rows) == 1 + 108  # two cells covered: preschool × area 1 and preschool × all
     assert rows[1][:7] == (1, "Preschool", "Girls/women", "Gap", 4, 0, 0)  # under-represented first
@@ -369,4 +377,65 @@ def test_municipality_page_queries_do_not_grow_with_initiatives_or_neighbours(wo
     for _ in range(5):
         fragile(world.school, items=[item(version, "1.b")], stages=["y4_6"], target_groups=["neet"])
     assert count_queries(page) == few
-    assert few <= 16
+    assert few <= 28  # constant: the evidence (levels, fragility, neighbours, goals, transitions) is grouped
+
+
+# --- cells that exist, and what ranks them ------------------------------------------------------------------------
+
+
+def test_a_municipality_wide_area_is_one_cell_and_impossible_cells_are_404(world):
+    load_shipped_frameworks()
+    steam = Framework.objects.get(owner=None, key="steam-municipal").latest_published()
+    one_a = steam.nodes.get(code="1.a")
+    make_initiative(world.school, name="STEAM-strategi", items=[one_a], stages=["f3", "y7_9"])
+    client = client_for(world.people["coordinator"])
+    url = reverse("initiatives:gap_cell", args=[world.municipality.pk])
+    base = {"framework": steam.framework_id}
+    whole = client.get(url, {**base, "stage": "whole", "area": "1"})
+    assert whole.status_code == 200
+    shown = text(whole.content.decode())
+    assert shown.count("STEAM-strategi –") == 1  # counted once, whatever its stages
+    for params in (
+        {"stage": "f3", "area": "1"},  # municipality-wide: no per-stage cell
+        {"stage": "preschool", "area": "4"},  # adult education has no preschool
+        {"stage": "preschool", "group": "neet"},  # no preschool for young people neither working nor studying
+        {"stage": "whole", "area": "2"},
+        {"stage": "whole", "group": "all"},
+    ):
+        assert client.get(url, {**base, **params}).status_code == 404, params
+    body = gaps_page(client, world.municipality, all="1").content.decode()
+    groups = section(body, "groups-heading")
+    assert "Preschool: not a cell here" in text(groups)
+    ranked = text(section(body, "ranked-heading"))
+    assert "Whole municipality · 1 Strategic governance" not in ranked  # covered
+    assert "Whole municipality · 7 Statistics and analysis" in ranked
+    assert "Preschool · Young people neither working nor studying" not in ranked
+
+
+def test_an_indicator_off_track_and_a_low_self_assessment_lift_their_cells(world, version):
+    round_ = make_round(world.municipality, version, status=Round.Status.CLOSED, closed_at=timezone.now())
+    respondent = Respondent.objects.create(round=round_, user=world.people["coordinator"], group="education")
+    for code in ("2.a", "2.b"):
+        Answer.objects.create(respondent=respondent, node=item(version, code), level=1)
+    goal = make_goal(world.municipality, title="Fler väljer teknik", gaps=[{"stage": "y7_9", "area": "1"}])
+    make_indicator(
+        world.municipality,
+        goal=goal,
+        name="Andel som väljer NA/TE",
+        values={2020: 10.0, 2021: 9.0},
+        baseline_value=10.0,
+        baseline_year=2020,
+        target_value=30.0,
+        target_year=2021,
+    )
+    gaps = {(g.stage, g.column): g for g in ranked_gaps(world.municipality, version.framework, TODAY)}
+    assert gaps[("y7_9", "1")].score == 3 + 2  # a gap, and the goal's indicator is off track
+    assert gaps[("y7_9", "1")].reason_text == (
+        "The indicator “Andel som väljer NA/TE” is off track and no ongoing initiative in school years 7–9."
+    )
+    assert gaps[("f3", "1")].score == 3
+    assert gaps[("f3", "2")].score == 3 + 2
+    assert (
+        gaps[("f3", "2")].reason_text
+        == "Self-assessed low (1 of 4) and no ongoing initiative in school years F–3."
+    )

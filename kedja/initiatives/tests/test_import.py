@@ -13,11 +13,13 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kedja.access.initiatives import owners_for_new_initiative
+from kedja.frameworks import actions as framework_actions
+from kedja.frameworks import schema
 from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.initiatives import actions, imports
 from kedja.initiatives.factories import make_initiative
-from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS
+from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS, steam_version
 from kedja.initiatives.models import Cell, Initiative
 from kedja.initiatives.views_imports import PENDING_KEY, claim_pending, remove_stale_uploads, store_pending
 from kedja.organisations.models import Membership
@@ -50,6 +52,7 @@ def row(name="Teknikdagar", owner="Norrby kommun", **values) -> dict:
         "Deltagare totalt": "40",
         "Varav flickor/kvinnor": "25",
         "Varav pojkar/män": "15",
+        "Varav annat kön": "",
         "Kunskapsgrund": "experience",
         "Uppföljningsindikator": "Andel som väljer NA/TE",
         "Synlighet": "region",
@@ -133,7 +136,7 @@ def test_template_has_swedish_headers_explanations_and_drop_downs(client, world,
     assert {"Norrby kommun", "0299", "Norrbyskolan", "Granskolan", "1.a", "3.c"} <= flat
     assert "Sydby kommun" not in flat
     lists = {next(iter(dv.sqref.ranges)).coord[0] for dv in sheet.data_validations.dataValidation}
-    assert {"C", "J", "Q", "S"} <= lists  # owner, funding, evidence base, sharing: drop-down lists
+    assert {"C", "J", "R", "T"} <= lists  # owner, funding, evidence base, sharing: drop-down lists
 
 
 def test_the_filled_in_template_imports_and_its_example_row_does_not(client, world, steam):
@@ -546,3 +549,71 @@ def test_the_shipped_steam_framework_gives_the_item_codes(client, world):
     row_with_gap = csv_file([row(Ramverkspunkter="1.g; 5.c")])
     [error] = upload(client, row_with_gap).context["parsed"].errors
     assert error.message.startswith("Unknown framework item: 5.c.")
+
+
+def test_reach_of_another_gender_is_imported_and_counted_against_the_total(client, world, steam):
+    client = signed_in(client, world)
+    fine = row(name="Kodkväll", **{"Varav flickor/kvinnor": "20", "Varav annat kön": "2"})
+    response = upload(client, xlsx_file([fine]))
+    assert response.status_code == 200
+    assert commit(client, response).status_code == 302
+    saved = Initiative.objects.get(name="Kodkväll")
+    assert (saved.reach_total, saved.reach_girls, saved.reach_boys, saved.reach_other) == (40, 20, 15, 2)
+    too_many = row(name="För många", **{"Varav annat kön": "5"})  # 25 + 15 + 5 > 40
+    response = upload(client, xlsx_file([too_many]))
+    assert response.status_code == 400
+    assert "another gender together are more than the participants in all" in response.content.decode()
+
+
+def test_item_codes_are_read_from_the_regions_own_published_copy_of_the_framework(client, world, steam):
+    data = schema.to_data(steam)
+    data["nodes"][0]["children"].append(
+        {"number": "x", "kind": "item", "title": {"sv": "Regionens egen punkt"}}
+    )
+    copy = framework_actions.import_framework(schema.parse(data), owner=world.region, publish=True)
+    framework_actions.publish_to_region(copy, world.region)
+    assert steam_version([world.municipality]) == copy
+    assert steam_version([world.other_municipality]) == steam  # another region: the shipped framework
+    client = signed_in(client, world)
+    response = upload(client, xlsx_file([row(name="Regional punkt", Ramverkspunkter="1.x; 2.c")]))
+    assert response.status_code == 200
+    assert commit(client, response).status_code == 302
+    saved = Initiative.objects.get(name="Regional punkt")
+    assert {(n.framework_version_id, n.code) for n in saved.items.all()} == {
+        (copy.pk, "1.x"),
+        (copy.pk, "2.c"),
+    }
+
+
+def test_importing_the_same_file_twice_finds_the_duplicates_and_asks(client, world, steam):
+    client = signed_in(client, world)
+    first = [row(name="Teknikdagar"), row(name="Mattecirkel")]
+    assert commit(client, upload(client, xlsx_file(first))).status_code == 302
+    assert Initiative.objects.count() == 2
+    again = [row(name="teknikdagar "), row(name="Mattecirkel"), row(name="Ny kodklubb")]
+    preview = upload(client, xlsx_file(again))
+    body = preview.content.decode()
+    assert preview.status_code == 200
+    assert "2 rows look like initiatives that are already registered" in body
+    assert "Row 2: Teknikdagar" in body and "Row 3: Mattecirkel" in body
+    # Import without choosing: asked, nothing imported, the checked file kept for the answer
+    asked = commit(client, preview)
+    assert asked.status_code == 400 and Initiative.objects.count() == 2
+    assert "Choose what to do with these rows before importing." in asked.content.decode()
+    token = asked.context["token"]
+    done = client.post(reverse("initiatives:import_commit"), {"token": token, "duplicates": "skip"})
+    assert done.status_code == 302
+    assert sorted(Initiative.objects.values_list("name", flat=True)) == [
+        "Mattecirkel",
+        "Ny kodklubb",
+        "Teknikdagar",
+    ]
+
+
+def test_duplicates_can_be_imported_again_on_purpose(client, world, steam):
+    client = signed_in(client, world)
+    assert commit(client, upload(client, xlsx_file([row(name="Teknikdagar")]))).status_code == 302
+    preview = upload(client, xlsx_file([row(name="Teknikdagar")]))
+    token = preview.context["token"]
+    client.post(reverse("initiatives:import_commit"), {"token": token, "duplicates": "import"})
+    assert Initiative.objects.filter(name="Teknikdagar").count() == 2

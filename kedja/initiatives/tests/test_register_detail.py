@@ -185,3 +185,15 @@ def test_outsiders_get_404_even_for_what_is_shared_with_all(client, world, perso
 def test_an_initiative_that_does_not_exist_is_404(client, world):
     client.force_login(world.people["coordinator"])
     assert client.get(reverse("initiatives:detail", args=[999999])).status_code == 404
+
+
+def test_reach_by_gender_counts_another_gender_and_leaves_the_rest_unknown():
+    from types import SimpleNamespace
+
+    from kedja.initiatives.views_initiatives import reach
+
+    shown = reach(SimpleNamespace(reach_total=40, reach_girls=20, reach_boys=15, reach_other=2))
+    assert shown == {"total": 40, "girls": 20, "boys": 15, "other": 2, "unknown": 3}
+    assert (
+        reach(SimpleNamespace(reach_total=None, reach_girls=None, reach_boys=None, reach_other=None)) is None
+    )

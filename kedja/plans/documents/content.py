@@ -25,6 +25,7 @@ from kedja.assessments.exports import ResultReport, result_report
 from kedja.assessments.models import Round
 from kedja.core.charts import BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.texts import pick
+from kedja.frameworks.chain import WHOLE_LABEL
 from kedja.frameworks.models import Framework
 from kedja.indicators.models import Goal, Indicator, IndicatorValue
 from kedja.indicators.series import counted_totals
@@ -449,13 +450,19 @@ def _area_chart_block(assessment: ResultReport) -> ChartBlock:
 def _map_table(report: GapReport) -> Table:
     """The map of initiatives: a row per stage, a column per framework area, each cell its state in words
     and its number of active initiatives (robust ones in brackets)."""
-    headers = [_("Stage")] + [row.code for row in report.area_view.rows]
+    areas = report.area_view.rows
+    headers = [_("Stage")] + [row.code for row in areas]
     rows = []
+    if any(row.whole for row in areas):  # municipality-wide areas: one cell, on a row of their own
+        rows.append(
+            [str(WHOLE_LABEL)]
+            + [f"{row.cells[0].state_label} {row.cells[0].count_text}" if row.whole else "–" for row in areas]
+        )
     for index, (_code, stage_label) in enumerate(report.area_view.stages):
         cells = [stage_label]
-        for row in report.area_view.rows:
-            cell = row.cells[index]
-            cells.append(f"{cell.state_label} {cell.count_text}")
+        for row in areas:
+            cell = None if row.whole else row.cells[index]
+            cells.append(f"{cell.state_label} {cell.count_text}" if cell is not None and cell.exists else "–")
         rows.append(cells)
     return Table("initiative-map", _("Map of initiatives: state and number of initiatives"), headers, rows)
 
@@ -464,9 +471,9 @@ def _gaps_table(gaps: list) -> Table:
     return Table(
         "ranked-gaps",
         _("The gaps ranked, most important first"),
-        ["#", _("Stage"), _("Area or target group"), _("State"), _("Initiatives"), _("Score")],
+        ["#", _("Stage"), _("Area or target group"), _("State"), _("Initiatives"), _("Why it ranks here")],
         [
-            [str(g.rank), g.stage_label, g.column_label, g.state_label, g.count_text, str(g.score)]
+            [str(g.rank), g.stage_label, g.column_label, g.state_label, g.count_text, g.reason_text]
             for g in gaps
         ],
     )

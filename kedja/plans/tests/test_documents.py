@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from bench.reports import make_plan_data
+from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.plans import tasks
 from kedja.plans.documents import docx, pdf
 from kedja.plans.documents.content import follow_up_content, strategy_content
@@ -409,3 +410,22 @@ def test_goals_export_has_typed_columns(world, client):
     assert first[8] == "'=Andel behöriga"  # guarded against formula injection
     assert first[12] == 41.5 and first[13] == 2024 and first[14] == 60 and first[15] == 2030
     assert second[0] == 2 and second[3] == "Fler flickor väljer teknik" and second[8] is None
+
+
+def test_the_map_of_initiatives_writes_municipality_wide_areas_once_and_no_impossible_cells(world):
+    load_shipped_frameworks()
+    make_plan_data(world.municipality, initiatives=6, goals=2, actions=2)
+    with translation.override("en"):
+        content = strategy_content(world.municipality)
+    table = content.map_table
+    first = table.rows[0]
+    assert first[0] == "Whole municipality"
+    codes = table.headers[1:]
+    assert first[codes.index("1") + 1] != "–" and first[codes.index("7") + 1] != "–"
+    assert first[codes.index("2") + 1] == "–"
+    preschool = next(r for r in table.rows if r[0] == "Preschool")
+    assert preschool[codes.index("1") + 1] == "–" and preschool[codes.index("4") + 1] == "–"
+    assert all(g.reason_text for g in content.top_gaps)
+    assert content.gaps_table.headers[-1] == "Why it ranks here"
+    with translation.override("sv"):
+        assert docx.render_docx(strategy_content(world.municipality))  # renders with the new rows

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from kedja.assessments.factories import make_round
 from kedja.assessments.models import Priority
+from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.home import attention
 from kedja.indicators.factories import make_goal
@@ -258,3 +259,19 @@ def test_deleting_an_action(client, world):
     response = client.post(reverse("plans:action_delete", args=[doomed.pk]))
     assert response.status_code == 302 and not Action.objects.filter(pk=doomed.pk).exists()
     assert AuditEvent.objects.filter(verb="plan.action_deleted").exists()
+
+
+def test_one_click_drafts_an_action_for_a_municipality_wide_gap(client, world):
+    load_shipped_frameworks()
+    org = world.municipality
+    login(client, world, "coordinator")
+    url = reverse("plans:from_gaps", args=[org.pk])
+    whole = next(g for g in rules.coverage(org).uncovered_gaps if g.gap.stage == "whole")
+    assert whole.value == "whole|area|1"
+    assert f'value="{whole.value}"' in client.get(url).content.decode()
+    done = client.post(url, {"gaps": [whole.value]})
+    assert done.status_code == 302
+    action = Action.objects.get(organisation=org)
+    assert action.gaps == [{"stage": "whole", "area": "1"}]
+    assert action.title == "Close the gap: Whole municipality – 1 Strategic governance and coordination"
+    assert f'value="{whole.value}"' not in client.get(url).content.decode()  # answered now
