@@ -6,6 +6,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from kedja.core.identifiers import canonical_email
+
 from .models import User, UserSession
 
 LOGIN_AT_KEY = "kedja_login_at"
@@ -22,6 +24,15 @@ def record_session(user: User, session, *, user_agent: str = "") -> None:
     UserSession.objects.update_or_create(
         session_key=session.session_key, defaults={"user": user, "user_agent": user_agent[:300]}
     )
+
+
+def lockout_username(request, credentials=None) -> str:
+    """The key django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE): the canonical e-mail, so
+    changing the letter case or typing fullwidth letters does not start a new count."""
+    if credentials and credentials.get("username"):
+        return canonical_email(str(credentials["username"]))
+    data = getattr(request, "POST", None) or {}
+    return canonical_email(str(data.get("username", "")))
 
 
 def session_expired(session, *, now: float, idle_seconds: int, absolute_seconds: int) -> bool:

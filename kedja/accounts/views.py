@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import second_factor
-from .forms import AccountForm, CodeForm, SignInForm
+from .forms import AccountForm, CodeForm, ResetForm, SignInForm
 from .models import UserSession
 from .sessions import record_session
 
@@ -45,6 +45,7 @@ class SignOutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = ResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

@@ -1,6 +1,9 @@
 """Form plumbing every app uses."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from .identifiers import canonical_email
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -11,3 +14,11 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)
+
+
+class EmailField(forms.EmailField):
+    """An e-mail address in Kedja's one canonical form (identifiers.canonical_email) before it is checked,
+    so "ＬＯＣＫＭＥ@…" (fullwidth) and "Lockme@…" both arrive as "lockme@…"."""
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))

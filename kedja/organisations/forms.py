@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from kedja.accounts.models import User
+from kedja.core.forms import EmailField
 from kedja.core.identifiers import normalise_org_number
 
 from .models import Organisation
@@ -78,7 +79,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"))
+    email = EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, roles: tuple[str, ...] = (), **kwargs):
