@@ -32,6 +32,7 @@ from openpyxl import Workbook, load_workbook
 from kedja.access import followup as access
 from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
+from kedja.core.uploads import check_workbook
 
 from . import actions, reading
 from .models import AccessAction, Level, Round, StudentGroup
@@ -39,6 +40,7 @@ from .models import AccessAction, Level, Round, StudentGroup
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
+MAX_SCAN_ROWS = 20_000  # rows a sheet may declare, empty (formatted) ones included
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -334,6 +336,8 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     if suffix == "xlsx":
         if not raw.startswith(XLSX_MAGIC):
             raise ValueError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8."))
+        # What the archive declares, before anything is unpacked (FileRefused is a ValueError).
+        check_workbook(raw, max_rows=MAX_SCAN_ROWS)
         try:
             workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             lines = list(

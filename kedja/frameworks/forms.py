@@ -5,6 +5,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.uploads import FileRefused, check_text_data
+
 from . import schema
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -43,11 +45,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Choose a .yaml, .yml or .json file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
-        raw = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file must be saved as UTF-8 text.")) from None
+            text = check_text_data(upload.read(MAX_UPLOAD_BYTES + 1), max_bytes=MAX_UPLOAD_BYTES)
+        except FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         try:
             self.parsed = schema.parse(schema.load_text(text))
         except schema.FormatError as error:

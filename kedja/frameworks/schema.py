@@ -96,6 +96,10 @@ def load_text(text: str) -> dict:
         ) from error
     except RecursionError as error:
         raise FormatError([Problem(_("file"), None, _("The file is nested too deeply."))]) from error
+    except ValueError as error:  # e.g. a number longer than Python turns into an int (4300 digits)
+        raise FormatError(
+            [Problem(_("file"), None, _("The file holds a number that is far too long."))]
+        ) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -4,6 +4,7 @@ or none, row by row report), logged reads and exports, 404 for everyone outside 
 
 import csv
 import io
+import time
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
+from kedja.core.tests.bombs import xlsx_bomb
 from kedja.followup.actions import save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import AccessAction, Level, Round, Row, StudentDataAccess, StudentGroup
@@ -295,3 +297,16 @@ def test_names_and_typed_text_are_escaped_in_the_cells(setup):
     assert "<img src=x" not in body and "<b>x" not in body
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
     assert 'value="&quot;&gt;&lt;b&gt;x"' in body
+
+
+def test_a_zip_bomb_is_refused_in_under_a_second(setup):
+    w, group, other, round_, client, rows = setup
+    bomb = io.BytesIO(xlsx_bomb())
+    bomb.name = "grid.xlsx"
+    started = time.perf_counter()
+    response = client.post(reverse("followup:grid_import", args=[round_.pk, group.pk]), {"file": bomb})
+    elapsed = time.perf_counter() - started
+    print(f"grid import: bomb refused in {elapsed * 1000:.0f} ms")
+    assert response.status_code == 400 and elapsed < 1
+    assert "more than the 20 MB Kedja reads" in response.content.decode()
+    assert not Row.objects.filter(round=round_).exclude(scores={}).exists()
