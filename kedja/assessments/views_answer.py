@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from kedja.access.assessments import (
 )
 from kedja.access.decorators import get_respondent_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.frameworks.models import Node
 
@@ -222,15 +223,9 @@ def evidence_download(request, file_id):
         "assessments.view_result", respondent.round
     ):
         raise Http404()
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404() from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    return stored_file_response(
+        request, evidence.file, filename=evidence.name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

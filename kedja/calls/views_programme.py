@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -381,7 +382,7 @@ def deliverable_file(request, participant_id):
     if not participant.deliverable_file:
         raise Http404()
     name = PurePosixPath(participant.deliverable_file.name).name
-    return FileResponse(participant.deliverable_file.open("rb"), as_attachment=True, filename=name)
+    return stored_file_response(request, participant.deliverable_file, filename=name)
 
 
 # --- the calendar -------------------------------------------------------------------------------------
