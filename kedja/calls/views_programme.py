@@ -23,7 +23,7 @@ from kedja.access import calls as call_access
 from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.files import stored_file_response
-from kedja.core.forms import apply_errors
+from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_programme as actions
@@ -108,10 +108,12 @@ class MeetingForm(forms.Form):
 
 
 class DeliverableForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("PDF, Word (docx) or OpenDocument (odt), at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+        extensions=actions.DELIVERABLE_EXTENSIONS,
+        max_bytes=actions.DELIVERABLE_MAX_BYTES,
+        wrong_type=gettext_lazy("Upload a PDF, Word (docx) or OpenDocument (odt) file."),
     )
 
 

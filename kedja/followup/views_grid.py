@@ -12,7 +12,6 @@ import io
 import json
 import re
 from html import escape
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -32,7 +31,7 @@ from openpyxl import Workbook, load_workbook
 from kedja.access import followup as access
 from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
-from kedja.core.uploads import check_workbook
+from kedja.core.uploads import check_upload, check_workbook, extension_of
 
 from . import actions, reading
 from .models import AccessAction, Level, Round, StudentGroup
@@ -92,11 +91,13 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower().lstrip(".")
-        if suffix not in ("xlsx", "csv"):
-            raise ValidationError(_("Choose an Excel file (.xlsx) or a CSV file (.csv)."))
-        if upload.size > MAX_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
+        check_upload(  # size, extension, content
+            upload,
+            extensions=("xlsx", "csv"),
+            max_bytes=MAX_BYTES,
+            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
+        )
+        suffix = extension_of(upload.name)
         try:
             self.headers, self.rows = read_sheet(upload.read(MAX_BYTES + 1), suffix)
         except ValueError as error:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from kedja.accounts.models import User
-from kedja.core.forms import EmailField
+from kedja.core.forms import EmailField, UploadField
 from kedja.core.identifiers import normalise_org_number
 
 from .models import Organisation
@@ -13,6 +13,7 @@ from .roles import Role
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
+LOGO_EXTENSIONS = ("png", "jpg", "jpeg")
 
 
 class VersionedForm(forms.Form):
@@ -29,9 +30,19 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             "org_number": _("Sweden: ten digits, NNNNNN-NNNN. Norway: nine digits."),
             "school_unit_code": _("Eight digits, from the national school register."),
         }
-        # A plain file input: the media folder is not served, so no "currently" link to the stored file.
-        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"})}
 
+    # Checked by core.uploads.check_upload: size first (a 30 MB file is "too large"), then name and content
+    # must agree — a JPEG named .png is refused with a message saying it is a JPEG, like any other mismatch.
+    # A plain file input: the media folder is not served, so no "currently" link to the stored file.
+    logo = UploadField(
+        label=_("logo"),
+        required=False,
+        extensions=LOGO_EXTENSIONS,
+        max_bytes=LOGO_MAX_BYTES,
+        wrong_type=_("The logo must be a PNG or JPEG image."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG or JPEG, at most 1 MB. Shown on the strategy and follow-up documents."),
+    )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -44,13 +55,10 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean_logo(self):
-        """A new logo must really be a PNG or JPEG image (checked by Pillow, not by the file name) of at
-        most 1 MB; Django's image field has already refused what Pillow cannot open at all."""
+        """Size, name and first bytes are checked by the field; here Pillow must also read the whole image."""
         logo = self.cleaned_data.get("logo")
         if not isinstance(logo, UploadedFile):
             return logo  # no new file: the stored logo (or none) stays
-        if logo.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(_("The logo may be at most 1 MB."), code="too_large")
         try:
             logo.seek(0)
             with Image.open(logo) as image:

@@ -6,6 +6,8 @@ import time
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from kedja.core import uploads
@@ -62,3 +64,76 @@ def test_broken_archives_and_text_uploads():
         uploads.check_text_data(b"a\x00b", max_bytes=100)
     with pytest.raises(uploads.FileRefused, match="UTF-8"):
         uploads.check_text_data(b"\xff\xfe", max_bytes=100)
+
+
+# --- the one upload validator ---------------------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n% a real enough PDF\n"
+
+
+def _upload(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")  # what a browser may claim
+
+
+def _check(name, content, extensions=("pdf", "docx", "xlsx", "odt"), max_bytes=10 * uploads.MB):
+    return uploads.check_upload(_upload(name, content), extensions=extensions, max_bytes=max_bytes)
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ansokan.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "not a real PDF file"),
+        ("ansokan.pdf", b"\n  <html><body onload=x()>", "not a real PDF file"),
+        ("ansokan.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "not a real PDF file"),  # a Windows program
+        ("ansokan.pdf", b"\x7fELF\x02\x01\x01", "not a real PDF file"),
+        ("ansokan.pdf", _docx(), "ends in .pdf, but it is really a Word (docx) file"),
+        ("ansokan.docx", PDF, "ends in .docx, but it is really a PDF file"),
+        ("ansokan.docx", b"PK\x03\x04 no archive behind it", "not a real Word (docx) file"),
+        ("ansokan.exe", PDF, "Allowed: .pdf, .docx, .xlsx, .odt"),
+        ("ansokan", PDF, "Allowed: .pdf"),
+        ("stor.pdf", PDF + b"0" * (10 * uploads.MB), "larger than 10 MB"),
+    ],
+)
+def test_refused_uploads_say_why(name, content, message):
+    with pytest.raises(ValidationError) as refused:
+        _check(name, content)
+    assert message in refused.value.messages[0]
+
+
+def test_traversal_and_control_characters_leave_a_plain_name():
+    assert _check("../../../etc/passwd.pdf", PDF).name == "passwd.pdf"
+    assert _check("..\\..\\windows\\plan.pdf", PDF).name == "plan.pdf"
+    assert _check("rapport\u202efdp.exe.pdf", PDF).name == "rapportfdp.exe.pdf"  # no right-to-left override
+    assert _check('a<b>:"c"|?*.pdf', PDF).name == "a_b___c____.pdf"
+    assert _check("  ..  .pdf", PDF).name == "file.pdf"
+    assert uploads.safe_name("../..") == "file"
+
+
+def test_a_300_character_name_is_shortened_and_keeps_its_type():
+    checked = _check("a" * 296 + ".pdf", PDF)
+    assert checked.name == "a" * 96 + ".pdf" and len(checked.name) == uploads.NAME_MAX
+    assert checked.content_type == "application/pdf"
+
+
+def test_the_content_type_is_kedjas_not_the_browsers():
+    assert _check("plan.docx", _docx()).content_type.endswith("wordprocessingml.document")
+    text = uploads.check_upload(_upload("a.txt", "åäö".encode()), extensions=("txt",), max_bytes=100)
+    assert text.content_type == "text/plain"
+
+
+def test_an_office_file_that_would_explode_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w/>" + b" " * (150 * uploads.MB))
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match="unpacks to"):
+        _check("plan.docx", out.getvalue())
+    assert time.perf_counter() - started < 1
