@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_call_for, get_organisation_for
 from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors
+from kedja.core.forms import ModelMultipleChoiceField, apply_errors
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -73,7 +73,7 @@ class CallDetailsForm(forms.Form):
     eligible = forms.ChoiceField(
         label=gettext_lazy("Who may apply"), choices=Call.Eligible.choices, widget=forms.RadioSelect
     )
-    eligible_organisations = forms.ModelMultipleChoiceField(
+    eligible_organisations = ModelMultipleChoiceField(
         label=gettext_lazy("Organisations that may apply"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -95,7 +95,7 @@ class CallDetailsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     places = forms.IntegerField(label=gettext_lazy("Number of places"), min_value=1, max_value=1000)
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = ModelMultipleChoiceField(
         label=gettext_lazy("Reviewers"),
         queryset=get_user_model().objects.none(),
         required=False,
