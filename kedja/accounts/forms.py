@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.forms import EmailField
@@ -34,6 +35,11 @@ class ResetForm(PasswordResetForm):
     email = EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the person's own language (the worker has no request to take one from)."""
+        with translation.override(getattr(context.get("user"), "language", "") or settings.LANGUAGE_CODE):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class AccountForm(forms.ModelForm):
