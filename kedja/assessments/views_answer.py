@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access.assessments import (
     visible_rounds,
@@ -208,6 +208,7 @@ def evidence_upload(request, round_id, node_id):
 
 
 @login_required
+@require_safe
 def evidence_download(request, file_id):
     evidence = (
         EvidenceFile.objects.filter(

@@ -263,3 +263,29 @@ def test_housekeeping_removes_expired_sessions_and_their_records():
     call_command("housekeeping", stdout=out)
     assert "1 expired sessions, 1 stale session records" in out.getvalue()
     assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_passwords_built_from_ones_own_name_or_address_are_refused():
+    person = User(email="sess1@kedja.example", full_name="Sessan Karlsson")
+    for bad in ("sess1sess1sess1", "SESS1-2026-vinter", "karlsson-lösen-99", "Sessan!Sessan!1"):
+        with pytest.raises(ValidationError) as refused:
+            validate_password(bad, person)
+        assert "contains your name or the first part of your e-mail address" in " ".join(
+            refused.value.messages
+        )
+    validate_password("Tallbacka-lärare-2026", person)
+    validate_password("medieval-castle-walls-7", User(email="eva@kedja.example", full_name="Eva Ek"))
+
+
+def test_changing_the_password_to_the_address_is_refused_beside_the_field():
+    user = make_user("sess1@kedja.example")
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "sess1sess1sess1", "new_password2": "sess1sess1sess1"},
+    )
+    assert response.status_code == 200
+    assert "contains your name or the first part of your e-mail address" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
