@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -35,7 +36,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
     # must agree — a JPEG named .png is refused with a message saying it is a JPEG, like any other mismatch.
     # A plain file input: the media folder is not served, so no "currently" link to the stored file.
     logo = UploadField(
-        label=_("logo"),
+        label=capfirst(_("logo")),
         required=False,
         extensions=LOGO_EXTENSIONS,
         max_bytes=LOGO_MAX_BYTES,
