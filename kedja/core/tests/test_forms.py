@@ -52,3 +52,10 @@ def test_no_form_uses_djangos_own_model_choice_fields():
         if direct.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_a_nul_in_a_query_or_form_field_is_a_400_with_a_message(client):
+    assert client.get("/health/?q=a%00b").status_code == 400
+    response = client.post("/accounts/login/", {"username": "a\x00@kedja.example", "password": "x"})
+    assert response.status_code == 400 and "(NUL)" in response.content.decode()
+    assert client.get("/health/?q=ab").status_code == 200
