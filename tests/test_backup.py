@@ -88,7 +88,10 @@ def test_backup_wipe_restore_and_every_file_downloads_again(tmp_path, capsys):
     started = time.perf_counter()
     call_command("restore", str(archive), "--yes")
     restore_seconds = time.perf_counter() - started
-    print(f"backup {backup_seconds:.2f} s, restore {restore_seconds:.2f} s, {archive.stat().st_size} bytes")
+    with capsys.disabled():
+        print(
+            f"backup {backup_seconds:.2f} s, restore {restore_seconds:.2f} s, {archive.stat().st_size} bytes"
+        )
     for (persona, url), content in downloads.items():
         response = _download(world, persona, url)
         assert response.status_code == 200, url
