@@ -1,15 +1,22 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import EmailField
 from kedja.core.identifiers import normalise_phone, validate_phone
 
 from .models import User
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     password = forms.CharField(
@@ -24,6 +31,20 @@ class SignInForm(AuthenticationForm):
         ),
         "inactive": _("This account has been deactivated. Contact your organisation's admin."),
     }
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form with the address in its canonical form; the e-mail itself goes out through the
+    task worker (kedja.accounts.tasks), so the answer takes as long for an unknown address as for a known one."""
+
+    email = EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the person's own language (the worker has no request to take one from)."""
+        with translation.override(getattr(context.get("user"), "language", "") or settings.LANGUAGE_CODE):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class AccountForm(forms.ModelForm):

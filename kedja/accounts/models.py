@@ -7,17 +7,19 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.identifiers import canonical_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=canonical_email(username))
 
     def create_user(self, email, password=None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -54,6 +56,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        return canonical_email(username)
+
+    def save(self, *args, **kwargs):
+        self.email = canonical_email(self.email)  # one form everywhere (core.identifiers.canonical_email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -13,9 +15,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import second_factor
-from .forms import AccountForm, ChangePasswordForm, CodeForm, NewPasswordForm, SignInForm
+from .forms import AccountForm, ChangePasswordForm, CodeForm, NewPasswordForm, ResetForm, SignInForm
 from .models import UserSession
 from .sessions import record_session
+from .tasks import send_password_reset
 
 
 class SignInView(auth_views.LoginView):
@@ -45,10 +48,18 @@ class SignOutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Enqueues the e-mail (accounts.tasks.send_password_reset) for any well-formed address and answers
+    at once: the same work and the same answer whether the address has an account or not."""
+
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        send_password_reset.enqueue(
+            form.cleaned_data["email"], get_current_site(self.request).domain, self.request.is_secure()
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

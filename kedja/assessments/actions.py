@@ -1,7 +1,5 @@
 """Every change to assessment rounds goes through these functions: atomic, checked, audited."""
 
-import codecs
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kedja.accounts.models import User
 from kedja.core.concurrency import EditConflict, save_versioned
+from kedja.core.uploads import check_upload
 from kedja.frameworks.models import FrameworkVersion, Node
 from kedja.organisations.actions import record_event
 from kedja.organisations.models import Organisation
@@ -21,40 +20,8 @@ from .models import Answer, EvidenceFile, Priority, Respondent, Round
 
 ANSWER_FIELDS = ["level", "dont_know", "evidence", "links", "responsible_function", "next_step"]
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# What an evidence file may be: checked by the file's first bytes, never by its name alone.
-ALLOWED_MAGIC = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"PK\x03\x04": "application/zip",  # docx, xlsx, pptx, odt are zip containers
-}
-_ZIP = b"PK\x03\x04"
-# Extension -> (the magic bytes its files start with, the content type they are served as).
-EXTENSION_TYPES = {
-    ".pdf": (b"%PDF-", "application/pdf"),
-    ".png": (b"\x89PNG\r\n\x1a\n", "image/png"),
-    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".docx": (_ZIP, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": (_ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".pptx": (_ZIP, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ".odt": (_ZIP, "application/vnd.oasis.opendocument.text"),
-    ".ods": (_ZIP, "application/vnd.oasis.opendocument.spreadsheet"),
-    ".odp": (_ZIP, "application/vnd.oasis.opendocument.presentation"),
-}
-ALLOWED_EXTENSIONS = {
-    ".pdf",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".docx",
-    ".xlsx",
-    ".pptx",
-    ".odt",
-    ".ods",
-    ".odp",
-    ".txt",
-}
+# What an evidence file may be: checked by core.uploads.check_upload (name and content must agree).
+EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt")
 
 
 @transaction.atomic
@@ -162,42 +129,21 @@ def save_answer(respondent: Respondent, node: Node, *, data: dict, expected_vers
     return answer
 
 
-def sniff_content_type(head: bytes, filename: str) -> str | None:
-    """What the file really is, from its first bytes and its extension; None if not allowed. The first
-    bytes must be what the extension says (a PDF renamed .docx, or a program renamed .pdf, is refused)."""
-    lower = filename.lower()
-    ext = lower[lower.rfind(".") :] if "." in lower else ""
-    if ext not in ALLOWED_EXTENSIONS:
-        return None
-    if ext == ".txt":
-        if b"\x00" in head:
-            return None
-        try:
-            # The head may end inside a multi-byte character: decode it as an unfinished stream.
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    magic, content_type = EXTENSION_TYPES[ext]
-    return content_type if head.startswith(magic) else None
-
-
 @transaction.atomic
 def attach_evidence(answer: Answer, upload, *, by: User) -> EvidenceFile:
     if not answer.respondent.round.is_open:
         raise ValidationError(_("The round is closed; answers can no longer be changed."))
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    name = upload.name.replace("\\", "/").split("/")[-1].strip()[:150] or "file"
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head, name)
-    if content_type is None:
-        raise ValidationError(
-            _("Only PDF, images (PNG, JPEG), Office/OpenDocument files and plain text can be attached.")
-        )
+    checked = check_upload(
+        upload,
+        extensions=EVIDENCE_EXTENSIONS,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        wrong_type=_(
+            "Only PDF, images (PNG, JPEG), Office/OpenDocument files and plain text can be attached."
+        ),
+    )
+    name = checked.name
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
-    evidence = EvidenceFile(answer=answer, name=name, size=upload.size, content_type=content_type)
+    evidence = EvidenceFile(answer=answer, name=name, size=upload.size, content_type=checked.content_type)
     evidence.file.save(safe, upload, save=False)
     evidence.save()
     return evidence

@@ -7,6 +7,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import ModelChoiceField
 from kedja.frameworks.models import FrameworkVersion
 
 from .models import LEVEL_HELP, Answer, Level, RespondentGroup, Round
@@ -39,13 +40,13 @@ def clean_links(text: str) -> str:
     return "\n".join(lines)
 
 
-class VersionChoiceField(forms.ModelChoiceField):
+class VersionChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: FrameworkVersion) -> str:
         return _("%(framework)s v%(number)s") % {"framework": obj.framework, "number": obj.number}
 
 
 class RoundForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None, empty_label=None)
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=None, empty_label=None)
     framework_version = VersionChoiceField(
         label=_("Framework"),
         queryset=FrameworkVersion.objects.none(),
@@ -75,7 +76,7 @@ class RoundForm(forms.Form):
 
 
 class RespondentForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    user = ModelChoiceField(label=_("Person"), queryset=None)
     group = forms.ChoiceField(
         label=_("Respondent group"),
         choices=RespondentGroup.choices,

@@ -6,17 +6,18 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access.assessments import (
     visible_rounds,
 )
 from kedja.access.decorators import get_respondent_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.frameworks.models import Node
 
@@ -207,6 +208,7 @@ def evidence_upload(request, round_id, node_id):
 
 
 @login_required
+@require_safe
 def evidence_download(request, file_id):
     evidence = (
         EvidenceFile.objects.filter(
@@ -222,15 +224,9 @@ def evidence_download(request, file_id):
         "assessments.view_result", respondent.round
     ):
         raise Http404()
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404() from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    return stored_file_response(
+        request, evidence.file, filename=evidence.name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -109,7 +109,7 @@ def store_file(
         file=upload,
         name=upload.name[:255],
         size=upload.size,
-        content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+        content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],  # Kedja's
         uploaded_at=now,
         uploaded_by=by,
     )

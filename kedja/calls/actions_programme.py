@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kedja.core.concurrency import EditConflict, save_versioned
+from kedja.core.uploads import check_upload
 from kedja.organisations.actions import record_event
 
 from .models import Application, Call, FieldKind, Meeting, Participant, Programme
@@ -38,8 +39,6 @@ PROGRAMME_FIELDS = [
 MEETING_FIELDS = ["title", "date", "month", "starts", "ends", "place"]
 DELIVERABLE_EXTENSIONS = ("pdf", "docx", "odt")
 DELIVERABLE_MAX_BYTES = 20 * 1024 * 1024
-# What a file of each type starts with: a PDF header; docx and odt are zip archives.
-_SIGNATURES = {"pdf": (b"%PDF-",), "docx": (b"PK\x03\x04",), "odt": (b"PK\x03\x04",)}
 STATUSES = [value for value, _label in Participant._meta.get_field("deliverable_status").choices]
 
 
@@ -221,22 +220,18 @@ def delete_meeting(meeting: Meeting, *, by) -> None:
 
 
 def check_deliverable_file(upload) -> None:
-    """pdf, docx or odt (by name and by content), at most 20 MB; a clear message otherwise."""
-    extension = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
-    if extension not in DELIVERABLE_EXTENSIONS:
-        raise ValidationError(
-            {"file": _("Upload a PDF, Word (docx) or OpenDocument (odt) file.")}, code="file_type"
+    """pdf, docx or odt (by name and by content), at most 20 MB; a clear message otherwise. The upload's
+    name becomes the safe one (core.uploads.check_upload)."""
+    try:
+        checked = check_upload(
+            upload,
+            extensions=DELIVERABLE_EXTENSIONS,
+            max_bytes=DELIVERABLE_MAX_BYTES,
+            wrong_type=_("Upload a PDF, Word (docx) or OpenDocument (odt) file."),
         )
-    if upload.size > DELIVERABLE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")}, code="too_large")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(_SIGNATURES[extension]):
-        raise ValidationError(
-            {"file": _("The file is not a real %(type)s file.") % {"type": extension.upper()}},
-            code="file_type",
-        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}, code=error.code) from None
+    upload.name = checked.name
 
 
 @transaction.atomic

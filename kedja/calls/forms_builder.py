@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kedja.core.forms import ModelMultipleChoiceField
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -60,7 +61,7 @@ class CallDetailsForm(forms.Form):
     eligible = forms.ChoiceField(
         label=gettext_lazy("Who may apply"), choices=Call.Eligible.choices, widget=forms.RadioSelect
     )
-    eligible_organisations = forms.ModelMultipleChoiceField(
+    eligible_organisations = ModelMultipleChoiceField(
         label=gettext_lazy("Organisations that may apply"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -84,7 +85,7 @@ class CallDetailsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     places = forms.IntegerField(label=gettext_lazy("Number of places"), min_value=1, max_value=1000)
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = ModelMultipleChoiceField(
         label=gettext_lazy("Reviewers"),
         queryset=get_user_model().objects.none(),
         required=False,

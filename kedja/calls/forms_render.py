@@ -22,17 +22,17 @@ into answers; `prefill_answers(call, org)` fills the applying organisation's nam
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kedja.core.forms import UploadField
 from kedja.core.identifiers import validate_org_number, validate_phone
 
 from .models import Call, CallField, FieldKind
 from .rules import overflow, text_length
 from .text import render_markdown
 
-FILE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
+FILE_EXTENSIONS = ("pdf", "docx", "xlsx", "odt")
 FILE_MAX_BYTES = 10 * 1024 * 1024
 PREFILL_KEYS = ("municipality", "organisation")
 
@@ -60,11 +60,6 @@ class TextLengthValidator:
 
     def __eq__(self, other):
         return isinstance(other, TextLengthValidator) and other.limit == self.limit
-
-
-def validate_file(upload) -> None:
-    if upload.size > FILE_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
 
 
 class PersonWidget(forms.MultiWidget):
@@ -158,12 +153,8 @@ def _field_of_kind(field: CallField, *, draft: bool, has_file: bool) -> forms.Fi
             return forms.ChoiceField(choices=choices, **common)
         case FieldKind.FILE:
             common["required"] = required and not has_file
-            accept = ",".join(f".{ext}" for ext in FILE_EXTENSIONS)
-            return forms.FileField(
-                validators=[FileExtensionValidator(FILE_EXTENSIONS), validate_file],
-                widget=forms.ClearableFileInput(attrs={"accept": accept}),
-                **common,
-            )
+            # Size, extension and content (a web page or a program named .pdf is refused); a safe name.
+            return UploadField(extensions=FILE_EXTENSIONS, max_bytes=FILE_MAX_BYTES, **common)
         case FieldKind.DECLARATION:
             common["required"] = not draft
             return forms.BooleanField(

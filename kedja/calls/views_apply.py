@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_application_for, get_call_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.core.pdf import html_to_pdf
 
@@ -486,4 +487,4 @@ def application_file(request, file_id):
     if stored is None:
         raise Http404()
     get_application_for(request.user, stored.application_id)
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    return stored_file_response(request, stored.file, filename=stored.name)

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors
+from kedja.core.files import stored_file_response
+from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_programme as actions
@@ -124,10 +125,12 @@ class MeetingForm(forms.Form):
 
 
 class DeliverableForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("PDF, Word (docx) or OpenDocument (odt), at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+        extensions=actions.DELIVERABLE_EXTENSIONS,
+        max_bytes=actions.DELIVERABLE_MAX_BYTES,
+        wrong_type=gettext_lazy("Upload a PDF, Word (docx) or OpenDocument (odt) file."),
     )
 
 
@@ -404,7 +407,7 @@ def deliverable_file(request, participant_id):
     if not participant.deliverable_file:
         raise Http404()
     name = PurePosixPath(participant.deliverable_file.name).name
-    return FileResponse(participant.deliverable_file.open("rb"), as_attachment=True, filename=name)
+    return stored_file_response(request, participant.deliverable_file, filename=name)
 
 
 # --- the calendar -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_application_to_decide, get_application_to_review, get_call_for
 from kedja.core.concurrency import EditConflict
+from kedja.core.forms import posted_int
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_review as actions
@@ -170,7 +171,7 @@ def review(request, application_id):
                     scores={c.pk: request.POST.get(f"score_{c.pk}", "") for c in criteria},
                     comments={c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria},
                     comment=request.POST.get("comment", ""),
-                    expected_version=int(request.POST.get("version") or -1),
+                    expected_version=posted_int(request.POST.get("version"), -1),
                     submit=action == "submit",
                 )
                 if action == "submit":
@@ -264,7 +265,7 @@ def decide(request, application_id):
                 decision=values["decision"],
                 justification=values["justification"],
                 by=request.user,
-                expected_version=int(request.POST.get("version") or -1),
+                expected_version=posted_int(request.POST.get("version"), -1),
             )
             messages.success(
                 request,

@@ -5,6 +5,7 @@ wrong and what a right value looks like; each `normalise_*` returns the canonica
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -110,3 +111,12 @@ def validate_phone(value: str) -> None:
             _("Enter a phone number with 7–15 digits, for example 019-21 10 00 or +46 19 21 10 00."),
             code="phone",
         )
+
+
+def canonical_email(value: str) -> str:
+    """The one form of an e-mail address Kedja compares and stores: Unicode compatibility-normalised (NFKC:
+    fullwidth letters and the Kelvin sign become plain letters), case-folded and stripped — the whole
+    address, so "Lockme@", "LOCKME@" and "ｌｏｃｋｍｅ@" are one person for sign-in, the lockout, invitations,
+    password reset and uniqueness. Casefolding can leave text that is not NFKC, hence the second pass."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    return unicodedata.normalize("NFKC", text.casefold())

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kedja.core.forms import posted_int
 from kedja.organisations.actions import record_event
 
 from . import log
@@ -233,7 +234,7 @@ def check_grid_sheet(layout: rules.Layout, headers: list, rows: list, students: 
         text = str(raw_id).strip() if raw_id is not None else ""
         if text.endswith(".0"):
             text = text[:-2]
-        row = students.get(int(text)) if text.isdigit() else None
+        row = students.get(posted_int(text)) if text.isdigit() else None
         if row is None:
             message = (
                 _("The row has no student id.")

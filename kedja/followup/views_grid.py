@@ -12,7 +12,6 @@ import io
 import json
 import re
 from html import escape
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -32,6 +31,7 @@ from openpyxl.comments import Comment
 
 from kedja.access import followup as access
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
+from kedja.core.uploads import check_upload, check_workbook, extension_of
 
 from . import actions_grid, reading
 from .guard import student_rows_view
@@ -40,6 +40,7 @@ from .models import AccessAction, Level, Round, StudentGroup
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
+MAX_SCAN_ROWS = 20_000  # rows a sheet may declare, empty (formatted) ones included
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -108,11 +109,13 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower().lstrip(".")
-        if suffix not in ("xlsx", "csv"):
-            raise ValidationError(_("Choose an Excel file (.xlsx) or a CSV file (.csv)."))
-        if upload.size > MAX_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
+        check_upload(  # size, extension, content
+            upload,
+            extensions=("xlsx", "csv"),
+            max_bytes=MAX_BYTES,
+            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
+        )
+        suffix = extension_of(upload.name)
         try:
             self.headers, self.rows = read_sheet(upload.read(MAX_BYTES + 1), suffix)
         except ValueError as error:
@@ -303,6 +306,8 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     if suffix == "xlsx":
         if not raw.startswith(XLSX_MAGIC):
             raise ValueError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8."))
+        # What the archive declares, before anything is unpacked (FileRefused is a ValueError).
+        check_workbook(raw, max_rows=MAX_SCAN_ROWS)
         try:
             workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             lines = list(

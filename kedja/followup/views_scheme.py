@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kedja.access import followup as access
 from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors
+from kedja.core.forms import apply_errors, posted_int
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -97,7 +97,7 @@ def scheme_edit(request, municipality_id):
     edit = SchemeEdit(current, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         posted = request.POST.get("expected_number", "")
-        base = int(posted) if posted.isdigit() else -1
+        base = posted_int(posted, -1)
         status = 400
         if edit.is_valid():
             try:

@@ -32,7 +32,7 @@ from openpyxl import Workbook
 
 from kedja.access import followup as access
 from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, apply_errors, posted_ids, posted_int
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_text
 from kedja.core.texts import pick
 from kedja.organisations.models import Organisation
@@ -228,10 +228,10 @@ class GroupForm(forms.Form):
     school_year = forms.IntegerField(
         label=gettext_lazy("School year"), min_value=0, max_value=13, required=False
     )
-    mentor = forms.ModelChoiceField(
+    mentor = ModelChoiceField(
         label=gettext_lazy("Mentor"), queryset=None, required=False, empty_label=gettext_lazy("No mentor")
     )
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = ModelMultipleChoiceField(
         label=gettext_lazy("Teachers"),
         queryset=None,
         required=False,
@@ -307,7 +307,7 @@ class StudentForm(forms.Form):
             "The school's own reference, e.g. from the school platform. Not an identity number."
         ),
     )
-    group = forms.ModelChoiceField(
+    group = ModelChoiceField(
         label=gettext_lazy("Group"), queryset=None, required=False, empty_label=gettext_lazy("No group")
     )
 
@@ -393,11 +393,11 @@ def student_edit(request, unit_id, student_id=None):
 @student_rows_view
 def students_move(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
-    ids = [i for i in request.POST.getlist("student") if i.isdigit()]
+    ids = posted_ids(request.POST.getlist("student"))
     target = request.POST.get("group", "")
     group = None
     if target:
-        group = StudentGroup.objects.filter(pk=target if target.isdigit() else 0, school_unit=unit_).first()
+        group = StudentGroup.objects.filter(pk=posted_int(target, 0), school_unit=unit_).first()
         if group is None:
             raise Http404()
     chosen = list(Student.objects.filter(school_unit=unit_, pk__in=ids))
@@ -660,7 +660,7 @@ def _analysis_page(request, *, round_, group, answered_by, template_context, edi
         version = request.POST.get("version", "")
         try:
             actions.save_analysis(
-                analysis, answers, expected_version=int(version) if version.isdigit() else -1, by=request.user
+                analysis, answers, expected_version=posted_int(version, -1), by=request.user
             )
         except EditConflict as conflict:
             problem, status = str(conflict.message), 409
@@ -753,7 +753,7 @@ def questions(request, municipality_id):
             actions.save_questions(
                 sets[which],
                 texts,
-                expected_version=int(version) if version.isdigit() else -1,
+                expected_version=posted_int(version, -1),
                 by=request.user,
             )
         except EditConflict as conflict:

@@ -1,14 +1,14 @@
 """Forms for the framework pages: importing a file and editing a draft node's texts."""
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from kedja.core.uploads import FileRefused, check_text_data, check_upload
 
 from . import schema
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-ALLOWED_SUFFIXES = (".yaml", ".yml", ".json")
+ALLOWED_SUFFIXES = ("yaml", "yml", "json")
 LANGUAGE_LABELS = {"sv": _("Swedish"), "nb": _("Norwegian Bokmål"), "en": _("English")}
 
 
@@ -39,15 +39,17 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(_("Choose a .yaml, .yml or .json file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB."))
-        raw = upload.read(MAX_UPLOAD_BYTES + 1)
+        check_upload(  # size, extension, content
+            upload,
+            extensions=ALLOWED_SUFFIXES,
+            max_bytes=MAX_UPLOAD_BYTES,
+            wrong_type=_("Choose a .yaml, .yml or .json file."),
+        )
+        upload.seek(0)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file must be saved as UTF-8 text.")) from None
+            text = check_text_data(upload.read(MAX_UPLOAD_BYTES + 1), max_bytes=MAX_UPLOAD_BYTES)
+        except FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         try:
             self.parsed = schema.parse(schema.load_text(text))
         except schema.FormatError as error:

@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access import assessments as access
 from kedja.access.decorators import get_framework_for, get_node_for, get_version_for
@@ -123,6 +123,7 @@ def version_detail(request, version_id):
 
 
 @login_required
+@require_safe
 def version_export(request, version_id):
     version = get_version_for(request.user, version_id)
     fmt = request.GET.get("format", "yaml")

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE, WHOLE_LABEL, area_stages, effective, group_exists, stage_label
 from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
@@ -119,7 +120,7 @@ def gap_from_value(value: str) -> dict:
     return {"stage": stage, "area": code} if kind == AREA else {"stage": stage, "target_group": code}
 
 
-class GoalChoiceField(forms.ModelChoiceField):
+class GoalChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Goal) -> str:
         return f"{obj.get_kind_display()}: {obj.title}"
 
@@ -149,7 +150,7 @@ class GoalForm(forms.Form):
     starts = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs=DATE))
     ends = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs=DATE))
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
-    items = forms.ModelMultipleChoiceField(
+    items = ModelMultipleChoiceField(
         label=_("Framework items"),
         required=False,
         queryset=Node.objects.none(),

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from kedja.core.texts import pick
 from kedja.frameworks.models import Node
 from kedja.organisations.models import Organisation
@@ -68,12 +69,12 @@ class FilterForm(forms.Form):
 # --- creating and editing ---------------------------------------------------------------------------
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
+class OwnerChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return f"{obj.name} ({obj.get_kind_display()})"
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class ItemChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Node) -> str:
         return f"{obj.code} {pick(obj.title)}"
 

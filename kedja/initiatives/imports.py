@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from kedja.core.spreadsheets import uncell_text
+from kedja.core.uploads import FileRefused, check_workbook
 from kedja.frameworks.models import FrameworkVersion, Node
 from kedja.organisations.models import Organisation
 
@@ -179,6 +180,10 @@ def _xlsx_rows(raw: bytes):
         raise ImportFileError(
             [_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8.")]
         )
+    try:
+        check_workbook(raw, max_rows=MAX_SCAN_ROWS)  # what the archive declares, before anything is unpacked
+    except FileRefused as refused:
+        raise ImportFileError([str(refused)]) from None
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file; all mean the same

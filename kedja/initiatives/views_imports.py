@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access.initiatives import member_municipality_ids, owners_for_new_initiative, visible_initiatives
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from kedja.core.uploads import check_upload, extension_of
 
 from . import exports, imports
 from .fileformat import COLUMNS, steam_version
@@ -51,11 +52,13 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower().lstrip(".")
-        if suffix not in SUFFIXES:
-            raise ValidationError(_("Choose an Excel file (.xlsx) or a CSV file (.csv)."))
-        if upload.size > imports.MAX_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
+        check_upload(  # size, extension, content
+            upload,
+            extensions=SUFFIXES,
+            max_bytes=imports.MAX_BYTES,
+            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
+        )
+        suffix = extension_of(upload.name)
         self.raw = upload.read(imports.MAX_BYTES + 1)
         self.suffix = suffix
         try:

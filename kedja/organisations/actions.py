@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kedja.accounts.models import User
 from kedja.accounts.sessions import end_sessions
 from kedja.core.concurrency import EditConflict, save_versioned
+from kedja.core.identifiers import canonical_email
 
 from .models import AuditEvent, Invitation, Membership, Organisation, hash_token
 from .roles import roles_for_kind
@@ -46,10 +47,8 @@ def invite_person(
     """Create an invitation and e-mail its link. `grantable` comes from access.policy.grantable_roles;
     `accept_url(token)` builds the absolute link."""
     _check_grant(role, org, grantable)
-    email = email.strip().lower()
-    if Membership.objects.filter(
-        user__email__iexact=email, organisation=org, role=role, is_active=True
-    ).exists():
+    email = canonical_email(email)
+    if Membership.objects.filter(user__email=email, organisation=org, role=role, is_active=True).exists():
         raise ValidationError({"email": _("This person already has this role here.")})
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
@@ -61,7 +60,7 @@ def invite_person(
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.filter(email=email).first()
     language = existing.language if existing else translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {"invitation": invitation, "url": accept_url(token), "by": by}
@@ -92,12 +91,12 @@ def accept_invitation(
     if not invitation.is_open:
         raise ValidationError(_("This invitation has expired or has already been used."))
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        if User.objects.filter(email=canonical_email(invitation.email)).exists():
             raise ValidationError(_("An account with this e-mail address exists. Sign in to accept."))
         user = User.objects.create_user(
             invitation.email, password, full_name=full_name or invitation.full_name
         )
-    elif user.email.lower() != invitation.email.lower():
+    elif canonical_email(user.email) != canonical_email(invitation.email):
         raise PermissionDenied(_("This invitation was sent to another e-mail address."))
     membership, _created = Membership.objects.update_or_create(
         user=user,

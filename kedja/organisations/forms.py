@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from kedja.accounts.models import User
+from kedja.core.forms import EmailField, UploadField
 from kedja.core.identifiers import normalise_org_number
 
 from .models import Organisation
@@ -12,6 +14,7 @@ from .roles import Role
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
+LOGO_EXTENSIONS = ("png", "jpg", "jpeg")
 
 
 class VersionedForm(forms.Form):
@@ -28,9 +31,19 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             "org_number": _("Sweden: ten digits, NNNNNN-NNNN. Norway: nine digits."),
             "school_unit_code": _("Eight digits, from the national school register."),
         }
-        # A plain file input: the media folder is not served, so no "currently" link to the stored file.
-        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"})}
 
+    # Checked by core.uploads.check_upload: size first (a 30 MB file is "too large"), then name and content
+    # must agree — a JPEG named .png is refused with a message saying it is a JPEG, like any other mismatch.
+    # A plain file input: the media folder is not served, so no "currently" link to the stored file.
+    logo = UploadField(
+        label=capfirst(_("logo")),
+        required=False,
+        extensions=LOGO_EXTENSIONS,
+        max_bytes=LOGO_MAX_BYTES,
+        wrong_type=_("The logo must be a PNG or JPEG image."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG or JPEG, at most 1 MB. Shown on the strategy and follow-up documents."),
+    )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -43,13 +56,10 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean_logo(self):
-        """A new logo must really be a PNG or JPEG image (checked by Pillow, not by the file name) of at
-        most 1 MB; Django's image field has already refused what Pillow cannot open at all."""
+        """Size, name and first bytes are checked by the field; here Pillow must also read the whole image."""
         logo = self.cleaned_data.get("logo")
         if not isinstance(logo, UploadedFile):
             return logo  # no new file: the stored logo (or none) stays
-        if logo.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(_("The logo may be at most 1 MB."), code="too_large")
         try:
             logo.seek(0)
             with Image.open(logo) as image:
@@ -78,7 +88,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"))
+    email = EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, roles: tuple[str, ...] = (), **kwargs):

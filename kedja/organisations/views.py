@@ -19,6 +19,7 @@ from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
+from kedja.core.identifiers import canonical_email
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions, exports
@@ -240,7 +241,7 @@ def accept_invitation(request, token):
     invitation = actions.find_open_invitation(token)
     if invitation is None:
         return render(request, "organisations/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    existing = User.objects.filter(email=canonical_email(invitation.email)).exists()
     form = (
         None
         if existing

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from kedja.core.texts import pick
 from kedja.indicators.models import Goal
 from kedja.organisations.models import Membership, Organisation
@@ -33,17 +34,17 @@ def responsible_candidates(organisation: Organisation):
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
+class PersonChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name or obj.email
 
 
-class GoalChoice(forms.ModelChoiceField):
+class GoalChoice(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.get_kind_display()}: {obj.title}"
 
 
-class PriorityChoice(forms.ModelMultipleChoiceField):
+class PriorityChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.node.code} {pick(obj.node.title)}"
 
@@ -76,7 +77,7 @@ class ActionForm(forms.Form):
             "They see the action on their start page when it is due soon or overdue, and get reminders."
         ),
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Partners"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -184,7 +185,7 @@ class SelectionForm(forms.Form):
 
     gaps = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     priorities = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    goal = forms.ModelChoiceField(
+    goal = ModelChoiceField(
         label=_("Goal for the new actions"),
         queryset=Goal.objects.none(),
         required=False,

@@ -5,12 +5,13 @@ and downloads the files; whoever edits the plan asks for new documents (403 for 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kedja.access.decorators import get_plan_organisation_for
+from kedja.core.files import stored_file_response
 
 from . import tasks
 from .documents.forms import DocumentForm
@@ -76,9 +77,9 @@ def document_file(request, document_id):
     get_plan_organisation_for(request.user, document.organisation_id)  # 404 for those who may not see
     if document.status != Document.Status.READY or not document.file:
         raise Http404()
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        document.file,
         filename=tasks.file_name(document),
         content_type=CONTENT_TYPES[document.format],
     )

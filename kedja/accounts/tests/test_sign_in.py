@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kedja.accounts import sessions
+from kedja.accounts.middleware import ACTIVITY_COOKIE
 from kedja.accounts.models import User, UserSession
 from kedja.accounts.sessions import LOGIN_AT_KEY, SEEN_AT_KEY, end_sessions, session_expired
 from kedja.organisations.factories import make_user
@@ -115,20 +117,80 @@ def test_idle_and_absolute_lifetime_rules():
     assert not session_expired(fresh, **rule)
     assert session_expired(idle, **rule)
     assert session_expired(old, **rule)
+    assert not session_expired(idle, **rule, seen_at=now - 5)  # the activity cookie's later time counts
+    assert session_expired(old, **rule, seen_at=now)  # but never past the absolute lifetime
 
 
-def test_idle_session_is_signed_out_on_the_next_request(settings):
+def test_idle_session_is_signed_out_on_the_next_request(settings, monkeypatch):
     settings.SESSION_IDLE_SECONDS = 1800
+    clock = Clock(monkeypatch)
     user = make_user()
     client = Client()
     sign_in(client, user.email)
-    session = client.session
-    session[SEEN_AT_KEY] = time.time() - 3600
-    session.save()
-    key = session.session_key
+    key = client.session.session_key
+    clock.now += 3601
     response = client.get(reverse("home:start"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert not Session.objects.filter(session_key=key).exists()
+
+
+class Clock:
+    """The time the session rules see (kedja.accounts.sessions.now_seconds), moved by the test."""
+
+    def __init__(self, monkeypatch):
+        self.now = time.time()
+        monkeypatch.setattr(sessions, "now_seconds", lambda: self.now)
+
+
+def _session_row(key):
+    return Session.objects.filter(session_key=key).values_list("session_data", "expire_date").first()
+
+
+def test_idle_timeout_is_exact_to_the_second_without_a_write_per_request(settings, monkeypatch):
+    """60 s configured: requests 59 s apart keep the session (the old once-a-minute stamp signed people out
+    after as little as a few seconds of idleness); 61 s after the last request it ends. Requests within the
+    minute do not write the session row."""
+    settings.SESSION_IDLE_SECONDS = 60
+    clock = Clock(monkeypatch)
+    user = make_user()
+    client = Client()
+    sign_in(client, user.email)
+    key = client.session.session_key
+    for _ in range(4):  # 4 × 59 s: longer than the timeout in all, never 60 s idle at once
+        clock.now += 59
+        assert client.get(reverse("accounts:account")).status_code == 200
+    clock.now += 5
+    before = _session_row(key)
+    for _ in range(3):
+        clock.now += 5
+        assert client.get(reverse("accounts:account")).status_code == 200
+    assert _session_row(key) == before  # three requests, no session write
+    clock.now += 59.5  # idle within a second of the limit
+    assert client.get(reverse("accounts:account")).status_code == 200
+    clock.now += 61
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_the_activity_cookie_cannot_be_forged_or_moved_to_another_session(settings, monkeypatch):
+    settings.SESSION_IDLE_SECONDS = 60
+    clock = Clock(monkeypatch)
+    user = make_user()
+    other = Client()
+    sign_in(other, user.email)
+    client = Client()
+    sign_in(client, user.email)
+    clock.now += 50
+    other.get(reverse("accounts:account"))  # other's cookie now says +50, signed for other's session
+    client.cookies[ACTIVITY_COOKIE] = other.cookies[ACTIVITY_COOKIE].value
+    clock.now += 30  # client idle 80 s; a cookie borrowed from the other session does not help it
+    assert client.get(reverse("accounts:account")).status_code == 302
+    third = Client()
+    sign_in(third, user.email)
+    third.cookies[ACTIVITY_COOKIE] = f"{clock.now + 1000}"  # unsigned: ignored
+    clock.now += 61
+    assert third.get(reverse("accounts:account")).status_code == 302
 
 
 def test_password_reset_by_email_sets_a_new_password():
@@ -201,3 +263,29 @@ def test_housekeeping_removes_expired_sessions_and_their_records():
     call_command("housekeeping", stdout=out)
     assert "1 expired sessions, 1 stale session records" in out.getvalue()
     assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_passwords_built_from_ones_own_name_or_address_are_refused():
+    person = User(email="sess1@kedja.example", full_name="Sessan Karlsson")
+    for bad in ("sess1sess1sess1", "SESS1-2026-vinter", "karlsson-lösen-99", "Sessan!Sessan!1"):
+        with pytest.raises(ValidationError) as refused:
+            validate_password(bad, person)
+        assert "contains your name or the first part of your e-mail address" in " ".join(
+            refused.value.messages
+        )
+    validate_password("Tallbacka-lärare-2026", person)
+    validate_password("medieval-castle-walls-7", User(email="eva@kedja.example", full_name="Eva Ek"))
+
+
+def test_changing_the_password_to_the_address_is_refused_beside_the_field():
+    user = make_user("sess1@kedja.example")
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "sess1sess1sess1", "new_password2": "sess1sess1sess1"},
+    )
+    assert response.status_code == 200
+    assert "contains your name or the first part of your e-mail address" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

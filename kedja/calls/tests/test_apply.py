@@ -535,3 +535,46 @@ def test_files_are_checked_kept_on_a_failed_submit_and_replaced(world, call):
 
     download = client.get(reverse("calls:application_file", args=[application.files.get().pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-2"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.pdf", b"<!DOCTYPE html><html><script>alert(document.cookie)</script>", "not a real PDF file"),
+        ("plan.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00", "not a real PDF file"),
+        ("plan.html", b"<html></html>", "Allowed: .pdf, .docx, .xlsx, .odt"),
+    ],
+)
+def test_a_web_page_or_a_program_named_pdf_is_refused(world, call, name, content, message):
+    _with_file_field(call)
+    client = client_for(world.people["coordinator"])
+    response = client.post(
+        apply_url(call, world.municipality),
+        {**valid_answers(), "plan": SimpleUploadedFile(name, content, content_type="application/pdf")},
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["plan"])
+    assert not ApplicationFile.objects.exists()
+
+
+def test_a_traversal_name_and_a_300_character_name_are_stored_safely(world, call):
+    _with_file_field(call)
+    client = client_for(world.people["coordinator"])
+    for name, expected in (
+        ("../../../../etc/cron.d/plan.pdf", "plan.pdf"),
+        ("p" * 296 + ".pdf", "p" * 96 + ".pdf"),
+    ):
+        client.post(
+            apply_url(call, world.municipality),
+            {
+                **valid_answers(),
+                "_version": str(getattr(Application.objects.filter(call=call).first(), "version", 0)),
+                "plan": SimpleUploadedFile(name, b"%PDF-1.4 plan"),
+            },
+        )
+        stored = ApplicationFile.objects.get()
+        assert stored.name == expected and stored.content_type == "application/pdf"
+        assert ".." not in stored.file.name and stored.file.name.startswith("calls/")
+        download = client.get(reverse("calls:application_file", args=[stored.pk]))
+        assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+        assert download["X-Content-Type-Options"] == "nosniff"

@@ -257,7 +257,7 @@ def test_upload_and_status(programme, world):
     ("name", "content", "message"),
     [
         ("plan.txt", b"plain text", "Upload a PDF, Word (docx) or OpenDocument (odt) file."),
-        ("plan.docx", b"%PDF-1.7 not a zip", "The file is not a real DOCX file."),
+        ("plan.docx", b"%PDF-1.7 not a zip", "name ends in .docx, but it is really a PDF file"),
         ("plan.pdf", b"%PDF-" + b"x" * (20 * 1024 * 1024), "The file is larger than 20 MB."),
     ],
 )

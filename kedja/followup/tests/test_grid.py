@@ -4,6 +4,7 @@ or none, row by row report), logged reads and exports, 404 for everyone outside 
 
 import csv
 import io
+import time
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
+from kedja.core.tests.bombs import xlsx_bomb
 from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import make_group, make_round
 from kedja.followup.models import AccessAction, Level, Round, Row, StudentDataAccess, StudentGroup
@@ -362,3 +364,16 @@ def test_my_groups_keeps_the_last_results_at_hand_while_the_new_round_is_empty(s
     Row.objects.filter(pk=rows[0].pk).update(scores={"maths": 1})
     body = client.get(reverse("followup:my_groups")).content.decode()
     assert reverse("followup:group", args=[earlier.pk, group.pk]) not in body
+
+
+def test_a_zip_bomb_is_refused_in_under_a_second(setup):
+    w, group, other, round_, client, rows = setup
+    bomb = io.BytesIO(xlsx_bomb())
+    bomb.name = "grid.xlsx"
+    started = time.perf_counter()
+    response = client.post(reverse("followup:grid_import", args=[round_.pk, group.pk]), {"file": bomb})
+    elapsed = time.perf_counter() - started
+    print(f"grid import: bomb refused in {elapsed * 1000:.0f} ms")
+    assert response.status_code == 400 and elapsed < 1
+    assert "more than the 20 MB Kedja reads" in response.content.decode()
+    assert not Row.objects.filter(round=round_).exclude(scores={}).exists()

@@ -3,6 +3,7 @@ its access-log row, rounds, groups, students, the all-or-nothing student import,
 (export) and erasure, the access log (principal only, filters, CSV export logged) and the analyses."""
 
 import io
+import time
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kedja.accounts.factories import verify_second_factor
+from kedja.core.tests.bombs import xlsx_bomb
 from kedja.followup import reading
 from kedja.followup.actions_grid import save_cell
 from kedja.followup.factories import fill_round, make_group, make_round
@@ -362,3 +364,15 @@ def test_cell_saves_still_show_in_the_unit_view(unit_setup):
     response = client.get(unit_url(world))
     maths = next(r for r in response.context["subject_rows"] if r["column"].code == "maths")
     assert maths["counts"][3] >= 1
+
+
+def test_a_zip_bomb_is_refused_in_under_a_second(unit_setup):
+    world, _a, _b, _round, client = unit_setup
+    bomb = io.BytesIO(xlsx_bomb())
+    bomb.name = "elever.xlsx"
+    started = time.perf_counter()
+    response = client.post(reverse("followup:students_import", args=[world.school.pk]), {"file": bomb})
+    elapsed = time.perf_counter() - started
+    print(f"student import: bomb refused in {elapsed * 1000:.0f} ms")
+    assert response.status_code in (200, 400) and elapsed < 1
+    assert "more than the 20 MB Kedja reads" in response.content.decode()

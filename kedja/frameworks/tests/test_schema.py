@@ -1,6 +1,7 @@
 """The framework file format (docs/framework-format.md): round-trips, every problem reported, nothing half-imported."""
 
 import json
+import time
 
 import pytest
 from django.db import IntegrityError
@@ -172,3 +173,18 @@ def test_an_import_that_fails_halfway_leaves_no_rows():
     assert not Framework.objects.exists()
     assert not FrameworkVersion.objects.exists()
     assert not Node.objects.exists()
+
+
+def test_a_file_of_a_megabyte_with_too_many_nodes_is_refused_before_it_is_built():
+    """What the file declares (its parse events, read by libyaml) is counted before Python objects are made:
+    12,000 nodes in 1 MB are refused in well under a second (building them took ~5 s)."""
+    lines = ["kedja_framework: 1", "key: stor", "title: {sv: Stor}", "nodes:"]
+    n = 0
+    while sum(len(line) + 1 for line in lines) < 1_000_000:
+        lines.append(f'  - number: "{n}"\n    title: {{sv: Område {n} med en lite längre titel}}')
+        n += 1
+    started = time.perf_counter()
+    problems = _problems("\n".join(lines))
+    elapsed = time.perf_counter() - started
+    assert list(problems.values()) == ["The file is too large: a framework has at most 2000 nodes."]
+    assert elapsed < 1, f"{elapsed:.2f} s"

@@ -145,3 +145,19 @@ def test_importing_a_known_key_makes_the_next_version(world):
     framework = Framework.objects.get(owner=world.region, key="norr")
     assert [v.number for v in framework.versions.order_by("number")] == [1, 2]
     assert framework.draft().areas().count() == 3
+
+
+def test_a_number_of_50000_digits_is_a_problem_in_the_file_not_a_server_error(world):
+    client = client_for(world.people["regional_officer"])
+    for text, name in (
+        (framework_json_with("9" * 50_000), "ramverk.json"),
+        ("key: " + "7" * 50_000, "ramverk.yaml"),
+    ):
+        response = post_import(client, upload(text, name), owner=world.region)
+        assert response.status_code == 400
+        assert "The file holds a number that is far too long." in response.content.decode()
+    assert not Framework.objects.filter(key="stor").exists()
+
+
+def framework_json_with(number: str) -> str:
+    return '{"kedja_framework": 1, "key": "stor", "title": {"sv": "Stor"}, "nodes": [], "n": ' + number + "}"

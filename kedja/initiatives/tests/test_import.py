@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kedja.access.initiatives import owners_for_new_initiative
+from kedja.core.tests.bombs import xlsx_bomb, xlsx_declaring
 from kedja.frameworks import actions as framework_actions
 from kedja.frameworks import schema
 from kedja.frameworks.actions import load_shipped_frameworks
@@ -536,7 +537,8 @@ def test_a_sheet_with_data_far_below_is_refused_with_advice(world, steam):
     workbook.save(out)
     with pytest.raises(imports.ImportFileError) as refused:
         imports.read_table(out.getvalue(), "a.xlsx")
-    assert "Delete the empty rows below your initiatives" in refused.value.problems[0]
+    assert "The sheet has 20005 rows, empty ones included" in refused.value.problems[0]
+    assert "Delete the rows below your data, or save the sheet as CSV UTF-8" in refused.value.problems[0]
 
 
 def test_the_shipped_steam_framework_gives_the_item_codes(client, world):
@@ -617,3 +619,17 @@ def test_duplicates_can_be_imported_again_on_purpose(client, world, steam):
     token = preview.context["token"]
     client.post(reverse("initiatives:import_commit"), {"token": token, "duplicates": "import"})
     assert Initiative.objects.filter(name="Teknikdagar").count() == 2
+
+
+def test_a_zip_bomb_is_refused_in_under_a_second(client, world, steam):
+    """A 0.9 MB .xlsx that unpacks to ~280 MB: refused from what the archive declares, nothing unpacked."""
+    client = signed_in(client, world)
+    bomb = SimpleUploadedFile("insatser.xlsx", xlsx_bomb())  # made before the clock starts
+    started = time.perf_counter()
+    response = upload(client, bomb)
+    elapsed = time.perf_counter() - started
+    print(f"initiative import: bomb refused in {elapsed * 1000:.0f} ms")
+    assert response.status_code == 400 and elapsed < 1
+    assert "more than the 20 MB Kedja reads" in response.content.decode()
+    declared = upload(client, SimpleUploadedFile("insatser.xlsx", xlsx_declaring(1_048_576)))
+    assert "The sheet has 1048576 rows, empty ones included" in declared.content.decode()

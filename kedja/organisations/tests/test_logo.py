@@ -57,7 +57,9 @@ def test_a_text_file_named_png_is_refused_with_a_message(world):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="id_logo_error"' in page
-    assert "Upload a valid image" in page  # Pillow could not open it, whatever its name says
+    assert (
+        "The file is not a real PNG file." in page
+    )  # its first bytes are not a PNG's, whatever its name says
     world.municipality.refresh_from_db()
     assert not world.municipality.logo and world.municipality.version == 0
 
@@ -78,7 +80,7 @@ def test_other_image_formats_and_large_files_are_refused():
     large = SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
     form = OrganisationForm({"name": org.name, "version": 0}, {"logo": large}, instance=org)
     assert not form.is_valid()
-    assert form.errors["logo"] == ["The logo may be at most 1 MB."]
+    assert form.errors["logo"] == ["The file is larger than 1 MB."]
 
     jpeg = SimpleUploadedFile("logo.jpg", image_bytes("JPEG"), content_type="image/jpeg")
     assert OrganisationForm({"name": org.name, "version": 0}, {"logo": jpeg}, instance=org).is_valid()
@@ -128,3 +130,29 @@ def test_a_replaced_or_removed_logo_leaves_no_file_behind(world, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         assert post(world, remove_logo="on", version=world.municipality.version).status_code == 302
     assert list(logos.iterdir()) == []
+
+
+def _form(name, content):
+    from kedja.organisations.models import Organisation
+
+    org = Organisation(kind="municipality", name="Norrby kommun")
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    return OrganisationForm({"name": org.name, "version": 0}, {"logo": upload}, instance=org)
+
+
+def test_a_30_mb_file_is_too_large_before_anything_else_is_said_about_it():
+    form = _form("logo.png", b"\x89PNG\r\n\x1a\n" + b"x" * (30 * 1024 * 1024))
+    assert not form.is_valid() and form.errors["logo"] == ["The file is larger than 1 MB."]
+    form = _form("logo.png", b"just text " * 3_200_000)  # 30 MB of anything: still "too large" first
+    assert form.errors["logo"] == ["The file is larger than 1 MB."]
+
+
+def test_a_jpeg_named_png_is_refused_and_says_what_it_is():
+    """Decided: name and content must agree for every upload, the logo too (no silent renaming)."""
+    form = _form("logo.png", image_bytes("JPEG"))
+    assert form.errors["logo"] == [
+        "The file's name ends in .png, but it is really a JPEG file. Only a real PNG file is accepted here: "
+        "save it again in that format."
+    ]
+    assert _form("logo.jpeg", image_bytes("JPEG")).is_valid()
+    assert _form("LOGO.PNG", image_bytes("PNG")).is_valid()

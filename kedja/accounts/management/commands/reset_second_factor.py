@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kedja.accounts import second_factor
 from kedja.accounts.models import User
+from kedja.core.identifiers import canonical_email
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why, for the security log (e.g. a ticket number).")
 
     def handle(self, *args, email, reason, **options):
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = User.objects.filter(email=canonical_email(email)).first()
         if user is None:
             raise CommandError(f"No person with the e-mail address {email}.")
         deleted = second_factor.reset(user, reason=reason)

@@ -1,0 +1,28 @@
+"""Serving a stored file (an upload or a generated document) as a download."""
+
+import logging
+
+from django.http import FileResponse
+from django.shortcuts import render
+
+logger = logging.getLogger("kedja.files")
+
+
+def stored_file_response(request, field_file, *, filename: str, content_type: str | None = None):
+    """The file as an attachment (nosniff: the browser never guesses another type). A file whose row exists
+    but whose bytes are gone (a restore without the files, a disk fault) is a 404 page that says so, and an
+    error in the log for the operator — never a server error."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        logger.error(
+            "Stored file missing: %s (%s %s), asked for by user %s",
+            field_file.name,
+            field_file.instance._meta.label,
+            field_file.instance.pk,
+            getattr(request.user, "pk", None),
+        )
+        return render(request, "core/file_missing.html", {"filename": filename}, status=404)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
