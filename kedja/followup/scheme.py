@@ -42,11 +42,13 @@ def parse_score(raw, low: int, high: int) -> int | None:
             _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
             code="not_a_number",
         )
-    value = int(text)
-    if not low <= value <= high:
+    # A number longer than any scale (even thousands of digits) is outside it, never a server error.
+    value = int(text) if len(text.lstrip("0")) <= 9 else None
+    if value is None or not low <= value <= high:
+        shown = text if len(text) <= 12 else f"{text[:12]}…"
         raise ValidationError(
             _("%(value)s is outside the scale: enter %(low)s–%(high)s.")
-            % {"value": text, "low": low, "high": high},
+            % {"value": shown, "low": low, "high": high},
             code="out_of_range",
         )
     return value

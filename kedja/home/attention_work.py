@@ -221,7 +221,7 @@ def review_items(user) -> list[Item]:
                 deadline,
                 reverse("calls:reviews", args=[call.pk]),
                 tone="warning",
-                links=[(a.organisation.name, reverse("calls:review", args=[a.pk])) for a in applications],
+                links=[(str(a.organisation), reverse("calls:review", args=[a.pk])) for a in applications],
             )
         )
     return items
@@ -316,7 +316,7 @@ def region_call_items(region: Organisation, now=None) -> list[Item]:
                         missing,
                     )
                     % {"n": missing, "apps": call.submitted},
-                    reverse("calls:reviews", args=[call.pk]),
+                    reverse("calls:ranking", args=[call.pk]),  # the organiser's view of every review
                     tone="warning",
                 )
             )

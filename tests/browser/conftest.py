@@ -176,7 +176,8 @@ LAYOUT_JS = """
     if (style.writingMode !== "horizontal-tb" || style.transform !== "none") continue;  // turned text
     let longest = "";
     // a line may break after a hyphen or slash before a letter ("STEAM-|aktörer"), never inside "2026-09-01"
-    for (const word of own.split(/\s+|(?<=[-\u2010\u2013\/])(?=\p{L})/u)) {
+    for (const word of own.split(/\s+|\u00ad|(?<=[-\u2010\u2013\/])(?=\p{L})/u)) {  // and at a soft hyphen
+      if (/@|:\/\//.test(word)) continue;  // an e-mail address or a web address may break anywhere
       if (canvas.measureText(word).width > canvas.measureText(longest).width) longest = word;
     }
     // A column must hold its longest word, or at least 20 characters of it (long compounds may break).

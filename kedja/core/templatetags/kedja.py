@@ -1,5 +1,7 @@
 """Accessible form-field rendering, written once: the widget is linked to its help text and error."""
 
+import re
+
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
 
@@ -31,3 +33,18 @@ def widget(bound_field, **extra):
 def tr(texts):
     """{{ node.title|tr }}: translatable content in the reader's language (falls back to Swedish)."""
     return pick(texts)
+
+
+# Where a long Swedish compound may break in a narrow column: before its last part. A soft hyphen (U+00AD)
+# shows as "Gymnasie-" at the end of the line and is invisible otherwise; without it the browser breaks
+# mid-word ("Gymnasiesko|la").
+_COMPOUND_HEADS = re.compile(
+    r"(?<=[a-zåäö]{4})(?=(skola|skolor|utbildning|utbildningar|högskola|försörjning|nedsättning|tradition"
+    r"|bakgrund|studier|livet|grupper|samordning|styrning|miljöer|rekrytering)\b)"
+)
+
+
+@register.filter
+def compound_breaks(text):
+    """{{ label|compound_breaks }}: a label for a narrow column, with soft hyphens where compounds join."""
+    return _COMPOUND_HEADS.sub("\u00ad", str(text))

@@ -145,3 +145,13 @@ def test_parse_score_refuses_anything_else_and_never_turns_it_into_a_score(raw, 
         parse_score(raw, 0, 3)
     assert refused.value.code == code
     assert str(raw).strip() in refused.value.messages[0] or code == "not_a_number"
+
+
+def test_a_number_of_thousands_of_digits_is_outside_the_scale_not_a_server_error():
+    from django.core.exceptions import ValidationError
+
+    from kedja.followup.scheme import parse_score
+
+    with pytest.raises(ValidationError) as refused:
+        parse_score("9" * 5000, 0, 3)
+    assert refused.value.code == "out_of_range" and "…" in refused.value.messages[0]
