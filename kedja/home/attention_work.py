@@ -256,7 +256,7 @@ def region_round_items(user, region: Organisation) -> list[Item]:
         latest[round_.municipality_id] = round_
     links = [
         (
-            f"{m.name}: {round_status_label(latest.get(m.pk))}",
+            f"{m}: {round_status_label(latest.get(m.pk))}",
             reverse("organisations:detail", args=[m.pk]),
         )
         for m in municipalities
@@ -391,7 +391,7 @@ def no_coordinator_items(region: Organisation) -> list[Item]:
             % {"n": len(missing)},
             _("Ask the municipality to invite its coordinator."),
             tone="warning",
-            links=[(m.name, reverse("organisations:detail", args=[m.pk])) for m in missing],
+            links=[(str(m), reverse("organisations:detail", args=[m.pk])) for m in missing],
         )
     ]
 

@@ -149,7 +149,11 @@ LAYOUT_JS = """
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth + 1) {
-    problems.push(`the page scrolls sideways: ${doc.scrollWidth} px wide in a ${window.innerWidth} px window`);
+    // name the innermost elements that stick out, so the cause can be found
+    const out = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1);
+    const leaves = out.filter(e => ![...e.children].some(c => out.includes(c))).slice(0, 3)
+      .map(e => `${e.tagName.toLowerCase()}${e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : ""}`);
+    problems.push(`the page scrolls sideways: ${doc.scrollWidth} px wide in a ${window.innerWidth} px window (${leaves.join(", ")})`);
   }
   const canvas = document.createElement("canvas").getContext("2d");
   const seen = new Set();
@@ -182,7 +186,7 @@ LAYOUT_JS = """
     }
     // A column must hold its longest word, or at least 20 characters of it (long compounds may break).
     const needed = canvas.measureText(longest.slice(0, 20)).width;
-    if (needed > width + 2) {
+    if (needed > width * 1.04 + 2) {  // canvas measuring may differ from the rendered text by a few per cent
       const key = `${el.tagName.toLowerCase()}: "${longest}"`;
       if (!seen.has(key)) {
         seen.add(key);
