@@ -144,7 +144,7 @@ def axe_violations(page) -> list[dict]:
 # An element narrower than the longest word of its own text squeezes that text (with overflow-wrap: anywhere
 # it breaks mid-word, one letter per line); a page wider than the window scrolls sideways. A column must hold
 # its longest word or at least 20 characters of it: longer words (compounds, addresses) may break.
-LAYOUT_JS = """
+LAYOUT_JS = r"""
 () => {
   const problems = [];
   const doc = document.documentElement;
