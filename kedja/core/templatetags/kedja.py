@@ -40,7 +40,7 @@ def tr(texts):
 # mid-word ("Gymnasiesko|la").
 _COMPOUND_HEADS = re.compile(
     r"(?<=[a-zåäö]{4})(?=(skola|skolor|utbildning|utbildningar|högskola|försörjning|nedsättning|tradition"
-    r"|bakgrund|studier|livet|grupper|samordning|styrning|miljöer|rekrytering)\b)"
+    r"|bakgrund|studier|livet|grupper|samordning|styrning|miljöer|rekrytering|redogörelse)\b)"
 )
 
 

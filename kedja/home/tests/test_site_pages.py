@@ -71,3 +71,9 @@ def test_the_pages_open_for_anyone_and_every_page_links_them_in_its_footer():
     assert reverse("home:site_page", args=["accessibility"]) in login
     assert reverse("home:site_page", args=["privacy"]) in login
     assert client.get(reverse("home:site_page", args=["cookies"])).status_code == 404
+
+
+def test_the_statements_long_title_breaks_between_its_parts_on_a_phone():
+    client = speaking("sv")
+    body = client.get(reverse("home:site_page", args=["accessibility"])).content.decode()
+    assert "Tillgänglighets\u00adredogörelse för Kedja</h1>" in body
