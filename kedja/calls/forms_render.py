@@ -80,6 +80,7 @@ class PersonWidget(forms.MultiWidget):
         for sub, label, auto in zip(context["widget"]["subwidgets"], labels, autocomplete, strict=True):
             sub["label"] = label
             sub["attrs"]["autocomplete"] = auto
+            sub["attrs"]["class"] = "ds-input"  # styled and full width like every other input
         return context
 
 

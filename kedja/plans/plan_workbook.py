@@ -14,7 +14,7 @@ from . import rules
 SHEET = "Handlingsplan"
 COLUMNS = [
     Column("Nr", 6, "0"),
-    Column("Åtgärd", 40),
+    Column("Aktivitet", 40),
     Column("Mål", 30),
     Column("Ansvarig funktion", 26),
     Column("Ansvariga personer", 26),
@@ -75,19 +75,19 @@ COVERAGE_PRIORITY_COLUMNS = [
     Column("Punkt", 10),
     Column("Prioriterad punkt", 44),
     Column("Självskattning", 28),
-    Column("Åtgärder", 48),
-    Column("Har åtgärd", 10),
+    Column("Aktiviteter", 48),
+    Column("Har aktivitet", 10),
 ]
 COVERAGE_GAP_COLUMNS = [
     Column("Rang", 6, "0"),
     Column("Stadium", 22),
     Column("Område eller målgrupp", 36),
     Column("Läge", 14),
-    Column("Åtgärder", 48),
-    Column("Har åtgärd", 10),
+    Column("Aktiviteter", 48),
+    Column("Har aktivitet", 10),
 ]
 CHANGE_COLUMNS = [
-    Column("Åtgärd", 40),
+    Column("Aktivitet", 40),
     Column("Förändring", 14),
     Column("Uppgift", 20),
     Column("Före", 30),

@@ -182,7 +182,7 @@ def test_the_excel_file_reads_back_with_types(client, world):
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS and "Klart senast" in rows[0]
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Åtgärd"] == "'=Teknikdagar"  # formula injection guarded
+    assert row["Aktivitet"] == "'=Teknikdagar"  # formula injection guarded
     assert row["Start"].date() == date(2030, 3, 1) and row["Klart senast"].date() == date(2030, 6, 30)
     assert row["Framsteg (%)"] == 40 and row["Tid (timmar)"] == 120 and row["Pengar (kr)"] == 25000
     assert row["Status"] in ("Planerad", "Planned") and row["Försenad"] == "Nej"

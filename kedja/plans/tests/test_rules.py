@@ -266,7 +266,7 @@ def test_the_coverage_list_and_the_changes_since_adoption_download_as_excel(clie
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Prioriterade punkter", "Glapp"]
     priorities = list(book["Prioriterade punkter"].iter_rows(values_only=True))
-    assert priorities[0] == ("Punkt", "Prioriterad punkt", "Självskattning", "Åtgärder", "Har åtgärd")
+    assert priorities[0] == ("Punkt", "Prioriterad punkt", "Självskattning", "Aktiviteter", "Har aktivitet")
     assert priorities[1][0] == "1.a" and priorities[1][3] == "Teknikdagar" and priorities[1][4] == "Ja"
     gaps = list(book["Glapp"].iter_rows(values_only=True))
     assert len(gaps) == 1 + len(ranked) and gaps[1][0] == 1 and gaps[1][4] == "Teknikdagar"
@@ -275,6 +275,6 @@ def test_the_coverage_list_and_the_changes_since_adoption_download_as_excel(clie
     response = client.get(reverse("plans:version_changes_xlsx", args=[version.pk]))
     assert response.status_code == 200 and "version-1" in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0] == ("Åtgärd", "Förändring", "Uppgift", "Före", "Nu")
+    assert rows[0] == ("Aktivitet", "Förändring", "Uppgift", "Före", "Nu")
     assert rows[1][0] == moved.title and rows[1][1] in ("Tillagd", "Tillagt", "Added")
     assert len(rows) == 2
