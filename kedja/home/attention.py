@@ -47,7 +47,8 @@ def for_membership(user, membership: Membership) -> list[Item]:
         items += _municipality_items(user, org)
     elif membership.role == Role.READER:
         items += work.plan_items(user, org)
-        items += _municipality_items(user, org) if org.kind != Kind.REGION else []
+        # a reader follows the work; inviting principals is not theirs to do
+        items += _municipality_items(user, org, flag_missing=False) if org.kind != Kind.REGION else []
     elif membership.role == Role.PRINCIPAL:
         items += followup.principal_items(user, org) + _unit_items(org, membership.role)
     elif membership.role == Role.TEACHER:
@@ -239,7 +240,7 @@ def _region_items(user, region: Organisation) -> list[Item]:
     ]
 
 
-def _municipality_items(user, org: Organisation) -> list[Item]:
+def _municipality_items(user, org: Organisation, *, flag_missing: bool = True) -> list[Item]:
     units = policy.visible_organisations(user).descendants_of(org, include_self=False).order_by("path")
     links = [(u.name, reverse("organisations:detail", args=[u.pk])) for u in units]
     without_people = (
@@ -256,7 +257,7 @@ def _municipality_items(user, org: Organisation) -> list[Item]:
             links=links,
         )
     ]
-    missing = list(without_people)
+    missing = list(without_people) if flag_missing else []
     if missing:
         items.append(
             Item(

@@ -99,3 +99,11 @@ def test_start_page_query_count_does_not_grow_with_the_region(world, django_asse
         make_municipality(world.region, name=f"Ny kommun {n}")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("home:start")).status_code == 200
+
+
+def test_a_reader_is_not_asked_to_get_principals_invited(world):
+    items = attention.for_membership(world.people["reader"], world.membership("reader"))
+    titles = " ".join(i.title for i in items)
+    assert "nobody in Kedja" not in titles
+    coordinator = attention.for_membership(world.people["coordinator"], world.membership("coordinator"))
+    assert "nobody in Kedja" in " ".join(i.title for i in coordinator)
