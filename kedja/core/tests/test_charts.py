@@ -176,3 +176,16 @@ def test_the_png_is_the_same_chart_drawn_bars_in_proportion_and_colour():
     assert len(lengths) == 2
     assert lengths[1] / lengths[0] == pytest.approx(2, rel=0.03)  # 4 is twice as long as 2
     assert lengths[1] == pytest.approx(560 * PLOT / WIDTH, rel=0.03)  # the full scale is the plot's width
+
+
+def test_year_labels_never_run_together_however_many_years():
+    from kedja.core.charts import LINE_FONT, LineSeriesData, line_chart
+
+    values = {year: float(year - 2000) for year in range(2004, 2027)}  # 23 years
+    chart = line_chart(
+        [LineSeriesData("Örebro kommun", "Örebro", values)], chart_id="c", title="t", described_by="d"
+    )
+    xs = [tick.x for tick in chart.years]
+    label_width = 4 * LINE_FONT * 0.65  # four digits, generously wide
+    assert all(b - a >= label_width + 8 for a, b in zip(xs, xs[1:], strict=False))
+    assert chart.years[0].label == "2004" and chart.years[-1].label == "2026"
