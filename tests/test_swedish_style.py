@@ -3,9 +3,13 @@ word per concept — checked on the compiled Swedish catalog."""
 
 import gettext
 import re
+import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from tests.tools import require_tools
 
 OTHER_QUOTES = re.compile(r"[“‘’«»]|\"")
 TAG = re.compile(r"<[^>]+>")
@@ -38,3 +42,16 @@ def test_a_plan_action_is_always_an_aktivitet():
     mixed = {m: t for m, t in texts.items() if re.search(r"\bactions?\b", m, re.I) and "åtgärd" in t.lower()}
     mixed.pop("Unknown action.", None)  # a request's action parameter, not a plan's action
     assert not mixed, mixed
+
+
+@pytest.mark.parametrize("language", ["sv", "nb"])
+def test_every_message_has_a_translation_and_none_is_fuzzy(language):
+    """With every message of the catalog translated, an English text in the Swedish interface can only be one
+    that was never marked for translation, which the crawler (tests/test_crawl.py) looks for."""
+    po = Path(settings.BASE_DIR) / "kedja" / "locale" / language / "LC_MESSAGES" / "django.po"
+    require_tools("msgfmt", package="gettext")
+    result = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
