@@ -129,9 +129,8 @@ class _Parser(HTMLParser):
     def handle_endtag(self, tag):
         if self.foreign and self.foreign[-1] == tag:
             self.foreign.pop()
-        if tag in self.stack:
-            while self.stack and self.stack.pop() != tag:
-                pass
+        if tag in self.stack:  # close it and any element left open inside it
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag) :]
         if tag == "title":
             self.in_title = False
         elif tag == "form" and self.form is not None:

@@ -1,4 +1,4 @@
-"""Downloads answer GET and HEAD only (shared/TRUST.md test 12): every page of the URL matrix that answers
+"""Downloads answer GET and HEAD only (docs/security.md, "Downloads"): every page of the URL matrix that answers
 a GET with an attachment (a stored file, an export, a template, a generated document) is posted to by a
 persona who may download it, and must answer 405 — a POST never hands out a file. Found from the answers,
 not from a list, so a new download view is covered the day it is added."""

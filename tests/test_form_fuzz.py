@@ -1,4 +1,4 @@
-"""Every form answers bad input with a message, never a server error (shared/TRUST.md test 20, Hypothesis).
+"""Every form answers bad input with a message, never a server error (docs/security.md; Hypothesis).
 
 The forms are found, not listed: every page of the URL matrix is opened as a persona who may use it and
 every POST form on it (method="post" or hx-post) is collected with its field names; the matrix's POST-only
@@ -7,7 +7,7 @@ long strings, NUL, invalid UTF-8, huge and negative numbers, impossible dates, i
 objects — and posts them. The test counts answers of 500 and more; there must be none. Each form runs in a
 savepoint that is rolled back, so one form's examples do not change what the next form sees.
 
-Examples per form: KEDJA_FUZZ_EXAMPLES (default 20; TRUST.md's 500 takes about an hour on a shared 2-core
+Examples per form: KEDJA_FUZZ_EXAMPLES (default 20; 500 per form takes about an hour on a shared 2-core
 machine). The figure is printed: "F forms × N examples = R requests; S server errors".
 """
 

@@ -94,8 +94,8 @@ class PasswordFirstMixin:
 
 
 class NewPasswordForm(PasswordFirstMixin, SetPasswordForm):
-    pass
+    """The new password set through the e-mailed reset link."""
 
 
 class ChangePasswordForm(PasswordFirstMixin, PasswordChangeForm):
-    pass
+    """A signed-in person changing their password (the old one first)."""

@@ -34,7 +34,7 @@ POSTGRES_NAME = "database.dump"
 
 
 class BackupError(Exception):
-    pass
+    """A backup or restore that cannot be done, with the reason in words for the operator."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The education chain and its target groups (DOMAIN.md §3), and where a framework's areas and items apply
+"""The education chain and its target groups (docs/gap-analysis.md), and where a framework's areas and items apply
 on it (docs/framework-format.md, "Where a node applies").
 
 Frameworks name stages and target groups in their files, so the codes live here, below the apps that map

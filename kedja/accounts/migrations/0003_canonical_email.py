@@ -8,7 +8,7 @@ from kedja.core.identifiers import canonical_email
 
 
 class EmailCollision(Exception):
-    pass
+    """Two stored addresses become the same address in canonical form; both accounts are named."""
 
 
 def collisions(rows) -> dict[str, list[str]]:
