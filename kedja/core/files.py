@@ -3,7 +3,9 @@
 import logging
 
 from django.http import FileResponse
-from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .views_errors import error_page
 
 logger = logging.getLogger("kedja.files")
 
@@ -22,7 +24,17 @@ def stored_file_response(request, field_file, *, filename: str, content_type: st
             field_file.instance.pk,
             getattr(request.user, "pk", None),
         )
-        return render(request, "core/file_missing.html", {"filename": filename}, status=404)
+        return error_page(
+            request,
+            404,
+            _("The file is missing"),
+            _(
+                "“%(filename)s” is listed in Kedja, but the file itself could not be found on the server. This "
+                "has been written to the error log for the people who run Kedja. Ask them to restore it, or ask "
+                "the person who uploaded it to upload it again."
+            )
+            % {"filename": filename},
+        )
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -8,7 +8,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 
-def _page(request, status: int, heading: str, *explanation: str):
+def error_page(request, status: int, heading: str, *explanation: str):
+    """A Kedja page that says what happened and where to go, with the navigation and no organisation named."""
     return render(
         request,
         "core/error_page.html",
@@ -18,7 +19,7 @@ def _page(request, status: int, heading: str, *explanation: str):
 
 
 def bad_request(request, exception=None):
-    return _page(
+    return error_page(
         request,
         400,
         _("Kedja could not read the request"),
@@ -28,7 +29,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _page(
+    return error_page(
         request,
         403,
         _("You do not have access to this page"),
@@ -41,7 +42,7 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    return _page(
+    return error_page(
         request,
         404,
         _("The page was not found"),
@@ -51,7 +52,7 @@ def page_not_found(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    return _page(
+    return error_page(
         request,
         403,
         _("The form had expired"),
