@@ -163,7 +163,7 @@ def add_student(
 # --- a grid sheet from Excel/CSV (the teacher's own spreadsheet layout) --------------------------------
 
 
-# --- the principal's groups, students, analyses and erasure (views_unit.py) -------------------------------
+# --- the principal's groups, students, analyses and erasure (views_unit/_students/_analysis.py) ----------
 
 
 def group_staff(unit: Organisation):

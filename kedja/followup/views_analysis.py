@@ -1,0 +1,169 @@
+"""The follow-up's analyses: the teachers' analysis of a group and the principal's analysis of
+the unit in a round, and the municipality's analysis questions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kedja.access import followup as access
+from kedja.core.concurrency import EditConflict
+from kedja.core.forms import posted_int
+from kedja.core.texts import pick
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
+
+from . import actions
+from .guard import student_rows_view
+from .models import QuestionSet, Round, StudentGroup
+from .views_unit import _unit_for
+
+# --- analyses --------------------------------------------------------------------------------------------
+
+
+def _questions(question_set: QuestionSet) -> list[dict]:
+    return [{"code": q["code"], "text": pick(q.get("text", {}))} for q in question_set.questions]
+
+
+def _analysis_page(request, *, round_, group, answered_by, template_context, editable: bool = True):
+    """The analysis form — or, for someone who reads but does not write it, the answers as text (a POST
+    from them is 403)."""
+    municipality = actions.municipality_of(round_.school_unit)
+    question_set = actions.question_set(municipality, answered_by)
+    analysis = actions.analysis_for(round_, group, answered_by)
+    questions = _questions(question_set)
+    answers = dict(analysis.answers)
+    problem, errors, status = "", {}, 200
+    if request.method == "POST" and not editable:
+        raise PermissionDenied()
+    if request.method == "POST":
+        answers = {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in questions}
+        version = request.POST.get("version", "")
+        try:
+            actions.save_analysis(
+                analysis, answers, expected_version=posted_int(version, -1), by=request.user
+            )
+        except EditConflict as conflict:
+            problem, status = str(conflict.message), 409
+            analysis.refresh_from_db()
+        except ValidationError as error:
+            errors, status = {k: " ".join(v) for k, v in error.message_dict.items()}, 400
+        else:
+            messages.success(request, _("The analysis has been saved."))
+            return redirect(request.path)
+    items = [
+        q | {"answer": answers.get(q["code"], ""), "error": errors.get(q["code"], "")} for q in questions
+    ]
+    return render(
+        request,
+        "followup/analysis.html",
+        template_context
+        | {
+            "round": round_,
+            "group": group,
+            "items": items,
+            "analysis": analysis,
+            "problem": problem,
+            "editable": editable,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@student_rows_view
+def analysis_group(request, round_id, group_id):
+    """The teachers' analysis of a group in a round (the group's teachers, mentor and the principal)."""
+    round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
+    group = StudentGroup.objects.filter(pk=group_id).first() if round_ else None
+    if group is None or group.school_unit_id != round_.school_unit_id:
+        raise Http404()
+    if not access.can_view_group_rows(request.user, group):
+        raise Http404()
+    return _analysis_page(
+        request,
+        round_=round_,
+        group=group,
+        answered_by=QuestionSet.For.TEACHER,
+        editable=access.can_write_group_analysis(request.user, group),
+        template_context={
+            "unit": round_.school_unit,
+            "is_principal": access.can_manage_unit(request.user, round_.school_unit),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@student_rows_view
+def analysis_unit(request, round_id):
+    """The principal's analysis of the unit in a round."""
+    round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404()
+    unit_ = _unit_for(request.user, round_.school_unit_id)
+    return _analysis_page(
+        request,
+        round_=round_,
+        group=None,
+        answered_by=QuestionSet.For.PRINCIPAL,
+        template_context={"unit": unit_, "is_principal": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def questions(request, municipality_id):
+    """The municipality's analysis questions (teachers' and principals'), edited by its quality developer
+    or head of schools; others who see the municipality: 403; everyone else 404."""
+    municipality = Organisation.objects.filter(
+        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
+    ).first()
+    if municipality is None or not access.can_see_questions(request.user, municipality):
+        raise Http404()
+    if not access.can_edit_questions(request.user, municipality):
+        raise PermissionDenied()
+    sets = {s: actions.question_set(municipality, s) for s in QuestionSet.For.values}
+    typed, problems, status = {}, {}, 200
+    if request.method == "POST":
+        which = request.POST.get("answered_by", "")
+        if which not in sets:
+            raise Http404()
+        texts = request.POST.getlist("question")
+        version = request.POST.get("version", "")
+        try:
+            actions.save_questions(
+                sets[which],
+                texts,
+                expected_version=posted_int(version, -1),
+                by=request.user,
+            )
+        except EditConflict as conflict:
+            typed[which], problems[which], status = texts, str(conflict.message), 409
+            sets[which].refresh_from_db()
+        except ValidationError as error:
+            typed[which], problems[which], status = texts, " ".join(error.messages), 400
+        else:
+            messages.success(request, _("The questions have been saved."))
+            return redirect("followup:questions", municipality.pk)
+    blocks = []
+    for value, label in QuestionSet.For.choices:
+        question_set = sets[value]
+        texts = typed.get(value) or [q["text"] for q in _questions(question_set)]
+        blocks.append(
+            {
+                "value": value,
+                "label": label,
+                "set": question_set,
+                "texts": [t for t in texts if t] + ["", ""],
+                "problem": problems.get(value, ""),
+            }
+        )
+    return render(
+        request,
+        "followup/analysis_questions.html",
+        {"municipality": municipality, "blocks": blocks},
+        status=status,
+    )

@@ -1,0 +1,118 @@
+"""The unit's access log: who read or exported which student data, filtered by person and date,
+as a page and as CSV. Who may is decided as on the unit's other pages (views_unit._unit_for)."""
+
+import csv
+import io
+from datetime import datetime, time
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from kedja.core.spreadsheets import CSV_CONTENT_TYPE, cell_text
+
+from . import reading
+from .guard import student_rows_view
+from .models import AccessAction, StudentDataAccess
+from .views_unit import _unit_for
+
+LOG_PAGE_SIZE = 50
+
+
+# --- the access log --------------------------------------------------------------------------------------
+
+
+class LogFilter(forms.Form):
+    person = forms.TypedChoiceField(
+        label=gettext_lazy("Person"), required=False, coerce=int, empty_value=None
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            StudentDataAccess.objects.filter(school_unit=unit, user__isnull=False)
+            .values_list("user_id", "user_label")
+            .order_by("user_label")
+            .distinct()
+        )
+        seen, choices = set(), [("", _("Everyone"))]
+        for user_id, label in people:
+            if user_id not in seen:
+                seen.add(user_id)
+                choices.append((user_id, label))
+        self.fields["person"].choices = choices
+
+
+def _log_entries(request, unit_):
+    form = LogFilter(request.GET or None, unit=unit_)
+    entries = StudentDataAccess.objects.filter(school_unit=unit_)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            entries = entries.filter(user_id=data["person"])
+        zone = timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
+        if data["date_to"]:
+            entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, zone))
+    return form, entries.order_by("-at", "-pk")
+
+
+@require_safe
+@student_rows_view
+def log(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    form, entries = _log_entries(request, unit_)
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "followup/log.html",
+        {"unit": unit_, "form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+@student_rows_view
+def log_csv(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    _form, entries = _log_entries(request, unit_)
+    entries = list(entries)
+    reading.log.record(
+        request.user,
+        school_unit=unit_,
+        action=AccessAction.EXPORT,
+        what=_("The unit's access log: %(count)s entries") % {"count": len(entries)},
+        context="access log export",
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("When"), _("Who"), _("Action"), _("What"), _("Where"), _("Students")])
+    for e in entries:
+        writer.writerow(
+            [
+                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                cell_text(e.user_label),
+                str(e.get_action_display()),
+                cell_text(e.what),
+                cell_text(e.place),
+                e.student_count,
+            ]
+        )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"atkomstlogg-{unit_.pk}.csv")
+    return response

@@ -1,0 +1,278 @@
+"""The principal's pages about the unit's students: the list, adding and editing one, moving
+students between groups, the Excel/CSV import, and the student's rights (access export, erasure).
+Who may is decided as on the unit's other pages (views_unit._unit_for); these ask for the second factor.
+"""
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from openpyxl import Workbook
+
+from kedja.core.forms import ModelChoiceField, apply_errors, posted_ids, posted_int
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
+
+from . import actions, imports, reading
+from .guard import student_rows_view
+from .models import Gender, Level, Student, StudentGroup
+from .views_grid import ImportForm
+from .views_unit import _student_of, _unit_for
+
+# --- students --------------------------------------------------------------------------------------------
+
+
+class StudentForm(forms.Form):
+    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=100)
+    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=100)
+    gender = forms.ChoiceField(label=gettext_lazy("Gender"), choices=Gender.choices, initial=Gender.OTHER)
+    local_ref = forms.CharField(
+        label=gettext_lazy("Local reference"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy(
+            "The school's own reference, e.g. from the school platform. Not an identity number."
+        ),
+    )
+    group = ModelChoiceField(
+        label=gettext_lazy("Group"), queryset=None, required=False, empty_label=gettext_lazy("No group")
+    )
+
+    def __init__(self, *args, unit, with_group: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_group:
+            self.fields["group"].queryset = StudentGroup.objects.filter(school_unit=unit, is_active=True)
+        else:
+            del self.fields["group"]
+
+
+@require_safe
+@student_rows_view
+def students(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    found = reading.unit_students(request.user, unit_, context="student list")
+    return render(
+        request,
+        "followup/students.html",
+        {
+            "unit": unit_,
+            "students": found,
+            "groups": StudentGroup.objects.filter(school_unit=unit_, is_active=True).order_by("name"),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@student_rows_view
+def student_edit(request, unit_id, student_id=None):
+    unit_ = _unit_for(request.user, unit_id)
+    student = None
+    if student_id is not None:
+        _student_of(unit_, student_id)
+        student = reading.unit_students(
+            request.user, unit_, student_ids=[student_id], context="student page"
+        )[0]
+    initial = {}
+    if student is not None:
+        initial = {f: getattr(student, f) for f in ("given_name", "family_name", "gender", "local_ref")}
+    form = StudentForm(request.POST or None, unit=unit_, with_group=student is None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if student is None:
+                actions.add_student(
+                    unit_,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    gender=data["gender"],
+                    group=data["group"],
+                    local_ref=data["local_ref"],
+                    by=request.user,
+                )
+            else:
+                actions.save_student(
+                    student,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    gender=data["gender"],
+                    local_ref=data["local_ref"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "__all__" in error.error_dict:
+                error.error_dict["local_ref"] = [
+                    ValidationError(_("Another student of the unit has this local reference."))
+                ]
+                del error.error_dict["__all__"]
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The student has been saved."))
+            return redirect("followup:students", unit_.pk)
+    return render(
+        request,
+        "followup/students_edit.html",
+        {"unit": unit_, "student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@student_rows_view
+def students_move(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    ids = posted_ids(request.POST.getlist("student"))
+    target = request.POST.get("group", "")
+    group = None
+    if target:
+        group = StudentGroup.objects.filter(pk=posted_int(target, 0), school_unit=unit_).first()
+        if group is None:
+            raise Http404()
+    chosen = list(Student.objects.filter(school_unit=unit_, pk__in=ids))
+    if not chosen:
+        messages.error(request, _("Choose the students to move."))
+        return redirect("followup:students", unit_.pk)
+    moved = actions.move_students(unit_, chosen, group, by=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s student has been moved.", "%(count)s students have been moved.", moved)
+        % {"count": moved},
+    )
+    return redirect("followup:students", unit_.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@student_rows_view
+def students_import(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = _("File with students")
+    form.fields["file"].help_text = _(
+        "An Excel file (.xlsx) or a CSV file (.csv, UTF-8) with the columns given name, family name, gender, "
+        "group and local reference. All rows are imported or none."
+    )
+    sheet = None
+    if request.method == "POST" and form.is_valid():
+        sheet = imports.check_students(unit_, form.headers, form.rows)
+        if sheet.can_import:
+            made = imports.import_students(unit_, sheet, by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s student has been imported.",
+                    "%(count)s students have been imported.",
+                    len(made),
+                )
+                % {"count": len(made)},
+            )
+            return redirect("followup:students", unit_.pk)
+    return render(
+        request,
+        "followup/students_import.html",
+        {"unit": unit_, "form": form, "sheet": sheet, "headers": imports.headers_for_template()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@student_rows_view
+def students_import_template(request, unit_id):
+    unit_ = _unit_for(request.user, unit_id)
+    response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "elever-mall.xlsx")
+    return response
+
+
+# --- the student's rights --------------------------------------------------------------------------------
+
+
+@require_safe
+@student_rows_view
+def student_export(request, unit_id, student_id):
+    """Right of access: everything about one student as Excel — scores per round with the columns' names,
+    sums and levels, the groups, and the access-log entries naming the student. Logged as an export."""
+    unit_ = _unit_for(request.user, unit_id)
+    student = _student_of(unit_, student_id)
+    record = reading.student_record(request.user, student, context="student export")
+    workbook = Workbook()
+    about = workbook.active
+    about.title = _("Student")[:31]
+    about.append([_("Given name"), cell_text(student.given_name)])
+    about.append([_("Family name"), cell_text(student.family_name)])
+    about.append([_("Gender"), str(student.get_gender_display())])
+    about.append([_("Local reference"), cell_text(student.local_ref)])
+    about.append([_("School unit"), cell_text(unit_.name)])
+    about.append([_("Groups"), cell_text(", ".join(g.name for g in student.groups.all()))])
+    sums = workbook.create_sheet(_("Rounds")[:31])
+    sums.append([_("Round"), _("Group"), _("Sum"), _("Level")])
+    scores = workbook.create_sheet(_("Scores")[:31])
+    scores.append([_("Round"), _("Column group"), _("Code"), _("Column"), _("Score")])
+    for round_, layout, row, total, level in record.rounds:
+        sums.append(
+            [str(round_), cell_text(row.group.name if row.group else ""), total, str(Level(level).label)]
+        )
+        for column in layout.columns:
+            group_label = next(g.label for g in layout.groups if g.code == column.group)
+            scores.append(
+                [
+                    str(round_),
+                    cell_text(group_label),
+                    column.code,
+                    cell_text(column.label),
+                    row.scores.get(column.code),
+                ]
+            )
+    log_sheet = workbook.create_sheet(_("Access log")[:31])
+    log_sheet.append([_("When"), _("Who"), _("Action"), _("What"), _("Where")])
+    for entry in record.accesses:
+        log_sheet.append(
+            [
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
+                cell_text(entry.user_label),
+                str(entry.get_action_display()),
+                cell_text(entry.what),
+                cell_text(entry.place),
+            ]
+        )
+    body = io.BytesIO()
+    workbook.save(body)
+    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"elevdata-{student.pk}.xlsx")
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@student_rows_view
+def student_erase(request, unit_id, student_id):
+    """Right to erasure: a confirmation page, then the student and all their rows are deleted."""
+    unit_ = _unit_for(request.user, unit_id)
+    _student_of(unit_, student_id)
+    problem = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            student = Student.objects.get(pk=student_id)
+            rows = actions.erase_student(student, by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "The student and %(count)s row have been erased.",
+                    "The student and %(count)s rows have been erased.",
+                    rows,
+                )
+                % {"count": rows},
+            )
+            return redirect("followup:students", unit_.pk)
+        problem = _("Tick the box to confirm that the student's data is to be erased.")
+    student = reading.unit_students(request.user, unit_, student_ids=[student_id], context="erasure page")[0]
+    return render(
+        request,
+        "followup/students_erase.html",
+        {"unit": unit_, "student": student, "rows": student.followup_rows.count(), "problem": problem},
+        status=400 if problem else 200,
+    )
