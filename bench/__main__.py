@@ -54,7 +54,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from kedja.access import policy
+    from kedja.organisations import access as policy
     from kedja.organisations.demo import DEMO_PASSWORD, build_demo
     from kedja.organisations.models import Organisation
     from kedja.organisations.reference import load_reference_data

@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "kedja.followup",
     "kedja.calls",
     "kedja.plans",
-    "kedja.access",
     "kedja.home",
 ]
 

@@ -6,3 +6,6 @@ class AssessmentsConfig(AppConfig):
     name = "kedja.assessments"
     label = "assessments"
     verbose_name = _("Self-assessment")
+
+    def ready(self):
+        from . import access  # noqa: F401 — registers the app's object permissions (rules)

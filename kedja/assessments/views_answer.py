@@ -6,24 +6,20 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access.assessments import (
-    visible_rounds,
-)
-from kedja.access.decorators import get_respondent_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.frameworks.models import Node
 
 from . import actions
+from .access import get_evidence_for, get_respondent_for
 from .forms import AnswerForm, EvidenceForm
-from .models import Answer, EvidenceFile, Respondent, Round
+from .models import Answer, Respondent, Round
 from .views_rounds import ANSWERED, get_item, is_answered
 
 # --- answering ------------------------------------------------------------------------------------
@@ -210,20 +206,7 @@ def evidence_upload(request, round_id, node_id):
 @login_required
 @require_safe
 def evidence_download(request, file_id):
-    evidence = (
-        EvidenceFile.objects.filter(
-            pk=file_id, answer__respondent__round__in=visible_rounds(request.user).values("pk")
-        )
-        .select_related("answer__respondent__round")
-        .first()
-    )
-    if evidence is None:
-        raise Http404()
-    respondent = evidence.answer.respondent
-    if respondent.user_id != request.user.pk and not request.user.has_perm(
-        "assessments.view_result", respondent.round
-    ):
-        raise Http404()
+    evidence = get_evidence_for(request.user, file_id)
     return stored_file_response(
         request, evidence.file, filename=evidence.name, content_type=evidence.content_type
     )

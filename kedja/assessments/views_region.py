@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from kedja.access.decorators import get_region_for
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Framework
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import exports
+from .access import get_region_for_results
 from .models import Level, Round
 from .results import Distribution, region_area_levels, region_distribution
 
@@ -153,9 +153,9 @@ class RegionOverview:
 def region_municipalities(region: Organisation) -> list[Organisation]:
     """The region's active municipalities, by name."""
     return list(
-        Organisation.objects.filter(
-            kind=Kind.MUNICIPALITY, path__startswith=region.path, is_active=True
-        ).order_by("name")
+        Organisation.objects.descendants_of(region)
+        .filter(kind=Kind.MUNICIPALITY, is_active=True)
+        .order_by("name")
     )
 
 
@@ -188,7 +188,7 @@ def region_overview_for(
 
 def _region_and_framework(request, region_id):
     """The region (404 for those who may not see it, 403 without the right) and the chosen framework."""
-    region = get_region_for(request.user, region_id, "assessments.view_region_results")
+    region = get_region_for_results(request.user, region_id)
     municipalities = region_municipalities(region)
     frameworks = region_frameworks(region)
     with_rounds = set(

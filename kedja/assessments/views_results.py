@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access.decorators import get_round_for
 from kedja.frameworks.models import Node
 
 from . import actions
+from .access import get_round_for
 from .exports import answers_workbook, export_filename, report_pdf, result_report
 from .models import Priority
 

@@ -12,7 +12,7 @@ Who gets what:
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,22 +20,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kedja.access import policy
-from kedja.access.assessments import (
-    can_run_rounds,
-    respondent_for,
-    staff_municipality_ids,
-    visible_frameworks,
-    visible_rounds,
-)
-from kedja.access.decorators import get_round_for
-from kedja.accounts.models import User
 from kedja.core.forms import apply_errors
+from kedja.frameworks.access import visible_frameworks
 from kedja.frameworks.models import FrameworkVersion, Node
-from kedja.organisations.models import Membership, Organisation
+from kedja.organisations.access import active_membership
+from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import actions
+from .access import (
+    get_respondent_to_remove,
+    get_round_for,
+    invitable_people,
+    require_new_round,
+    respondent_for,
+    rounds_with_result,
+)
 from .forms import RespondentForm, RoundForm
 from .models import Answer, Respondent, Round
 
@@ -59,19 +59,10 @@ def get_item(respondent: Respondent, node_id) -> Node:
     return node
 
 
-def municipalities_for_new_round(user):
-    """Municipalities where the person may open a round (asked of the access layer one by one)."""
-    candidates = Organisation.objects.filter(kind=Kind.MUNICIPALITY, is_active=True).filter(
-        Q(pk__in=staff_municipality_ids(user)) | Q(pk__in=policy.visible_organisations(user))
-    )
-    ids = [m.pk for m in candidates if can_run_rounds(user, m)]
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
-
-
 def active_municipality(user, session) -> Organisation | None:
     """The municipality of the membership the person works as now (from the municipality itself or from
     its administration)."""
-    membership = policy.active_membership(user, session)
+    membership = active_membership(user, session)
     if membership is None:
         return None
     org = membership.organisation
@@ -80,16 +71,6 @@ def active_municipality(user, session) -> Organisation | None:
     if org.kind == Kind.ADMINISTRATION and org.parent_id:
         return Organisation.objects.filter(pk=org.parent_id).first()
     return None
-
-
-def eligible_people(round_: Round):
-    """Active members of the municipality and of its administrations and units, not yet respondents."""
-    members = Membership.objects.active().filter(organisation__path__startswith=round_.municipality.path)
-    return (
-        User.objects.filter(pk__in=members.values("user_id"))
-        .exclude(pk__in=round_.respondents.values("user_id"))
-        .order_by("full_name", "email")
-    )
 
 
 # --- rounds ---------------------------------------------------------------------------------------
@@ -104,9 +85,8 @@ def round_list(request):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rounds = [
-        r
-        for r in Round.objects.filter(pk__in=visible_rounds(user).values("pk"))
+    rounds = (
+        rounds_with_result(user)
         .select_related("municipality", "framework_version__framework")
         .annotate(
             respondent_total=Count("respondents", distinct=True),
@@ -116,8 +96,7 @@ def round_list(request):
             ),
         )
         .order_by("-opened_at")
-        if user.has_perm("assessments.view_result", r)
-    ]
+    )
     mine = (
         Respondent.objects.filter(user=user)
         .select_related("round__municipality", "round__framework_version__framework")
@@ -138,9 +117,7 @@ def round_list(request):
 
 @login_required
 def round_new(request):
-    municipalities = municipalities_for_new_round(request.user)
-    if not municipalities.exists():
-        raise PermissionDenied()
+    municipalities = require_new_round(request.user)
     versions = (
         FrameworkVersion.objects.filter(
             framework__in=visible_frameworks(request.user), status=FrameworkVersion.Status.PUBLISHED
@@ -180,7 +157,7 @@ def round_new(request):
 def _render_detail(request, round_: Round, form=None, status=200):
     can_manage = request.user.has_perm("assessments.manage_round", round_)
     if can_manage and form is None:
-        form = RespondentForm(people=eligible_people(round_))
+        form = RespondentForm(people=invitable_people(round_))
     respondents = (
         round_.respondents.select_related("user")
         .annotate(
@@ -213,7 +190,7 @@ def round_detail(request, round_id):
 @require_POST
 def respondent_add(request, round_id):
     round_ = get_round_for(request.user, round_id, "assessments.manage_round")
-    form = RespondentForm(request.POST, people=eligible_people(round_))
+    form = RespondentForm(request.POST, people=invitable_people(round_))
     if form.is_valid():
         try:
             respondent = actions.invite_respondent(
@@ -237,14 +214,8 @@ def respondent_add(request, round_id):
 @login_required
 @require_POST
 def respondent_remove(request, respondent_id):
-    respondent = (
-        Respondent.objects.filter(pk=respondent_id, round__in=visible_rounds(request.user).values("pk"))
-        .select_related("user")
-        .first()
-    )
-    if respondent is None:
-        raise Http404()
-    round_ = get_round_for(request.user, respondent.round_id, "assessments.manage_round")
+    respondent = get_respondent_to_remove(request.user, respondent_id)
+    round_ = respondent.round
     try:
         actions.remove_respondent(respondent, by=request.user)
     except ValidationError as error:

@@ -34,10 +34,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
-from kedja.access.calls import APPLICANT_ROLES, ORGANISER_ROLES
 from kedja.organisations.actions import record_event
 from kedja.organisations.models import AuditEvent, Membership, Organisation
 
+from .access import APPLICANT_ROLES, ORGANISER_ROLES
 from .models import Application, Call, Meeting, Participant
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def _person(user_id):
 
 def receipt_recipients(application: Application, submitter, roles=()) -> list[str]:
     """The submitter and the organisation's people with one of `roles` (at the organisation or below it;
-    views pass kedja.access.calls.APPLICANT_ROLES)."""
+    views pass calls.access.APPLICANT_ROLES)."""
     emails = {submitter.email} if getattr(submitter, "email", "") else set()
     emails.update(p.email for p in people_at(application.organisation, roles))
     return sorted(emails)
@@ -204,7 +204,7 @@ def receipt_recipients(application: Application, submitter, roles=()) -> list[st
 
 def decision_recipients(application: Application, roles) -> list:
     """The people told about the decision: who submitted the application and the organisation's people with
-    one of `roles` (at the organisation or below it; views pass kedja.access.calls.APPLICANT_ROLES)."""
+    one of `roles` (at the organisation or below it; views pass calls.access.APPLICANT_ROLES)."""
     people = {p.pk: p for p in people_at(application.organisation, roles)}
     submitter = application.submitted_by
     if submitter and submitter.is_active and submitter.email:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,14 +18,14 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access import calls as call_access
-from kedja.access.decorators import get_application_for, get_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.files import stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.core.pdf import html_to_pdf
 
+from . import access as call_access
 from . import actions_apply as actions
+from .access import get_application_for, get_call_for
 from .forms_render import build_form, prefill_answers
 from .models import Application, ApplicationFile, Call, CallField, FieldKind
 from .rules import is_open, overflow, text_length
@@ -40,9 +40,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 def _applying_org(request, call: Call):
     """The organisation the person applies for: the only one, or `?org=` among several (None: let them
     choose). 403 for those who see the call but apply for nobody; 404 for an `org` not theirs."""
-    orgs = call_access.applicant_orgs(request.user, call)
-    if not orgs:
-        raise PermissionDenied()
+    orgs = call_access.applying_organisations(request.user, call)
     wanted = request.GET.get("org")
     if wanted:
         org = next((o for o in orgs if str(o.pk) == wanted), None)

@@ -5,7 +5,7 @@ build (403), actions_builder writes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access import calls as call_access
-from kedja.access.decorators import get_call_for, get_organisation_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
+from kedja.organisations.access import get_organisation_for
 
+from . import access as call_access
 from . import actions_builder as actions
 from . import rules
+from .access import get_call_for
 from .forms_builder import (
     CallDetailsForm,
     CreateForm,
@@ -98,8 +99,7 @@ def call_list(request):
 @require_http_methods(["GET", "POST"])
 def call_create(request, org_id):
     org = get_organisation_for(request.user, org_id)
-    if not call_access.can_organise_at(request.user, org):
-        raise PermissionDenied()
+    call_access.require_organiser_at(request.user, org)
     form = CreateForm(request.POST or None, initial={"template": "maths_support_2026"})
     if request.method == "POST" and form.is_valid():
         call = actions.create_call(org, by=request.user, template_key=form.cleaned_data["template"])

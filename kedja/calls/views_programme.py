@@ -19,15 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access import calls as call_access
-from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.files import stored_file_response
 from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
+from . import access as call_access
 from . import actions_programme as actions
 from . import exports_programme
+from .access import get_meeting_for, get_participant_for, get_programme_call_for
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
 from .templates_data import UnknownTemplate, load_template, year_of

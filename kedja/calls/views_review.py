@@ -10,7 +10,7 @@ actions_review writes, ranking computes.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access import calls as call_access
-from kedja.access.decorators import get_application_to_decide, get_application_to_review, get_call_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import posted_int
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
+from . import access as call_access
 from . import actions_review as actions
+from .access import get_application_to_decide, get_application_to_review, get_call_for
 from .conflicts import membership_conflicts
 from .exports_review import applications_workbook, decision_summary_pdf
 from .models import Application, Call, Review, Score
@@ -53,9 +53,7 @@ def _error_dict(error: ValidationError) -> tuple[dict[str, list[str]], list[str]
 @login_required
 @require_safe
 def reviews(request, call_id):
-    call = get_call_for(request.user, call_id)
-    if not call_access.is_reviewer(request.user, call):
-        raise PermissionDenied()
+    call = call_access.get_call_to_review(request.user, call_id)
     own = {r.application_id: r for r in Review.objects.filter(application__call=call, reviewer=request.user)}
     rows = []
     for application in (
@@ -188,8 +186,6 @@ def review(request, application_id):
         except EditConflict as e:
             general = [str(e.message)]
             own.refresh_from_db()
-    if own is not None and own.conflict:  # cannot happen through get_application_to_review; kept safe
-        raise PermissionDenied()
     context = {
         "call": call,
         "application": application,

@@ -8,8 +8,9 @@ import functools
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from kedja.access import followup as access
 from kedja.accounts.second_factor import second_factor_required
+
+from . import access
 
 
 def student_rows_view(view):

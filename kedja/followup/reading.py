@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kedja.access import followup as access
-
-from . import log
+from . import access, log
 from .models import AccessAction, Level, Round, Row, StudentGroup
 from .scheme import Layout
 
@@ -100,12 +99,12 @@ def group_rows(
 def cell_row(user, round_: Round, row_id, *, context: str, column: str = "") -> Row:
     """The row a person changes one cell of in the grid. A cell save answers with the row's new sum and
     level, so it is logged as a change of that student's row. Someone who may not edit a group holding
-    the student gets PermissionDenied (the view answers 404)."""
+    the student gets Http404, as for a row that does not exist."""
     row = Row.objects.select_related("student").filter(pk=row_id, round=round_).first()
     if row is None or not (
         access.visible_groups(user, round_.school_unit).filter(students=row.student_id).exists()
     ):
-        raise PermissionDenied()
+        raise Http404()
     row.round = round_
     log.record(
         user,

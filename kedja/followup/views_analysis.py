@@ -3,23 +3,25 @@ the unit in a round, and the municipality's analysis questions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kedja.access import followup as access
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import posted_int
 from kedja.core.texts import pick
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
-from . import actions
+from . import access, actions
+from .access import (
+    get_question_municipality_for,
+    get_round_and_group,
+    get_unit_for,
+    require_group_analysis_writer,
+)
 from .guard import student_rows_view
-from .models import QuestionSet, Round, StudentGroup
-from .views_unit import _unit_for
+from .models import QuestionSet, Round
 
 # --- analyses --------------------------------------------------------------------------------------------
 
@@ -37,8 +39,8 @@ def _analysis_page(request, *, round_, group, answered_by, template_context, edi
     questions = _questions(question_set)
     answers = dict(analysis.answers)
     problem, errors, status = "", {}, 200
-    if request.method == "POST" and not editable:
-        raise PermissionDenied()
+    if request.method == "POST" and group is not None:
+        require_group_analysis_writer(request.user, group)  # the same rule as `editable`
     if request.method == "POST":
         answers = {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in questions}
         version = request.POST.get("version", "")
@@ -77,12 +79,7 @@ def _analysis_page(request, *, round_, group, answered_by, template_context, edi
 @student_rows_view
 def analysis_group(request, round_id, group_id):
     """The teachers' analysis of a group in a round (the group's teachers, mentor and the principal)."""
-    round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
-    group = StudentGroup.objects.filter(pk=group_id).first() if round_ else None
-    if group is None or group.school_unit_id != round_.school_unit_id:
-        raise Http404()
-    if not access.can_view_group_rows(request.user, group):
-        raise Http404()
+    round_, group = get_round_and_group(request.user, round_id, group_id)
     return _analysis_page(
         request,
         round_=round_,
@@ -103,7 +100,7 @@ def analysis_unit(request, round_id):
     round_ = Round.objects.select_related("school_unit").filter(pk=round_id).first()
     if round_ is None:
         raise Http404()
-    unit_ = _unit_for(request.user, round_.school_unit_id)
+    unit_ = get_unit_for(request.user, round_.school_unit_id)
     return _analysis_page(
         request,
         round_=round_,
@@ -118,13 +115,7 @@ def analysis_unit(request, round_id):
 def questions(request, municipality_id):
     """The municipality's analysis questions (teachers' and principals'), edited by its quality developer
     or head of schools; others who see the municipality: 403; everyone else 404."""
-    municipality = Organisation.objects.filter(
-        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
-    ).first()
-    if municipality is None or not access.can_see_questions(request.user, municipality):
-        raise Http404()
-    if not access.can_edit_questions(request.user, municipality):
-        raise PermissionDenied()
+    municipality = get_question_municipality_for(request.user, municipality_id)
     sets = {s: actions.question_set(municipality, s) for s in QuestionSet.For.values}
     typed, problems, status = {}, {}, 200
     if request.method == "POST":

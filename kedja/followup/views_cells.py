@@ -5,17 +5,17 @@ every cell with the one rule, writes and logs."""
 
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions_grid, reading
+from .access import get_round_and_group, get_round_for_cells
 from .guard import student_rows_view
-from .models import Round
 from .scheme import Layout
-from .views_grid import _level_label, _round_and_group, sum_text
+from .views_grid import _level_label, sum_text
 
 
 def _column_label(round_, code: str) -> str:
@@ -28,19 +28,14 @@ def _column_label(round_, code: str) -> str:
 @student_rows_view
 def cell(request, round_id, row_id):
     """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
-    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
-    if round_ is None:
-        raise Http404()
-    try:
-        row = reading.cell_row(
-            request.user,
-            round_,
-            row_id,
-            context="grid cell",
-            column=_column_label(round_, request.POST.get("code", "")),
-        )
-    except PermissionDenied:
-        raise Http404() from None
+    round_ = get_round_for_cells(request.user, round_id)
+    row = reading.cell_row(
+        request.user,
+        round_,
+        row_id,
+        context="grid cell",
+        column=_column_label(round_, request.POST.get("code", "")),
+    )
     code = request.POST.get("code", "")
     value = request.POST.get("value", "").strip()
     expected = request.POST.get("expected", "").strip() or None
@@ -86,11 +81,8 @@ def cells(request, round_id, group_id):
     list of [row id, column code, typed value, value the page showed]. Answers JSON: per cell its state
     (saved, refused, conflict), stored value and message, and per row touched its sum and level. Every cell
     is checked; the good ones are saved in one transaction even when others are refused."""
-    round_, group = _round_and_group(request.user, round_id, group_id)
-    try:
-        rows = reading.editable_rows(request.user, group, round_)
-    except PermissionDenied:
-        raise Http404() from None
+    round_, group = get_round_and_group(request.user, round_id, group_id)
+    rows = reading.editable_rows(request.user, group, round_)
     try:
         raw = json.loads(request.POST.get("cells", ""))
         changes = [

@@ -16,7 +16,7 @@ from html import escape
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,30 +29,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 
-from kedja.access import followup as access
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
 from kedja.core.uploads import check_upload, check_workbook, extension_of
 
-from . import actions_grid, reading
+from . import access, actions_grid, reading
+from .access import get_round_and_group
 from .guard import student_rows_view
-from .models import AccessAction, Level, Round, StudentGroup
+from .models import AccessAction, Level, Round
 
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
 MAX_SCAN_ROWS = 20_000  # rows a sheet may declare, empty (formatted) ones included
 XLSX_MAGIC = b"PK\x03\x04"
-
-
-def _round_and_group(user, round_id, group_id) -> tuple[Round, StudentGroup]:
-    """The round and group of one unit; 404 otherwise. Whether the person sees the group's rows is asked
-    by reading.group_rows, which every caller goes through next (before anything is read, written or
-    shown) and whose PermissionDenied the caller answers with 404 — existence never revealed."""
-    round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
-    group = StudentGroup.objects.select_related("school_unit").filter(pk=group_id).first() if round_ else None
-    if group is None or group.school_unit_id != round_.school_unit_id:
-        raise Http404()
-    return round_, group
 
 
 def _level_label(level: str) -> str:
@@ -236,11 +225,8 @@ def _render_grid(request, round_, group, rows, *, typed=None, problems=None, for
 @require_http_methods(["GET", "HEAD", "POST"])
 @student_rows_view
 def grid(request, round_id, group_id):
-    round_, group = _round_and_group(request.user, round_id, group_id)
-    try:
-        rows = reading.group_rows(request.user, group, round_, context="grid")
-    except PermissionDenied:
-        raise Http404() from None
+    round_, group = get_round_and_group(request.user, round_id, group_id)
+    rows = reading.group_rows(request.user, group, round_, context="grid")
     if request.method != "POST":
         return _render_grid(request, round_, group, rows)
     typed, problems, saved = _save_grid(request, round_, rows)
@@ -361,13 +347,10 @@ def _sheet_headers(columns) -> list[str]:
 def grid_template(request, round_id, group_id):
     """The group's sheet as Excel: "id", the student's name and one column per code, with today's scores
     (so the sheet can be filled in and imported again). An export of student rows: logged."""
-    round_, group = _round_and_group(request.user, round_id, group_id)
-    try:
-        rows = reading.group_rows(
-            request.user, group, round_, context="grid template", action=AccessAction.EXPORT
-        )
-    except PermissionDenied:
-        raise Http404() from None
+    round_, group = get_round_and_group(request.user, round_id, group_id)
+    rows = reading.group_rows(
+        request.user, group, round_, context="grid template", action=AccessAction.EXPORT
+    )
     columns = rows.layout.columns
     workbook = Workbook()
     sheet = workbook.active
@@ -400,11 +383,8 @@ def grid_template(request, round_id, group_id):
 @require_POST
 @student_rows_view
 def grid_import(request, round_id, group_id):
-    round_, group = _round_and_group(request.user, round_id, group_id)
-    try:
-        rows = reading.group_rows(request.user, group, round_, context="grid import")
-    except PermissionDenied:
-        raise Http404() from None
+    round_, group = get_round_and_group(request.user, round_id, group_id)
+    rows = reading.group_rows(request.user, group, round_, context="grid import")
     form = ImportForm(request.POST, request.FILES)
     sheet = None
     if form.is_valid():
@@ -446,11 +426,8 @@ def _heat(value, score_max: int) -> str:
 @require_safe
 @student_rows_view
 def group(request, round_id, group_id):
-    round_, group_ = _round_and_group(request.user, round_id, group_id)
-    try:
-        rows = reading.group_rows(request.user, group_, round_, context="group view")
-    except PermissionDenied:
-        raise Http404() from None
+    round_, group_ = get_round_and_group(request.user, round_id, group_id)
+    rows = reading.group_rows(request.user, group_, round_, context="group view")
     layout = rows.layout
     ordered = sorted(rows.lines, key=lambda line: (LEVEL_RANK[line.level], -line.total, str(line.student)))
     counts = {level: 0 for level in LEVEL_RANK}

@@ -1,5 +1,5 @@
 """The unit's access log: who read or exported which student data, filtered by person and date,
-as a page and as CSV. Who may is decided as on the unit's other pages (views_unit._unit_for)."""
+as a page and as CSV. Who may is decided as on the unit's other pages (followup.access.get_unit_for)."""
 
 import csv
 import io
@@ -18,9 +18,9 @@ from django.views.decorators.http import require_safe
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, cell_text
 
 from . import reading
+from .access import get_unit_for
 from .guard import student_rows_view
 from .models import AccessAction, StudentDataAccess
-from .views_unit import _unit_for
 
 LOG_PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ def _log_entries(request, unit_):
 @require_safe
 @student_rows_view
 def log(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     form, entries = _log_entries(request, unit_)
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -89,7 +89,7 @@ def log(request, unit_id):
 @require_safe
 @student_rows_view
 def log_csv(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     _form, entries = _log_entries(request, unit_)
     entries = list(entries)
     reading.log.record(

@@ -2,7 +2,7 @@
 per gender and per subject score for a term, with the level shares term by term — as a page and as an Excel
 file of the same tables.
 
-Thin: kedja.access.followup.can_view_aggregates says who may (head of schools, quality developer, regional
+Thin: followup.access.can_view_aggregates says who may (head of schools, quality developer, regional
 officer or reader at or above the organisation; a unit's principal for their own unit); those who see the
 organisation but may not get 403, everyone else 404. kedja.followup.aggregates computes, suppressed
 whenever access.aggregates_leave_unit — the page never gets a student row, name or id. A principal looking
@@ -11,35 +11,20 @@ the second factor, like the unit page.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
-from kedja.access import followup as access
-from kedja.access import policy
 from kedja.accounts.second_factor import second_factor_required
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
-from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-from . import aggregates, reading
+from . import access, aggregates, reading
+from .access import get_aggregate_organisation_for
 from .counts import CATEGORIES
-
-ABOVE_UNIT_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.ADMINISTRATION, Kind.SCHOOL_UNIT)
-
-
-def _org_for(user, org_id) -> Organisation:
-    """The organisation, for those who may see its aggregates; 403 for those who see it but may not."""
-    org = policy.visible_organisations(user).filter(pk=org_id).first()
-    if org is None:
-        raise Http404()
-    if org.kind not in ABOVE_UNIT_KINDS or not access.can_view_aggregates(user, org):
-        raise PermissionDenied()
-    return org
 
 
 def _overview(request, org, context: str) -> aggregates.Overview:
@@ -57,7 +42,7 @@ def _guarded(view):
 
     @login_required
     def wrapper(request, org_id):
-        org = _org_for(request.user, org_id)
+        org = get_aggregate_organisation_for(request.user, org_id)
         if access.aggregates_leave_unit(request.user, org):
             return view(request, org)
         return second_factor_required(lambda r: view(r, org))(request)
@@ -67,21 +52,12 @@ def _guarded(view):
     return wrapper
 
 
-def _below(user, org) -> list[Organisation]:
-    """Organisations directly below `org` whose overview the person may open (to go down a level)."""
-    children = org.children.filter(is_active=True, kind__in=ABOVE_UNIT_KINDS).order_by("name")
-    if org.kind == Kind.SCHOOL_UNIT:  # a principal's own unit: what is below is not theirs to open
-        return [child for child in children if access.can_view_aggregates(user, child)]
-    # whoever sees an organisation's aggregates from a leading role above it sees its children's too
-    return list(children)
-
-
 @require_safe
 @_guarded
 def overview(request, org):
     """The organisation's follow-up figures for a term (?term=HT2026; default the latest with data)."""
     result = _overview(request, org, context=_("Follow-up overview of %(org)s") % {"org": org.name})
-    above = [o for o in org.ancestors() if access.can_view_aggregates(request.user, o)]
+    above = access.aggregate_ancestors(request.user, org)
     return render(
         request,
         "followup/overview.html",
@@ -89,7 +65,7 @@ def overview(request, org):
             "org": org,
             "o": result,
             "levels": [(str(level), level.label) for level in CATEGORIES],
-            "below": _below(request.user, org),
+            "below": access.aggregate_children(request.user, org),
             "above": above,
             # the municipality's own settings of the follow-up, for those who may see them
             "show_scheme": org.kind == Kind.MUNICIPALITY and access.can_see_scheme(request.user, org),

@@ -1,7 +1,7 @@
 """A municipality's follow-up scheme (DOMAIN.md §7): the current version, older versions read-only, and the
 editor that makes a new version from the current one (scheme_forms.SchemeEdit; actions.new_scheme_version).
 
-Who may (kedja.access.followup): the municipality's quality developer or head of schools edit; others who
+Who may (followup.access): the municipality's quality developer or head of schools edit; others who
 see the municipality, and the teachers and principals of its units (they score against these columns),
 read — and get 403 on the editor; everyone else 404. The scheme holds no student data, so these pages need
 no second factor and write nothing to the student data access log.
@@ -9,32 +9,21 @@ no second factor and write nothing to the student data access log.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kedja.access import followup as access
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors, posted_int
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
-from . import actions
+from . import access, actions
+from .access import get_scheme_municipality_for
 from .models import SchemeVersion
 from .scheme import Layout, highest_possible_sum
 from .scheme_forms import SchemeEdit
-
-
-def _municipality_for(user, municipality_id) -> Organisation:
-    municipality = Organisation.objects.filter(
-        pk=municipality_id, kind=Kind.MUNICIPALITY, is_active=True
-    ).first()
-    if municipality is None or not access.can_see_scheme(user, municipality):
-        raise Http404()
-    return municipality
 
 
 def _versions(current: SchemeVersion):
@@ -68,7 +57,7 @@ def _scheme_page(request, municipality, version: SchemeVersion, current: SchemeV
 @require_safe
 def scheme(request, municipality_id):
     """The municipality's current scheme version and the list of versions."""
-    municipality = _municipality_for(request.user, municipality_id)
+    municipality = get_scheme_municipality_for(request.user, municipality_id)
     current = actions.ensure_scheme(municipality)
     return _scheme_page(request, municipality, current, current)
 
@@ -77,7 +66,7 @@ def scheme(request, municipality_id):
 @require_safe
 def scheme_version(request, municipality_id, number):
     """One version, read-only (rounds opened with it keep showing its columns)."""
-    municipality = _municipality_for(request.user, municipality_id)
+    municipality = get_scheme_municipality_for(request.user, municipality_id)
     current = actions.ensure_scheme(municipality)
     version = SchemeVersion.objects.filter(scheme=current.scheme, number=number).first()
     if version is None:
@@ -89,9 +78,7 @@ def scheme_version(request, municipality_id, number):
 @require_http_methods(["GET", "HEAD", "POST"])
 def scheme_edit(request, municipality_id):
     """A new version from the current one; never a change to a version that rounds use."""
-    municipality = _municipality_for(request.user, municipality_id)
-    if not access.can_edit_scheme(request.user, municipality):
-        raise PermissionDenied()
+    municipality = get_scheme_municipality_for(request.user, municipality_id, edit=True)
     current = actions.ensure_scheme(municipality)
     base, problem, status = current.number, "", 200
     edit = SchemeEdit(current, request.POST if request.method == "POST" else None)

@@ -1,6 +1,6 @@
 """The principal's pages about the unit's students: the list, adding and editing one, moving
 students between groups, the Excel/CSV import, and the student's rights (access export, erasure).
-Who may is decided as on the unit's other pages (views_unit._unit_for); these ask for the second factor.
+Who may is decided as on the unit's other pages (followup.access.get_unit_for); these ask for the second factor.
 """
 
 import io
@@ -21,10 +21,11 @@ from kedja.core.forms import ModelChoiceField, apply_errors, posted_ids, posted_
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
 
 from . import actions, imports, reading
+from .access import get_unit_for
 from .guard import student_rows_view
 from .models import Gender, Level, Student, StudentGroup
 from .views_grid import ImportForm
-from .views_unit import _student_of, _unit_for
+from .views_unit import _student_of
 
 # --- students --------------------------------------------------------------------------------------------
 
@@ -56,7 +57,7 @@ class StudentForm(forms.Form):
 @require_safe
 @student_rows_view
 def students(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     found = reading.unit_students(request.user, unit_, context="student list")
     return render(
         request,
@@ -72,7 +73,7 @@ def students(request, unit_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 @student_rows_view
 def student_edit(request, unit_id, student_id=None):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     student = None
     if student_id is not None:
         _student_of(unit_, student_id)
@@ -126,7 +127,7 @@ def student_edit(request, unit_id, student_id=None):
 @require_POST
 @student_rows_view
 def students_move(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     ids = posted_ids(request.POST.getlist("student"))
     target = request.POST.get("group", "")
     group = None
@@ -150,7 +151,7 @@ def students_move(request, unit_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 @student_rows_view
 def students_import(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     form = ImportForm(request.POST or None, request.FILES or None)
     form.fields["file"].label = _("File with students")
     form.fields["file"].help_text = _(
@@ -183,7 +184,7 @@ def students_import(request, unit_id):
 @require_safe
 @student_rows_view
 def students_import_template(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "elever-mall.xlsx")
     return response
@@ -197,7 +198,7 @@ def students_import_template(request, unit_id):
 def student_export(request, unit_id, student_id):
     """Right of access: everything about one student as Excel — scores per round with the columns' names,
     sums and levels, the groups, and the access-log entries naming the student. Logged as an export."""
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     student = _student_of(unit_, student_id)
     record = reading.student_record(request.user, student, context="student export")
     workbook = Workbook()
@@ -251,7 +252,7 @@ def student_export(request, unit_id, student_id):
 @student_rows_view
 def student_erase(request, unit_id, student_id):
     """Right to erasure: a confirmation page, then the student and all their rows are deleted."""
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     _student_of(unit_, student_id)
     problem = ""
     if request.method == "POST":

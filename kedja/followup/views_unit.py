@@ -3,7 +3,7 @@ per group, subject and gender, opening a round) and the unit's groups. The other
 pages: views_students.py (students, imports, the student's rights), views_log.py (the unit's access log),
 views_analysis.py (analysis questions and answers); all four are routed by urls_unit.py.
 
-Thin: kedja.access.followup says who may (the unit's principal; a teacher of the unit sees these pages exist
+Thin: followup.access says who may (the unit's principal; a teacher of the unit sees these pages exist
 but may not use them: 403; everyone else 404 — student data never leaves the unit), reading.py checks again,
 logs and returns what is shown, actions.py/imports.py write. Pages about the unit's students ask for the
 second factor (accounts.second_factor.second_factor_required).
@@ -13,7 +13,7 @@ from html import escape
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,29 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access import followup as access
 from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, apply_errors
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
 from . import actions, reading
+from .access import get_unit_for
 from .counts import CATEGORIES
 from .guard import student_rows_view
 from .models import Gender, Level, Round, Student, StudentGroup, Term
 
 # --- who may ---------------------------------------------------------------------------------------------
-
-
-def _unit_for(user, unit_id) -> Organisation:
-    """The unit, for its principal. A teacher of the unit: 403; anyone else: 404."""
-    unit = Organisation.objects.filter(pk=unit_id, kind=Kind.SCHOOL_UNIT, is_active=True).first()
-    if unit is None:
-        raise Http404()
-    if access.can_manage_unit(user, unit):
-        return unit
-    if unit in access.units_with_rows(user):
-        raise PermissionDenied()
-    raise Http404()
 
 
 def _round_of(unit, round_id) -> Round:
@@ -176,13 +162,13 @@ def _unit_page(request, unit, *, round_form=None, status=200):
 @require_safe
 @student_rows_view
 def unit(request, unit_id):
-    return _unit_page(request, _unit_for(request.user, unit_id))
+    return _unit_page(request, get_unit_for(request.user, unit_id))
 
 
 @require_POST
 @student_rows_view
 def round_open(request, unit_id):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     form = RoundForm(request.POST)
     if form.is_valid():
         try:
@@ -226,7 +212,7 @@ class GroupForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 @student_rows_view
 def group_edit(request, unit_id, group_id=None):
-    unit_ = _unit_for(request.user, unit_id)
+    unit_ = get_unit_for(request.user, unit_id)
     group = None
     if group_id is not None:
         group = StudentGroup.objects.filter(pk=group_id, school_unit=unit_).first()

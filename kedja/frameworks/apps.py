@@ -6,3 +6,6 @@ class FrameworksConfig(AppConfig):
     name = "kedja.frameworks"
     label = "frameworks"
     verbose_name = _("Frameworks")
+
+    def ready(self):
+        from . import access  # noqa: F401 — registers the app's object permissions (rules)

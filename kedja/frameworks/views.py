@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -14,29 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access import assessments as access
-from kedja.access.decorators import get_framework_for, get_node_for, get_version_for
 from kedja.core.concurrency import EditConflict
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
-from . import actions, schema
+from . import access, actions, schema
+from .access import get_framework_for, get_node_for, get_version_for
 from .forms import ImportForm, NodeForm
 from .models import Framework, FrameworkVersion, Node, Publication
 
-CHANGE = "frameworks.change_framework"
+CHANGE = access.CHANGE
 EXPORT_FORMATS = {
     "yaml": (schema.to_yaml, "application/yaml; charset=utf-8"),
     "json": (schema.to_json, "application/json; charset=utf-8"),
 }
-
-
-# --- fetching through the access layer: 404 for what the person cannot see ---------------------------
-
-
-def _require_change(user, framework: Framework) -> None:
-    if not user.has_perm(CHANGE, framework):
-        raise PermissionDenied()
 
 
 def node_tree(nodes: list[Node]) -> list[Node]:
@@ -138,9 +127,7 @@ def version_export(request, version_id):
 
 @login_required
 def framework_import(request):
-    owners = access.frameworks_importable_to(request.user)
-    if not owners:
-        raise PermissionDenied()
+    owners = access.require_importer(request.user)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, owners=owners)
     else:
@@ -169,7 +156,7 @@ def framework_import(request):
 @require_POST
 def start_draft(request, framework_id):
     framework = get_framework_for(request.user, framework_id)
-    _require_change(request.user, framework)
+    access.require_change(request.user, framework)
     try:
         draft = actions.start_draft(framework, by=request.user)
     except ValidationError as error:
@@ -186,7 +173,7 @@ def node_edit(request, node_id):
     node = get_node_for(request.user, node_id)
     version = node.framework_version
     framework = version.framework
-    _require_change(request.user, framework)
+    access.require_change(request.user, framework)
     context = {"node": node, "version": version, "framework": framework}
     if not version.is_draft:
         # A published version is frozen: say so, and offer the way forward, instead of a form.
@@ -224,7 +211,7 @@ def node_edit(request, node_id):
 @require_POST
 def publish(request, version_id):
     version = get_version_for(request.user, version_id)
-    _require_change(request.user, version.framework)
+    access.require_change(request.user, version.framework)
     try:
         actions.publish_version(version, by=request.user)
     except ValidationError as error:
@@ -241,12 +228,7 @@ def publish(request, version_id):
 @require_POST
 def offer(request, version_id):
     version = get_version_for(request.user, version_id)
-    try:
-        region = Organisation.objects.filter(pk=int(request.POST.get("region", "")), kind=Kind.REGION).first()
-    except ValueError:
-        region = None
-    if region is None or not request.user.has_perm("frameworks.offer_to_region", region):
-        raise PermissionDenied()
+    region = access.region_to_offer_to(request.user, request.POST.get("region"))
     try:
         actions.publish_to_region(version, region, by=request.user)
     except ValidationError as error:

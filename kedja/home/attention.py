@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kedja.access import assessments as assessment_access
-from kedja.access import policy
+from kedja.assessments import access as assessment_access
 from kedja.assessments.models import Respondent, Round
+from kedja.organisations import access as policy
 from kedja.organisations.models import Invitation, Membership, Organisation
 from kedja.organisations.roles import Kind, Role
 
@@ -69,8 +69,8 @@ def personal_items(user) -> list[Item]:
 def plan_items(user, today=None) -> list[Item]:
     """Actions of the action plan the person is responsible for that are overdue or due within two weeks
     (plans.rules), whatever role they work as now; each links to its row in the plan."""
-    from kedja.access.plans import visible_actions
     from kedja.plans import rules as plan_rules
+    from kedja.plans.access import visible_actions
 
     today = today or timezone.localdate()
     soon = today + timedelta(days=plan_rules.DUE_SOON_DAYS)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kedja.access import followup as followup_access
-from kedja.access import policy
+from kedja.followup import access as followup_access
 from kedja.followup.models import Round, Row
+from kedja.organisations import access as policy
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 

@@ -12,10 +12,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kedja.access import assessments as assessment_access
-from kedja.access import calls as call_access
-from kedja.access.plans import can_view_plan_of, visible_plan_versions
+from kedja.assessments import access as assessment_access
 from kedja.assessments.models import Round
+from kedja.calls import access as call_access
 from kedja.calls.models import Application, Call, Meeting, Review
 from kedja.initiatives import gap_report
 from kedja.initiatives.models import Funding, Initiative
@@ -23,6 +22,7 @@ from kedja.initiatives.risks import ENDING_SOON
 from kedja.kolada.models import FetchRun
 from kedja.organisations.models import Membership, Organisation
 from kedja.organisations.roles import Kind, Role
+from kedja.plans.access import can_view_plan_of, visible_plan_versions
 
 from .attention import Item
 

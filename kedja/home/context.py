@@ -1,5 +1,5 @@
-from kedja.access import followup as followup_access
-from kedja.access import policy
+from kedja.followup import access as followup_access
+from kedja.organisations import access as policy
 from kedja.organisations.roles import Role
 
 

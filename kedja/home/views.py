@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from kedja.access import policy
+from kedja.organisations import access as organisation_access
 
 from . import attention
 
@@ -15,7 +14,7 @@ ACTIVE_KEY = "kedja_active_membership"
 @login_required
 def start(request):
     """The start page: what needs my attention, for the role I work as now."""
-    membership = policy.active_membership(request.user, request.session)
+    membership = organisation_access.active_membership(request.user, request.session)
     if membership:
         items = attention.for_membership(request.user, membership)
     else:
@@ -27,13 +26,7 @@ def start(request):
 @require_POST
 def switch_organisation(request):
     """Choose which of my memberships I work as; only my own memberships can be chosen."""
-    try:
-        wanted = int(request.POST.get("membership", ""))
-    except ValueError:
-        raise Http404() from None
-    chosen = next((m for m in policy.memberships(request.user) if m.pk == wanted), None)
-    if chosen is None:
-        raise Http404()
+    chosen = organisation_access.get_own_membership(request.user, request.POST.get("membership"))
     request.session[ACTIVE_KEY] = chosen.pk
     messages.success(request, chosen.now_working_as())
     nxt = request.POST.get("next", "")

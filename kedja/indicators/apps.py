@@ -10,6 +10,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from kedja.initiatives import gap_evidence
 
+        from . import access  # noqa: F401 — registers the app's object permissions (rules)
         from .gap_signals import gap_signals
 
         gap_evidence.register_signals(gap_signals)

@@ -139,7 +139,7 @@ def goals_workbook(organisation: Organisation, *, today: date | None = None) -> 
 @require_safe
 def goals_xlsx(request, org_id):
     """The goal tree as Excel, for whoever sees the goals (404 otherwise)."""
-    from .views import get_goal_organisation_for  # the goal page's access check
+    from .access import get_goal_organisation_for  # the goal page's access check
 
     org = get_goal_organisation_for(request.user, org_id)
     response = HttpResponse(goals_workbook(org), content_type=XLSX_CONTENT_TYPE)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,20 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access.decorators import get_goal_organisation_for
-from kedja.access.indicators import visible_indicators
 from kedja.core.charts import LineChart, LineSeriesData, format_value, line_chart, markup_text
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Node
 from kedja.kolada.models import Kpi
 
 from . import actions, exports
+from .access import CHANGE, get_goal_organisation_for, get_indicator_for
 from .forms import TargetForm, gap_areas, gap_labels
 from .models import Gender, Goal, Indicator, IndicatorValue, Source, Unit
 from .series import COUNTRY, OWN, REGION, IndicatorSeries, counted_totals, indicator_series
 from .status import Status, status_for
 
-CHANGE = "indicators.change_goals"
 GRID_ROWS = 12
 
 STATUS_COLOURS = {
@@ -40,17 +38,6 @@ STATUS_COLOURS = {
     Status.OFF_TRACK: "danger",
     Status.NO_DATA: "neutral",
 }
-
-
-def get_indicator_for(user, indicator_id, perm: str | None = None) -> Indicator:
-    indicator = (
-        visible_indicators(user).select_related("organisation", "goal").filter(pk=indicator_id).first()
-    )
-    if indicator is None:
-        raise Http404()
-    if perm and not user.has_perm(perm, indicator):
-        raise PermissionDenied()
-    return indicator
 
 
 @dataclass

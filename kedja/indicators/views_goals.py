@@ -5,39 +5,21 @@ decides who sees (404) and who may change (403), the forms ask the rules of acti
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kedja.access.decorators import get_goal_organisation_for
-from kedja.access.indicators import visible_goals
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.texts import pick
 
 from . import actions
+from .access import CHANGE, get_goal_for, get_goal_organisation_for, get_indicator_for
 from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels, offered_items
 from .models import Goal, GoalKind, GoalStatus, Indicator
-from .views import CHANGE, get_indicator_for
-
-
-def get_goal_for(user, goal_id, perm: str | None = None) -> Goal:
-    goal = visible_goals(user).select_related("organisation", "parent").filter(pk=goal_id).first()
-    if goal is None:
-        raise Http404()
-    if perm and not user.has_perm(perm, goal):
-        raise PermissionDenied()
-    return goal
-
-
-def _editable_organisation(user, org_id):
-    org = get_goal_organisation_for(user, org_id)
-    if not user.has_perm(CHANGE, org):
-        raise PermissionDenied()
-    return org
 
 
 def _goals_url(org) -> str:
@@ -90,7 +72,7 @@ def _render_goal_form(request, form, *, org, goal=None, saved=None, status=200):
 @require_http_methods(["GET", "POST"])
 def goal_create(request, org_id):
     """?parent=<goal id>&kind=sub_goal|action: the "add a sub-goal / an action" buttons of the goal page."""
-    org = _editable_organisation(request.user, org_id)
+    org = get_goal_organisation_for(request.user, org_id, CHANGE)
     parent = None
     wanted = request.GET.get("parent")
     if wanted:
@@ -229,7 +211,7 @@ def _catalogue_url(org) -> str | None:
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, org_id):
     """?goal=<goal id>: the "add an indicator" button of a goal."""
-    org = _editable_organisation(request.user, org_id)
+    org = get_goal_organisation_for(request.user, org_id, CHANGE)
     initial = {"unit": "percent", "direction": "higher_better", "source": "manual"}
     wanted = request.GET.get("goal")
     if wanted:

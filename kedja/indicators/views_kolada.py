@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -18,28 +18,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kedja.access.decorators import get_fetch_run_for, get_goal_organisation_for
 from kedja.kolada.client import KoladaUnavailable, failure_in
 from kedja.kolada.models import FetchRun, Kpi
 
 from . import actions, tasks
+from .access import CHANGE, get_fetch_run_for, get_goal_organisation_for
 from .kolada_sync import comparison_areas, fetch_years, followed_kpis, kolada_area, sync_indicator
 from .models import Goal, Indicator, Source
 
-CHANGE = "indicators.change_goals"
 PER_PAGE = 25
 MAX_QUERY = 200
 MAX_FETCH_KPIS = 100
 KPI_ID = re.compile(r"^[A-Z]\d{4,6}$")
 SCOPES = ("curated", "all")
 KEPT = ("q", "scope", "area", "page")
-
-
-def _editable(request, org_id):
-    org = get_goal_organisation_for(request.user, org_id)
-    if not request.user.has_perm(CHANGE, org):
-        raise PermissionDenied()
-    return org
 
 
 def _back_to_catalogue(org, data, goal: Goal | None = None) -> str:
@@ -137,7 +129,7 @@ def kolada_catalogue(request, org_id):
 @login_required
 @require_POST
 def kolada_follow(request, org_id):
-    org = _editable(request, org_id)
+    org = get_goal_organisation_for(request.user, org_id, CHANGE)
     back = _back_to_catalogue(org, request.POST)
     kpi = Kpi.objects.filter(pk=request.POST.get("kpi", "").strip().upper()[:16]).first()
     if kpi is None:
@@ -177,7 +169,7 @@ def kolada_follow(request, org_id):
 @login_required
 @require_POST
 def kolada_fetch(request, org_id):
-    org = _editable(request, org_id)
+    org = get_goal_organisation_for(request.user, org_id, CHANGE)
     back = reverse("indicators:kolada_catalogue", args=[org.pk])
     area = kolada_area(org)
     if area is None:

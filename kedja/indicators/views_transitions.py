@@ -8,20 +8,18 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kedja.access.decorators import get_goal_organisation_for
 from kedja.core.charts import GRID_COLOUR, MUTED_TEXT, SERIES_COLOURS, TEXT_COLOUR, format_value, wrap
 from kedja.core.concurrency import EditConflict
 
 from . import transitions
+from .access import CHANGE, get_goal_organisation_for
 from .transitions import ChainReport, GenderChain, Step, Transition
-
-CHANGE = "indicators.change_goals"
 
 GENDER_LABELS = {
     "T": gettext_lazy("Total"),
@@ -317,9 +315,7 @@ def _initial(steps: list[Step], row) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def transitions_chain(request, org_id):
-    org = get_goal_organisation_for(request.user, org_id)
-    if not request.user.has_perm(CHANGE, org):
-        raise PermissionDenied()
+    org = get_goal_organisation_for(request.user, org_id, CHANGE)
     steps, row = transitions.chain_for(org)
     status = 200
     if request.method == "GET":

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from kedja.access.assessments import visible_frameworks
-from kedja.access.decorators import get_municipality_for_gaps, get_region_for
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
+from kedja.frameworks.access import visible_frameworks
 from kedja.frameworks.chain import WHOLE, area_stages, effective, group_exists
 from kedja.frameworks.models import Framework, FrameworkVersion
 
 from . import gap_report
+from .access import get_municipality_for_gaps, get_region_for_gaps
 from .gap_report import AREA, GROUP
 from .models import Stage, TargetGroup
 
@@ -140,7 +140,7 @@ def gaps_export(request, municipality_id):
 def _region_report(request, region_id):
     """The region (404 for those who may not see it, 403 without the right), the frameworks, the chosen
     framework and, when there is one, its areas, the ?area= (404 for an unknown one) and the report."""
-    region = get_region_for(request.user, region_id, "initiatives.view_region_gaps")
+    region = get_region_for_gaps(request.user, region_id)
     frameworks = _frameworks(request.user)
     framework = _chosen_framework(request, frameworks)
     context = {"region": region, "frameworks": frameworks, "framework": framework, "report": None}

@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access.initiatives import member_municipality_ids, owners_for_new_initiative, visible_initiatives
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.core.uploads import check_upload, extension_of
+from kedja.organisations.access import member_municipality_ids
 
 from . import exports, imports
+from .access import require_owners, visible_initiatives
 from .fileformat import COLUMNS, steam_version
 from .filters import filter_initiatives
 
@@ -70,10 +71,7 @@ class UploadForm(forms.Form):
 
 def _owners(user) -> list:
     """Whom the person may register initiatives for; nobody (e.g. a reader): 403."""
-    owners = list(owners_for_new_initiative(user))
-    if not owners:
-        raise PermissionDenied()
-    return owners
+    return list(require_owners(user))
 
 
 # --- the checked file between preview and import ----------------------------------------------------

@@ -2,7 +2,7 @@
 creates and edits, deleting and sharing. Thin: the access layer fetches (404 outside what the person
 sees) and decides (403 inside without the right), forms validate, actions change.
 
-Who gets what (kedja/access/initiatives.py):
+Who gets what (kedja/initiatives/access.py):
 - everyone working in a municipality sees all its initiatives; the region sees those shared with it;
   the region's other municipalities see those shared with "all"; everybody else gets 404;
 - the municipality's coordinator, head of schools, quality developer and admin create and edit all of
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
@@ -26,22 +26,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from kedja.access.decorators import get_initiative_for
-from kedja.access.initiatives import member_municipality_ids, owners_for_new_initiative, visible_initiatives
-from kedja.access.policy import active_membership, memberships
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.texts import pick
 from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
+from kedja.organisations.access import active_membership, ancestor_ids_of_memberships, member_municipality_ids
 from kedja.organisations.models import Organisation
 
 from . import actions
+from .access import (
+    CHANGE,
+    get_initiative_for,
+    own_municipalities,
+    owners_for_new_initiative,
+    owners_when_editing,
+    require_owners,
+    visible_initiatives,
+)
 from .filters import filter_initiatives
 from .forms import FilterForm, InitiativeForm, SharingForm, group_by_area
 from .models import EvidenceBase, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import Risks, initiative_risks
 
-CHANGE = "initiatives.change_initiative"
 PER_PAGE = 50
 SHARED = "shared"
 DEFAULT_FRAMEWORK_KEY = "steam-municipal"
@@ -182,7 +188,7 @@ def initiative_list(request):
     user = request.user
     today = timezone.localdate()
     own_ids = member_municipality_ids(user)
-    municipalities = list(Organisation.objects.filter(pk__in=own_ids).order_by("name"))
+    municipalities = list(own_municipalities(user))
     municipality = None
     if request.GET.get("scope") != SHARED:
         wanted = request.GET.get("municipality")
@@ -287,7 +293,7 @@ def offered_items(user, *, keep=()):
     latest = steam.latest_published() if steam else None
     if latest is not None:
         version_ids.add(latest.pk)
-    region_ids = {i for m in memberships(user) for i in m.organisation.ancestor_ids()}
+    region_ids = ancestor_ids_of_memberships(user)
     offered: dict[int, tuple[int, int]] = {}
     for framework_id, number, pk in Publication.objects.filter(
         region_id__in=region_ids, version__status=FrameworkVersion.Status.PUBLISHED
@@ -351,9 +357,7 @@ def _summary(initiative: Initiative) -> dict:
 @login_required
 def initiative_new(request):
     user = request.user
-    owners = owners_for_new_initiative(user).order_by("path")
-    if not owners.exists():
-        raise PermissionDenied()
+    owners = require_owners(user)
     owner = default_owner(user, request.session, owners)
     form = InitiativeForm(
         request.POST or None,
@@ -385,11 +389,7 @@ def initiative_new(request):
 def initiative_edit(request, initiative_id):
     user = request.user
     initiative = get_initiative_for(user, initiative_id, CHANGE)
-    owners = (
-        (owners_for_new_initiative(user) | Organisation.objects.filter(pk=initiative.owner_id))
-        .distinct()
-        .order_by("path")
-    )
+    owners = owners_when_editing(user, initiative)
     keep = list(initiative.items.values_list("pk", flat=True))
     form = InitiativeForm(
         request.POST or None, owners=owners, items=offered_items(user, keep=keep), initiative=initiative

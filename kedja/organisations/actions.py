@@ -44,7 +44,7 @@ def invite_person(
     by: User,
     accept_url,
 ) -> Invitation:
-    """Create an invitation and e-mail its link. `grantable` comes from access.policy.grantable_roles;
+    """Create an invitation and e-mail its link. `grantable` comes from organisations.access.grantable_roles;
     `accept_url(token)` builds the absolute link."""
     _check_grant(role, org, grantable)
     email = canonical_email(email)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.access import policy
-from kedja.access.decorators import get_membership_for, require_org_perm
 from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
 from kedja.core.concurrency import EditConflict
@@ -22,25 +20,20 @@ from kedja.core.forms import apply_errors
 from kedja.core.identifiers import canonical_email
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import actions, exports
+from . import access, actions, exports
+from .access import get_invitation_for, get_membership_for, require_org_perm
 from .forms import AcceptInvitationForm, InviteForm, MembershipForm, OrganisationForm
-from .models import Invitation
 
 
 def _crumbs(request, org) -> dict:
     """The breadcrumb links to the organisations above `org`: only those this person may open."""
-    return {
-        "openable_ancestors": [
-            a for a in org.ancestors() if request.user.has_perm("organisations.view_organisation", a)
-        ]
-    }
+    return {"openable_ancestors": access.openable_ancestors(request.user, org)}
 
 
 @require_org_perm("organisations.view_organisation")
 def organisation_detail(request, org):
     """The part of the tree below `org` that this person may see."""
-    visible = policy.visible_organisations(request.user)
-    children = visible.filter(parent=org).order_by("kind", "name")
+    children = access.visible_children(request.user, org).order_by("kind", "name")
     return render(
         request, "organisations/detail.html", {"org": org, "children": children, **_crumbs(request, org)}
     )
@@ -72,11 +65,10 @@ def organisation_edit(request, org):
 
 @require_org_perm("organisations.view_members")
 def member_list(request, org):
-    grantable = policy.grantable_roles(request.user, org)
+    grantable = access.grantable_roles(request.user, org)
     form = InviteForm(request.POST or None, roles=grantable)
     if request.method == "POST":
-        if not grantable:
-            raise PermissionDenied()
+        access.require(request.user, "organisations.manage_members", org)
         if form.is_valid():
             try:
                 actions.invite_person(
@@ -129,7 +121,7 @@ def member_list_xlsx(request, org):
 def membership_edit(request, membership_id):
     membership = get_membership_for(request.user, membership_id)
     org = membership.organisation
-    grantable = policy.grantable_roles(request.user, org)
+    grantable = access.grantable_roles(request.user, org)
     form = MembershipForm(
         request.POST or None,
         roles=grantable,
@@ -169,7 +161,7 @@ def membership_edit(request, membership_id):
             "org": org,
             "membership": membership,
             "form": form,
-            "can_deactivate": policy.may_deactivate(request.user, membership.user, person_memberships),
+            "can_deactivate": access.may_deactivate(request.user, membership.user, person_memberships),
             "own": own,
             **_crumbs(request, org),
         },
@@ -194,11 +186,8 @@ def membership_end(request, membership_id):
 @require_POST
 def person_deactivate(request, membership_id):
     membership = get_membership_for(request.user, membership_id)
+    access.require(request.user, access.may_deactivate_person, membership)
     person = membership.user
-    if not policy.may_deactivate(
-        request.user, person, person.memberships.active().select_related("organisation")
-    ):
-        raise PermissionDenied()
     if (
         request.POST.get("confirm") != "yes"
     ):  # one click only asks; the second, on the page that says what it does
@@ -221,13 +210,7 @@ def person_deactivate(request, membership_id):
 @login_required
 @require_POST
 def invitation_revoke(request, invitation_id):
-    invitation = Invitation.objects.filter(
-        pk=invitation_id, organisation__in=policy.visible_organisations(request.user)
-    ).first()
-    if invitation is None:
-        raise Http404()
-    if not request.user.has_perm("organisations.manage_members", invitation.organisation):
-        raise PermissionDenied()
+    invitation = get_invitation_for(request.user, invitation_id)
     actions.revoke_invitation(invitation, by=request.user)
     messages.success(
         request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email}
@@ -270,7 +253,7 @@ def accept_invitation(request, token):
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             user = None
         if user is not None:
-            policy.forget(user)
+            access.forget(user)
             messages.success(
                 request, _("Welcome! You now have a role at %(org)s.") % {"org": invitation.organisation}
             )

@@ -4,20 +4,18 @@ and downloads the files; whoever edits the plan asks for new documents (403 for 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kedja.access.decorators import get_plan_organisation_for
 from kedja.core.files import stored_file_response
 
 from . import tasks
+from .access import CHANGE, get_document_for, get_plan_organisation_for, require_change
 from .documents.forms import DocumentForm
 from .models import Document
 
-CHANGE = "plans.change_plan"
 SHOWN = 20
 CONTENT_TYPES = {
     Document.Format.PDF: "application/pdf",
@@ -42,8 +40,7 @@ def _context(request, org, form=None) -> dict:
 def documents(request, org_id):
     org = get_plan_organisation_for(request.user, org_id)
     if request.method == "POST":
-        if not request.user.has_perm(CHANGE, org):
-            raise PermissionDenied()
+        require_change(request.user, org)
         form = DocumentForm(request.POST)
         if not form.is_valid():
             return render(request, "plans/documents.html", _context(request, org, form), status=400)
@@ -71,10 +68,7 @@ def documents(request, org_id):
 @login_required
 @require_safe
 def document_file(request, document_id):
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        raise Http404()
-    get_plan_organisation_for(request.user, document.organisation_id)  # 404 for those who may not see
+    document = get_document_for(request.user, document_id)
     if document.status != Document.Status.READY or not document.file:
         raise Http404()
     return stored_file_response(

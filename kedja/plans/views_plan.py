@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.access.decorators import get_action_for, get_plan_organisation_for, get_plan_version_for
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions, plan_workbook, rules
+from .access import CHANGE, get_action_for, get_plan_organisation_for, get_plan_version_for
 from .forms_plan import ActionForm, AdoptForm, SelectionForm
 from .models import Action, ActionStatus, PlanVersion
 
-CHANGE = "plans.change_plan"
 VIEWS = {
     "goal": gettext_lazy("By goal"),
     "area": gettext_lazy("By framework area"),

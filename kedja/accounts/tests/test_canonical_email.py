@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from kedja.access import policy
 from kedja.accounts.models import User
 from kedja.core.identifiers import canonical_email
+from kedja.organisations import access as policy
 from kedja.organisations import actions
 from kedja.organisations.factories import make_user
 from kedja.organisations.roles import Role

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kedja.access import calls as call_access
+from kedja.calls import access as call_access
 from kedja.calls.factories import make_application, make_call
 from kedja.calls.models import Application, Call
 from kedja.calls.views_builder import visible_calls

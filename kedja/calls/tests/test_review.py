@@ -639,7 +639,7 @@ def test_the_organiser_queues_the_missing_decision_mails_again(
 
 
 def test_a_reviewer_belonging_to_the_applicant_is_in_conflict_automatically(client, world, call, reviewers):
-    from kedja.access.calls import can_review, has_conflict, membership_conflict
+    from kedja.calls.access import can_review, has_conflict, membership_conflict
     from kedja.organisations.roles import Kind
 
     # The principal of a Norrby school (a child of the applicant), a reader at the region (the organiser, not

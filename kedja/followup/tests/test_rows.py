@@ -4,7 +4,7 @@ logged, and only the unit's principal and the group's teachers see student rows.
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kedja.access import followup as access
+from kedja.followup import access
 from kedja.followup.actions import open_round
 from kedja.followup.actions_grid import CellConflict, save_cell
 from kedja.followup.factories import make_group, make_round

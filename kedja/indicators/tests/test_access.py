@@ -1,8 +1,8 @@
-"""Who sees and edits goals and indicators (kedja/access/indicators.py), with the named personas."""
+"""Who sees and edits goals and indicators (kedja/indicators/access.py), with the named personas."""
 
 import pytest
 
-from kedja.access.indicators import can_edit_goals, can_view_goal, visible_goals, visible_indicators
+from kedja.indicators.access import can_edit_goals, can_view_goal, visible_goals, visible_indicators
 from kedja.indicators.factories import make_goal, make_indicator
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.roles import Role

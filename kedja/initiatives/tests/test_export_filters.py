@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.http import QueryDict
 
-from kedja.access.initiatives import member_municipality_ids, visible_initiatives
 from kedja.frameworks.factories import make_framework_version
+from kedja.initiatives.access import member_municipality_ids, visible_initiatives
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.filters import filter_initiatives
 from kedja.initiatives.models import Initiative

@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from kedja.access.initiatives import owners_for_new_initiative
 from kedja.core.tests.bombs import xlsx_bomb, xlsx_declaring
 from kedja.frameworks import actions as framework_actions
 from kedja.frameworks import schema
 from kedja.frameworks.actions import load_shipped_frameworks
 from kedja.frameworks.factories import make_framework_version
 from kedja.initiatives import actions, imports
+from kedja.initiatives.access import owners_for_new_initiative
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.fileformat import COLUMNS, EXAMPLE_NAME, MAX_ROWS, steam_version
 from kedja.initiatives.models import Cell, Initiative

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kedja.access import policy
 from kedja.accounts.models import User
 from kedja.core.concurrency import EditConflict
+from kedja.organisations import access as policy
 from kedja.organisations import actions
 from kedja.organisations.models import AuditEvent, Invitation, Membership
 from kedja.organisations.roles import Role

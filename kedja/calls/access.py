@@ -1,5 +1,4 @@
-"""Who may see and do what with calls, applications, reviews and programmes (issue 7; part of the one access
-layer).
+"""Who may see and do what with calls, applications, reviews and programmes.
 
 - Organisers: a regional officer or organisation admin at the call's organising organisation (or above it)
   builds, publishes, assigns reviewers, ranks, decides and runs the programme.
@@ -16,12 +15,12 @@ layer).
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
-from kedja.calls.conflicts import related
-from kedja.calls.models import Application, Call, Review
+from kedja.organisations.access import add_object_perm, get_or_deny, is_root, memberships, require
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
 
-from .policy import _is_root, memberships
+from .conflicts import related
+from .models import Application, Call, Meeting, Participant, Review
 
 ORGANISER_ROLES = frozenset({Role.REGIONAL_OFFICER, Role.ORG_ADMIN})
 APPLICANT_ROLES = frozenset(
@@ -33,7 +32,7 @@ def can_organise_at(user, org: Organisation) -> bool:
     """May the person create calls organised by `org`?"""
     if not org.is_active:
         return False
-    if _is_root(user):
+    if is_root(user):
         return True
     ancestors = set(org.ancestor_ids())
     return any(m.role in ORGANISER_ROLES and m.organisation_id in ancestors for m in memberships(user))
@@ -202,7 +201,7 @@ def calls_visible_to(user, calls: QuerySet | None = None) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return calls.none()
     mine = memberships(user)
-    if _is_root(user):
+    if is_root(user):
         manages = Q(organiser__is_active=True)
     else:
         manages = Q(pk__in=[])
@@ -236,3 +235,138 @@ def calls_visible_to(user, calls: QuerySet | None = None) -> QuerySet:
         ~Q(status=Call.Status.DRAFT) & (Q(_kedja_reviews=True) | applies | Q(_kedja_participates=True))
     )
     return annotated.filter(sees).prefetch_related("eligible_organisations")
+
+
+# --- getters for the views: 404 outside what the person sees, 403 without the right ----------------------
+
+
+def get_call_for(user, call_id, *, manage: bool = False) -> Call:
+    """A call the person may see (can_view_call; 404 otherwise); with `manage`, 403 unless the person
+    organises it (can_manage_call)."""
+    return get_or_deny(
+        user,
+        Call.objects.select_related("organiser"),
+        call_id,
+        sees=can_view_call,
+        perm=can_manage_call if manage else None,
+    )
+
+
+def get_call_to_review(user, call_id) -> Call:
+    """A call whose applications the person reviews: 404 unless they see the call, 403 unless they were
+    named its reviewer."""
+    return get_or_deny(
+        user, Call.objects.select_related("organiser"), call_id, sees=can_view_call, perm=is_reviewer
+    )
+
+
+def require_organiser_at(user, org: Organisation) -> None:
+    """403 unless the person may create calls organised by `org`."""
+    require(user, can_organise_at, org)
+
+
+def get_application_for(user, application_id, *, applicant: bool = False) -> Application:
+    """An application the person may see (can_view_application; 404 otherwise); with `applicant`, 403
+    unless the person applies for its organisation (organisers and reviewers see it but the applicant's
+    pages are not theirs)."""
+    return get_or_deny(
+        user,
+        Application.objects.select_related("call__organiser", "organisation"),
+        application_id,
+        sees=can_view_application,
+        perm=(lambda u, a: can_apply_for(u, a.call, a.organisation)) if applicant else None,
+    )
+
+
+def get_application_to_review(user, application_id) -> Application:
+    """A submitted application the person reviews: 404 for those who may not see it (a reviewer who declared
+    a conflict of interest no longer does), 403 for those who see it but do not review it."""
+    application = get_application_for(user, application_id)
+    require(user, _reviews_now, application)
+    return application
+
+
+def _reviews_now(user, application: Application) -> bool:
+    """Submitted, the person is named reviewer of its call, and has not declared a conflict of interest."""
+    return (
+        application.status == Application.Status.SUBMITTED
+        and is_reviewer(user, application.call)
+        and not Review.objects.filter(application=application, reviewer=user, conflict=True).exists()
+    )
+
+
+def get_application_to_decide(user, application_id) -> Application:
+    """An application the person decides on as the call's organiser: 404 for those who may not see it, 403
+    for those who see it but do not organise the call."""
+    application = get_application_for(user, application_id)
+    require(user, lambda u, a: can_manage_call(u, a.call), application)
+    return application
+
+
+def applying_organisations(user, call: Call) -> list[Organisation]:
+    """`applicant_orgs`; 403 for those who see the call but apply for nobody."""
+    orgs = applicant_orgs(user, call)
+    require(user, lambda _user, found: bool(found), orgs)
+    return orgs
+
+
+def get_programme_call_for(user, call_id, *, manage: bool = False) -> Call:
+    """A call whose programme the person may see (can_view_programme: its organisers and, once the decision
+    is published, the accepted organisations' people; 404 for everyone else, applicants and reviewers
+    included); with `manage`, 403 unless the person organises the call."""
+    return get_or_deny(
+        user,
+        Call.objects.select_related("organiser"),
+        call_id,
+        sees=can_view_programme,
+        perm=can_manage_call if manage else None,
+    )
+
+
+def get_meeting_for(user, meeting_id) -> Meeting:
+    """A meeting the organiser edits: 404 unless the person sees the programme, 403 unless they organise."""
+    meetings = Meeting.objects.select_related("programme__call__organiser")
+    return get_or_deny(
+        user,
+        meetings,
+        meeting_id,
+        sees=lambda u, m: can_view_programme(u, m.programme.call),
+        perm=lambda u, m: can_manage_call(u, m.programme.call),
+    )
+
+
+def get_participant_for(
+    user, participant_id, *, deliver: bool = False, manage: bool = False, file: bool = False
+) -> Participant:
+    """A participant of a programme the person sees (404 otherwise). With `deliver`, 403 unless the person
+    uploads for its organisation (calls.deliver); with `manage`, 403 unless the person organises the call;
+    with `file`, 403 unless either (the deliverable file is for the organiser and its own people)."""
+
+    def allowed(u, participant) -> bool:
+        call = participant.programme.call
+        organises = can_manage_call(u, call)
+        delivers = u.has_perm("calls.deliver", participant)
+        return not (
+            (deliver and not delivers) or (manage and not organises) or (file and not (organises or delivers))
+        )
+
+    participants = Participant.objects.select_related("programme__call__organiser", "organisation")
+    return get_or_deny(
+        user,
+        participants,
+        participant_id,
+        sees=lambda u, p: can_view_programme(u, p.programme.call),
+        perm=allowed,
+    )
+
+
+def delivers_for(user, participant: Participant) -> bool:
+    """The people who upload a participant organisation's deliverable: an applicant role (coordinator, head of
+    schools, quality developer, admin) at the organisation or below it, once the decision is published."""
+    if participant.programme.call.status != Call.Status.DECIDED:
+        return False
+    path = participant.organisation.path
+    return any(m.role in APPLICANT_ROLES and m.organisation.path.startswith(path) for m in memberships(user))
+
+
+add_object_perm("calls.deliver", delivers_for)

@@ -1,4 +1,4 @@
-"""Who may see and do what in the mid-term follow-up of students (issue 6; part of the one access layer).
+"""Who may see and do what in the mid-term follow-up of students.
 
 Student rows never leave the school unit:
 - a teacher sees the rows of the groups they teach or mentor (a teacher membership at the unit, and
@@ -7,21 +7,22 @@ Student rows never leave the school unit:
   unit's analysis and reads the unit's access log;
 - nobody else sees a student row — not an organisation admin, not a superuser, not the municipality's
   quality developer or head of schools, not the region. Above the unit, people who lead the organisation
-  (policy.visible_organisations from a leading role or as reader) see aggregates only, suppressed.
+  (organisations.access.visible_organisations from a leading role or as reader) see aggregates only, suppressed.
 Seeing rows also needs a second factor in the session; views enforce that with
 kedja.accounts.second_factor.second_factor_required — these functions decide on roles only.
+Every student row read also goes through followup.reading, which asks these functions again and logs it.
 """
 
 from django.db.models import Q
 
-from kedja.followup.models import StudentGroup
+from kedja.organisations.access import get_or_deny, memberships, require, visible_organisations
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
 
-from .policy import memberships, visible_organisations
+from .models import Round, StudentGroup
 
 ROW_ROLES = frozenset({Role.PRINCIPAL, Role.TEACHER})
-# Above the unit: those who follow up the schools' quality work (DOMAIN.md §6) — not the STEAM coordinator
+# Above the unit: those who follow up the schools' quality work (docs/followup.md) — not the STEAM coordinator
 # or an organisation admin, whose work does not need students' well-being, even in counts.
 AGGREGATE_ROLES = frozenset(
     {Role.HEAD_OF_SCHOOLS, Role.QUALITY_DEVELOPER, Role.REGIONAL_OFFICER, Role.READER}
@@ -146,3 +147,88 @@ def can_see_scheme(user, municipality: Organisation) -> bool:
     """Reading the scheme (404 for anyone else): the same people as the questions — those who see the
     municipality, and the principals and teachers of its units, who score against its columns."""
     return can_see_questions(user, municipality)
+
+
+# --- getters for the views: 404 outside what the person sees, 403 without the right ----------------------
+
+AGGREGATE_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.ADMINISTRATION, Kind.SCHOOL_UNIT)
+
+
+def aggregate_children(user, org: Organisation) -> list[Organisation]:
+    """Organisations directly below `org` whose overview the person may open (to go down a level)."""
+    children = org.children.filter(is_active=True, kind__in=AGGREGATE_KINDS).order_by("name")
+    if org.kind == Kind.SCHOOL_UNIT:  # a principal's own unit: what is below is not theirs to open
+        return [child for child in children if can_view_aggregates(user, child)]
+    # whoever sees an organisation's aggregates from a leading role above it sees its children's too
+    return list(children)
+
+
+def aggregate_ancestors(user, org: Organisation) -> list[Organisation]:
+    """The organisations above `org` whose overview the person may also open (the way back up)."""
+    return [o for o in org.ancestors() if can_view_aggregates(user, o)]
+
+
+def _active(kind):
+    return Organisation.objects.filter(kind=kind, is_active=True)
+
+
+def get_unit_for(user, unit_id) -> Organisation:
+    """A school unit's follow-up pages, for its principal. A teacher of the unit: 403; anyone else: 404."""
+    return get_or_deny(
+        user,
+        _active(Kind.SCHOOL_UNIT),
+        unit_id,
+        sees=lambda u, unit: can_manage_unit(u, unit) or unit in units_with_rows(u),
+        perm=can_manage_unit,
+    )
+
+
+def get_aggregate_organisation_for(user, org_id) -> Organisation:
+    """An organisation whose aggregates the person reads (a unit's principal, those who lead above it): 404
+    outside what they see, 403 for the rest (e.g. a coordinator, whose work does not need students'
+    well-being even in counts)."""
+    return get_or_deny(
+        user,
+        visible_organisations(user),
+        org_id,
+        perm=lambda u, org: org.kind in AGGREGATE_KINDS and can_view_aggregates(u, org),
+    )
+
+
+def get_scheme_municipality_for(user, municipality_id, *, edit: bool = False) -> Organisation:
+    """The municipality whose follow-up scheme the person reads (can_see_scheme; 404 otherwise); with
+    `edit`, 403 unless they make its new versions."""
+    return get_or_deny(
+        user,
+        _active(Kind.MUNICIPALITY),
+        municipality_id,
+        sees=can_see_scheme,
+        perm=can_edit_scheme if edit else None,
+    )
+
+
+def get_question_municipality_for(user, municipality_id) -> Organisation:
+    """The municipality whose analysis questions the person edits: 404 unless they may know the page exists
+    (can_see_questions), 403 unless they edit (can_edit_questions)."""
+    return get_or_deny(
+        user, _active(Kind.MUNICIPALITY), municipality_id, sees=can_see_questions, perm=can_edit_questions
+    )
+
+
+def get_round_and_group(user, round_id, group_id) -> tuple[Round, StudentGroup]:
+    """A round and a group of the same unit whose rows the person sees; 404 otherwise — a group's existence
+    is never revealed. followup.reading asks again (and logs) before any row is read or written."""
+    round_ = get_or_deny(user, Round.objects.select_related("school_unit", "scheme_version"), round_id)
+    groups = StudentGroup.objects.select_related("school_unit").filter(school_unit_id=round_.school_unit_id)
+    return round_, get_or_deny(user, groups, group_id, sees=can_view_group_rows)
+
+
+def get_round_for_cells(user, round_id) -> Round:
+    """The round of a single cell save (404 if there is none). The row is loaded, checked and logged by
+    followup.reading.cell_row, which answers 404 unless the student is in one of the person's groups."""
+    return get_or_deny(user, Round.objects.select_related("school_unit", "scheme_version"), round_id)
+
+
+def require_group_analysis_writer(user, group: StudentGroup) -> None:
+    """403 unless the person writes the group's analysis (its teachers and mentor)."""
+    require(user, can_write_group_analysis, group)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kedja.access import policy
+from kedja.organisations import access as policy
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.models import Membership
 from kedja.organisations.roles import Role
