@@ -1,7 +1,7 @@
 """Who may reach import and export of initiatives (kedja/initiatives/urls_imports.py).
 
 Importing (template, upload, import) needs someone to register initiatives for
-(access.initiatives.owners_for_new_initiative): the municipality's coordinator, head of schools and
+(initiatives.access.owners_for_new_initiative): the municipality's coordinator, head of schools and
 organisation admin, a principal for their own school, and the outsider for their own municipality in the
 other region. Everyone else signed in gets 403 — there is no object whose existence could leak.
 The import with no checked file waiting sends the person back to the upload page (302).

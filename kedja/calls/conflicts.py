@@ -2,7 +2,7 @@
 (a school unit of the applying municipality) or to one above it short of the region (the municipality of an
 applying administration) is in conflict with that application automatically, as if they had declared it.
 The region is left out: it organises the region's calls, and everyone there would otherwise be in conflict
-with every municipality. The access layer (access.calls.has_conflict) hides such an application from the
+with every municipality. The access layer (calls.access.has_conflict) hides such an application from the
 reviewer; the ranking, the decision page and the reviewer picker show the conflict to the organiser."""
 
 from kedja.organisations.models import Membership, Organisation

@@ -104,7 +104,7 @@ class CallDetailsForm(forms.Form):
         self.call = call
         self.needs_confirmation = False
         subtree = Organisation.objects.descendants_of(call.organiser).filter(is_active=True)
-        # Applicants apply for their municipality (access.calls.applicant_orgs): list municipalities only.
+        # Applicants apply for their municipality (calls.access.applicant_orgs): list municipalities only.
         self.fields["eligible_organisations"].queryset = subtree.filter(kind=Kind.MUNICIPALITY).order_by(
             "name"
         )

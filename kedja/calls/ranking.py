@@ -94,7 +94,7 @@ class RankingRow:
     assigned: int = 0
     conflicts: int = 0
     flags: list[str] = field(default_factory=list)
-    # reviewers in conflict by membership (access.calls.membership_conflict): (reviewer, their organisation)
+    # reviewers in conflict by membership (calls.access.membership_conflict): (reviewer, their organisation)
     member_conflicts: list = field(default_factory=list)
 
     @property

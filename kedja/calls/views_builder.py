@@ -35,7 +35,7 @@ from .text import date_warnings, render_description
 
 def visible_calls(user) -> list[Call]:
     """The calls the person may see: organised by them, open for their organisation, to review or
-    participate in — one query (access.calls.calls_visible_to, the rule of can_view_call), with the
+    participate in — one query (calls.access.calls_visible_to, the rule of can_view_call), with the
     person's own applications to each call prefetched for call_links."""
     own = [org.pk for org in call_access.applicant_orgs_anywhere(user)]
     calls = call_access.calls_visible_to(user).select_related("organiser").order_by("-closes_at", "pk")

@@ -20,7 +20,7 @@ def shell(request):
 
 def _followup_overview_org(user, active):
     """The organisation whose follow-up figures the main navigation links to: the active membership's,
-    when the person may see its aggregates (access.followup.can_view_aggregates); else None. Asked only of
+    when the person may see its aggregates (followup.access.can_view_aggregates); else None. Asked only of
     people holding a role that can (most pages are seen by others, and the check may query)."""
     if active is None or active.role not in followup_access.AGGREGATE_ROLES | {Role.PRINCIPAL}:
         return None

@@ -49,8 +49,8 @@ def filter_initiatives(
     today: date | None = None,
 ) -> QuerySet[Initiative]:
     """`qs` filtered by the given parameters (see the module's docstring). `qs` is what the person may
-    see already (access.initiatives.visible_initiatives); `own_municipality_ids` are the person's own
-    municipalities (access.initiatives.member_municipality_ids), used by scope."""
+    see already (initiatives.access.visible_initiatives); `own_municipality_ids` are the person's own
+    municipalities (organisations.access.member_municipality_ids), used by scope."""
     today = today or timezone.localdate()
 
     municipality = _get(params, "municipality")
