@@ -1,4 +1,4 @@
-"""The principal's part of the mid-term follow-up (issue 6): the unit overview (rounds, groups, a round's
+"""The principal's part of the mid-term follow-up: the unit overview (rounds, groups, a round's
 counts per group, subject and gender), groups and students (also imported from Excel/CSV), the analysis
 question sets and answers, the unit's access log, and the student's rights (access export, erasure).
 
