@@ -1,7 +1,7 @@
 """`reports.strategy_pdf_s` and `reports.strategy_docx_s`: the STEAM strategy and action plan
 (kedja/plans/documents) for a municipality with 100 initiatives, 40 goals each with an indicator of five
 years of values, and 60 actions — gathered and written as PDF (WeasyPrint) and as Word (python-docx).
-Targets (issue 8): under 5 s and 2 s. `make_plan_data` is also the tests' builder (kedja/plans/tests)."""
+Targets: under 5 s and 2 s. `make_plan_data` is also the tests' builder (kedja/plans/tests)."""
 
 import random
 import time

@@ -116,7 +116,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL by URL. SQLite needs IMMEDIATE transactions, WAL and
 # a busy timeout, or about half of concurrent read-then-write transactions fail with
-# "database is locked" (shared/TRUST.md, measured).
+# "database is locked" (measured: docs/security.md, "Reliability: SQLite under concurrent writers").
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kedja.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60)}
@@ -179,7 +179,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "kedja.core.views_errors.csrf_failure"  # a Kedja page in the person's language
 
-# Second factor (TOTP, django-otp): required before student-level data is shown (issue 6, TRUST.md).
+# Second factor (TOTP, django-otp): required before student-level data is shown (docs/security.md, "Second
+# factor").
 OTP_TOTP_ISSUER = "Kedja"
 
 # --- Background tasks -----------------------------------------------------------------------
@@ -288,7 +289,7 @@ LOGGING = {
 }
 
 # --- Kedja ----------------------------------------------------------------------------------
-# Aggregates leaving a unit are suppressed below this many people (shared/reference/suppression.md).
+# Aggregates leaving a unit are suppressed below this many people (docs/privacy.md).
 KEDJA_SUPPRESSION_THRESHOLD = int(os.environ.get("KEDJA_SUPPRESSION_THRESHOLD", "10"))
 # Figures about students leaving a school unit (follow-up levels per group, subject, gender) go through
 # kedja/core/suppression.py: hidden ("..") when from fewer than min_base students, counts of 1..approx_below-1

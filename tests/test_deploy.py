@@ -1,4 +1,4 @@
-"""Production mode (shared/TRUST.md test 9) and the shell's plumbing."""
+"""Production mode (docs/security.md, "Production settings") and the shell's plumbing."""
 
 import os
 import subprocess

@@ -1,4 +1,5 @@
-"""The proof that no read of student-level data escapes the access log (issue 6, TRUST.md).
+"""The proof that no read of student-level data escapes the access log (docs/privacy.md, "The access log of
+student data").
 
 The test walks EVERY URL pattern in the "followup" namespace (like tests/test_url_matrix.py) and requests
 each one that answers GET as the person who would use it, with a verified second factor and real data: a

@@ -1,4 +1,4 @@
-"""The URL × role × tenant matrix (shared/TRUST.md tests 1–4, 10, 12).
+"""The URL × role × tenant matrix (docs/security.md, "Who may see what").
 
 Every URL pattern of the project has an entry in MATRIX saying how to reach it and who may. The test walks
 the URLconf: a pattern without an entry, or an unnamed view, fails the suite. Each entry is requested as

@@ -2,8 +2,9 @@
 the PDF (`report_pdf`) and the answers as an Excel workbook (`answers_workbook`). Plain functions over a
 round — no request — so the page, the files and the tests read the same figures.
 
-Privacy (DOMAIN.md §2, §4): the region's figures come from `results.round_result`, which suppresses them
-below the threshold and never names another municipality; nothing here reads other municipalities' rounds.
+Privacy (docs/privacy.md, docs/architecture.md): the region's figures come from `results.round_result`, which
+suppresses them below the threshold and never names another municipality; nothing here reads other
+municipalities' rounds.
 """
 
 import io
@@ -32,7 +33,7 @@ from kedja.core.texts import pick
 from .models import Priority, Round
 from .results import AreaResult, RoundResult, round_result
 
-SUPPRESSED = ".."  # shared/reference/suppression.md
+SUPPRESSED = ".."  # Skolverket's and Kolada's mark for a withheld figure (docs/privacy.md)
 
 
 @dataclass
@@ -312,7 +313,7 @@ def answers_workbook(report: ResultReport) -> bytes:
     return out.getvalue()
 
 
-# --- the region's overview as Excel (issue 8) ---------------------------------------------------------
+# --- the region's overview as Excel -------------------------------------------------------------------
 
 REGION_SHEET = "Självskattning"
 REGION_MEDIAN_ROW = "Regionens median"

@@ -1,5 +1,5 @@
-"""Self-assessment rounds (DOMAIN.md §2): a municipality assesses itself against a published framework
-version; several respondents answer each item on the 0–4 maturity scale."""
+"""Self-assessment rounds (docs/domain.md, "Frameworks and self-assessment"): a municipality assesses itself
+against a published framework version; several respondents answer each item on the 0–4 maturity scale."""
 
 from django.conf import settings
 from django.db import models

@@ -1,12 +1,12 @@
-"""How a round's answers become a result (DOMAIN.md §2). Plain functions over plain values first; the
-database-facing `round_result` only gathers values and calls them.
+"""How a round's answers become a result (docs/domain.md, "Frameworks and self-assessment"). Plain functions
+over plain values first; the database-facing `round_result` only gathers values and calls them.
 
 - Per item: the median level across respondents who gave one ("don't know" is counted, not averaged),
   the lowest and highest level, and the spread (highest − lowest). A spread of 2 or more is a finding:
   the respondents see the municipality differently (DISAGREEMENT_SPREAD).
 - Per area: the median of its items' medians.
 - The region's distribution of area levels is shown only when at least `threshold` municipalities shared
-  (shared/reference/suppression.md; default 10), and never names a municipality.
+  (KEDJA_SUPPRESSION_THRESHOLD, default 10: docs/privacy.md), and never names a municipality.
 """
 
 import statistics

@@ -1,4 +1,5 @@
-"""The region's view of self-assessment (DOMAIN.md §11): round status and the shared heat map."""
+"""The region's view of self-assessment (docs/domain.md, "The region's view"): round status and the shared
+heat map."""
 
 from django.urls import path
 

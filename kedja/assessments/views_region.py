@@ -1,4 +1,5 @@
-"""The region's view of self-assessment (DOMAIN.md §2, §11): its municipalities side by side.
+"""The region's view of self-assessment (docs/domain.md, "The region's view"): its municipalities side by
+side.
 
 The region never sees a round. It sees, per municipality, whether a round exists and is open or closed
 (not result data), and a heat map built only from `results.region_area_levels` — the area levels of each
@@ -220,7 +221,7 @@ def region_overview(request, region_id):
 @login_required
 @require_safe
 def region_overview_xlsx(request, region_id):
-    """The page's round status and heat map as an Excel file (issue 8), same access and ?framework=."""
+    """The page's round status and heat map as an Excel file, same access and ?framework=."""
     region, municipalities, _frameworks, framework = _region_and_framework(request, region_id)
     if framework is None:
         raise Http404()

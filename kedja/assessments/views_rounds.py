@@ -1,5 +1,5 @@
-"""Running and answering self-assessment rounds (DOMAIN.md §2). Thin: the access layer decides who sees
-what, forms validate, actions change.
+"""Running and answering self-assessment rounds (docs/domain.md, "Frameworks and self-assessment"). Thin: the
+access layer decides who sees what, forms validate, actions change.
 
 Who gets what:
 - round staff (the municipality's coordinator, leadership, readers, admin — perm assessments.view_result)

@@ -1,5 +1,5 @@
-"""Writes of applying (issue 7, part 2): start or continue an organisation's one application, save a draft
-(versioned: a colleague's save in between is a conflict, never overwritten), store an attached file,
+"""Writes of applying (docs/calls.md, "Applying"): start or continue an organisation's one application, save a
+draft (versioned: a colleague's save in between is a conflict, never overwritten), store an attached file,
 submit (receipt number, audit event, receipt e-mail), withdraw.
 
 Every write checks the deadline with the server's clock (rules.is_open, or the `now` passed in by a

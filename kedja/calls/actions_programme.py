@@ -1,4 +1,4 @@
-"""Every write of the programme that follows a call (DOMAIN.md §8, issue 7 part 4) goes through these
+"""Every write of the programme that follows a call (docs/calls.md, "The programme") goes through these
 functions: atomic, audited (organisations.actions.record_event) and, where two organisers (or two tabs)
 could overwrite each other, optimistically locked — the programme's details by Programme.version
 (core.concurrency.save_versioned), a meeting by Meeting.sequence, which every change bumps (it is also the

@@ -1,6 +1,6 @@
-"""Every write of the review and the selection (DOMAIN.md §8) goes through these functions: atomic, audited
-(organisations.actions.record_event) and, where two people (or two tabs) could overwrite each other,
-optimistically locked (core.concurrency.save_versioned).
+"""Every write of the review and the selection (docs/calls.md, "Review and selection") goes through these
+functions: atomic, audited (organisations.actions.record_event) and, where two people (or two tabs) could
+overwrite each other, optimistically locked (core.concurrency.save_versioned).
 
 - A reviewer first declares whether they have a conflict of interest with the application (a conflict needs
   a reason and ends their part: they see neither the application nor its reviews afterwards); then scores

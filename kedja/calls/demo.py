@@ -1,4 +1,5 @@
-"""The demo's calls (issue 7): Region Örebro län's officer (regionutvecklare@) has
+"""The demo's calls (docs/calls.md, "Moving between the parts, and the demo"): Region Örebro län's officer
+(regionutvecklare@) has
 
 - an open call made from the shipped reference template, published through the builder's action and closing
   in about three weeks, with a reviewer (granskare@, a reader at the region), Örebro kommun's draft (partly

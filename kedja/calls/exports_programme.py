@@ -1,4 +1,4 @@
-"""A call's programme as an Excel file for the steering group (issue 8: every list taken to a meeting
+"""A call's programme as an Excel file for the steering group (every list taken to a meeting
 exports to Excel): the participants, their deliverable and the meetings, with Swedish headers, dates as
 dates and every text through the formula-injection guard of core.spreadsheets. Only what the programme
 page shows the organiser (plus when each deliverable was uploaded)."""

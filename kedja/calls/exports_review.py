@@ -1,5 +1,5 @@
-"""The files of the selection (DOMAIN.md §8): the decision summary for decision makers (PDF, Swedish) and the
-Excel export of every application of a call.
+"""The files of the selection (docs/calls.md, "Review and selection"): the decision summary for decision
+makers (PDF, Swedish) and the Excel export of every application of a call.
 
 - The PDF is made the way the assessment report is (kedja.assessments.exports: WeasyPrint, the report's
   print styles, no network or file access) in Swedish whatever the organiser's own language.

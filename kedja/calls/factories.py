@@ -1,11 +1,11 @@
-"""Plain factory functions for calls (STYLE.md §8): tests and the demo build data with the same code.
+"""Plain factory functions for calls (docs/adding-a-feature.md): tests and the demo build data with the same
+code.
 
-make_call builds a call from the shipped reference template (DOMAIN.md §8) by default — but, unlike the
-template, PUBLISHED and open now (opened yesterday, closes in 30 days, decision four days
-later) so applying can start at once; pass
-status=Call.Status.DRAFT, opens_at=…, closes_at=… to change that, reviewers=[user, …] to assign reviewers,
-eligible_organisations=[org, …] for a listed call. from_template=False gives one long-text field and one
-criterion instead.
+make_call builds a call from the shipped reference template (docs/domain.md, "Calls") by default — but, unlike
+the template, PUBLISHED and open now (opened yesterday, closes in 30 days, decision four days later) so
+applying can start at once; pass status=Call.Status.DRAFT, opens_at=…, closes_at=… to change that,
+reviewers=[user, …] to assign reviewers, eligible_organisations=[org, …] for a listed call.
+from_template=False gives one long-text field and one criterion instead.
 """
 
 from datetime import timedelta

@@ -1,4 +1,5 @@
-"""Calls, applications, review, selection and the programme that follows (DOMAIN.md §8).
+"""Calls, applications, review, selection and the programme that follows (docs/domain.md, "Calls";
+docs/calls.md).
 
 A region (or any organiser) publishes a Call with a form built from CallFields and weighted Criteria; an
 eligible organisation's people write one Application together (a draft until submitted); assigned reviewers

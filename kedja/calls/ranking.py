@@ -1,5 +1,5 @@
-"""The organiser's ranking of a call's submitted applications (DOMAIN.md §8), as plain functions the views,
-the decision summary (PDF), the Excel export and the tests share.
+"""The organiser's ranking of a call's submitted applications (docs/calls.md, "The organiser's ranking and
+decision"), as plain functions the views, the decision summary (PDF), the Excel export and the tests share.
 
 Per application: each reviewer's weighted score (rules.weighted_score: Σ weight·score / Σ weight·max, as a
 share 0–100) from submitted reviews only, their mean, the spread between reviewers (highest − lowest,

@@ -1,5 +1,6 @@
-"""The rules of calls as plain functions (DOMAIN.md §8): how long a text is, whether a call is open, and
-whether a decision fits the places. The browser's counter (static/calls/counter.js) counts the same way.
+"""The rules of calls as plain functions (docs/domain.md, "Calls"): how long a text is, whether a call is
+open, and whether a decision fits the places. The browser's counter (static/calls/counter.js) counts the same
+way.
 
 A text's length is its number of user-perceived characters — extended grapheme clusters (regex's \\X): an
 emoji with skin tone, a letter with a combining accent and a CRLF line break each count as one, as do a

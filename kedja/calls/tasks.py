@@ -1,5 +1,5 @@
-"""The programme's reminders (issue 7 part 4), run daily by `manage.py calls_reminders` or the task
-`send_reminders` (docs/operations.md):
+"""The programme's reminders (docs/calls.md, "Reminders"), run daily by `manage.py calls_reminders` or the
+task `send_reminders` (docs/operations.md):
 
 - the deliverable: the people of each participant organisation whose deliverable is not delivered yet are
   e-mailed N days before it is due (default 14 and 3 days). Participant.reminded_at records the last

@@ -1,6 +1,6 @@
 """Shipped call templates (kedja/calls/data/templates/<key>.yaml): a call's text, form fields, criteria and
 the programme that follows, ready to copy into a new call. The reference template is maths_support_2026
-(DOMAIN.md §8).
+(docs/domain.md, "Calls").
 
 `load_template(key)` returns a dict with the YAML's keys, times turned into Python values: `opens_at` and
 `closes_at` aware datetimes (written as local Europe/Stockholm time), `decision_by` a date, and in

@@ -1,8 +1,8 @@
-"""Applying (issue 7, part 2): an eligible organisation's people write its one application together (a
-draft saved by hand and by autosave, versioned so a colleague's save is never overwritten), submit it
-before the closing time (server clock) and get a receipt page, a PDF and an e-mail; they can withdraw
-before the deadline and follow the status and, once published, the decision. Thin: the access layer
-decides who sees (404) and who may act (403), kedja.calls.actions_apply writes."""
+"""Applying (docs/calls.md, "Applying"): an eligible organisation's people write its one application together
+(a draft saved by hand and by autosave, versioned so a colleague's save is never overwritten), submit it
+before the closing time (server clock) and get a receipt page, a PDF and an e-mail; they can withdraw before
+the deadline and follow the status and, once published, the decision. Thin: the access layer decides who sees
+(404) and who may act (403), kedja.calls.actions_apply writes."""
 
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,4 @@
-"""The organiser's call builder (DOMAIN.md §8, issue 7 part 1): the list of calls, a call from a shipped
+"""The organiser's call builder (docs/calls.md, "The call builder"): the list of calls, a call from a shipped
 template or blank, its details, form fields, criteria, the preview of the form exactly as applicants will
 see it, publishing, and the call's own page. Thin: the access layer decides who sees (404) and who may
 build (403), actions_builder writes."""

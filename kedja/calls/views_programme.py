@@ -1,4 +1,4 @@
-"""The programme that follows a call (DOMAIN.md §8, issue 7 part 4): its page for organisers and
+"""The programme that follows a call (docs/calls.md, "The programme"): its page for organisers and
 participants, the organiser's editing of details and meetings (or filling them from the call's template),
 the deliverable (upload by the participant organisation's people, status by the organiser) and the
 calendar export. Thin: the access layer decides who sees (404) and who may act (403), actions_programme

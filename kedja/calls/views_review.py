@@ -1,5 +1,5 @@
-"""Review and selection (DOMAIN.md §8). Thin: the access layer decides who sees (404) and who may act (403),
-actions_review writes, ranking computes.
+"""Review and selection (docs/calls.md, "Review and selection"). Thin: the access layer decides who sees (404)
+and who may act (403), actions_review writes, ranking computes.
 
 - Reviewers: `reviews` lists the call's submitted applications with the reviewer's own status; `review`
   first asks for the conflict-of-interest declaration, then shows the answers and takes the scores. Other

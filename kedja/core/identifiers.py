@@ -1,4 +1,4 @@
-"""Real-world identifiers and their validation (DOMAIN.md §1).
+"""Real-world identifiers and their validation (docs/domain.md, "People and organisations").
 
 Each `validate_*` raises `ValidationError` with a translated message that tells the person what is
 wrong and what a right value looks like; each `normalise_*` returns the canonical stored form.

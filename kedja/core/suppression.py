@@ -2,7 +2,7 @@
 
 Pages, charts, exports and the API above the unit (quality developer, head of schools, region) call these
 functions and print `Shown.text` (with `Shown.alt` as the text alternative); they never print a raw count.
-The rule follows shared/reference/suppression.md and is configured by settings.KEDJA_SUPPRESSION
+The rule follows Skolverket's and Kolada's publishing practice and is configured by settings.KEDJA_SUPPRESSION
 (docs/privacy.md):
 
 1. small_base — a figure computed from fewer than `min_base` people (default 10) is "..": in a table, every

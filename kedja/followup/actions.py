@@ -1,6 +1,6 @@
-"""Writes of the mid-term follow-up (issue 6): the municipality's scheme, rounds, and the grid's cell saves.
-Each is atomic and audited; a cell save names the value it replaces so concurrent edits never overwrite each
-other silently."""
+"""Writes of the mid-term follow-up (docs/followup.md): the municipality's scheme, rounds, and the grid's cell
+saves. Each is atomic and audited; a cell save names the value it replaces so concurrent edits never overwrite
+each other silently."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

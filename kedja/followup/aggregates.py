@@ -1,4 +1,4 @@
-"""Aggregates of the mid-term follow-up above the school unit (issue 6, "Above the unit"): for an
+"""Aggregates of the mid-term follow-up above the school unit (docs/followup.md, "Above the unit"): for an
 organisation (region, municipality, administration, or a school unit seen from above) and a term, the
 students per level in each school unit below it, per gender, and per score in each subject column, and the
 level shares term by term. Plain functions; the overview page and its Excel export print what

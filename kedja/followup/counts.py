@@ -1,4 +1,4 @@
-"""Counting rows without naming anyone (issue 6): students per level for the whole unit, per gender and per
+"""Counting rows without naming anyone: students per level for the whole unit, per gender and per
 group, and students per score for each subject column. The unit view, the retention's TermAggregate rows, the
 overview above the unit (aggregates.py) and the benchmarks all count through `count_scores`, so a live
 round, a deleted one's trend and the figures above the unit never disagree.

@@ -1,4 +1,4 @@
-"""The demo school's mid-term follow-up (issue 6): groups 7A, 7B and 8A with 20–28 invented students each
+"""The demo school's mid-term follow-up: groups 7A, 7B and 8A with 20–28 invented students each
 (the demo teacher teaches 7A and is mentor of 7B), last spring's round (closed) and the current autumn
 round, both filled with plausible scores, and the municipality's question sets. Idempotent: run again, it
 leaves an existing demo follow-up alone."""

@@ -1,7 +1,8 @@
-"""The access log of student-level data (issue 6, TRUST.md): every view, export, import or erasure that
-touches student rows writes one StudentDataAccess row — before the data leaves the server, inside the same
-request. Views never read Row or Student objects of a unit except through functions that call `record`
-(see kedja/followup/reading.py), and tests walk every follow-up URL to prove it."""
+"""The access log of student-level data (docs/privacy.md, "The access log of student data"): every view,
+export, import or erasure that touches student rows writes one StudentDataAccess row — before the data leaves
+the server, inside the same request. Views never read Row or Student objects of a unit except through
+functions that call `record` (see kedja/followup/reading.py), and tests walk every follow-up URL to prove
+it."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext

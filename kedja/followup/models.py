@@ -1,5 +1,6 @@
-"""Mid-term follow-up of students (DOMAIN.md §7): a scheme of scored columns per municipality, the school
-unit's groups and students, a follow-up round per term and each student's scores in it.
+"""Mid-term follow-up of students (docs/domain.md, "Student follow-up"): a scheme of scored columns per
+municipality, the school unit's groups and students, a follow-up round per term and each student's scores in
+it.
 
 This is personal data about children, partly health data, so the shape itself limits what can be stored:
 scores in a fixed range, no free text about a student, no personal identity number, no diagnosis. Every read
@@ -18,7 +19,8 @@ from kedja.organisations.models import Organisation
 
 
 class Level(models.TextChoices):
-    """The levels a row's sum falls into, lowest first (DOMAIN.md §7: green from 0, yellow from 40, …)."""
+    """The levels a row's sum falls into, lowest first (green from 0, yellow from 40, …: docs/domain.md,
+    "Student follow-up")."""
 
     GREEN = "green", _("Green")
     YELLOW = "yellow", _("Yellow")
@@ -330,8 +332,8 @@ class TermAggregate(models.Model):
 
 
 class QuestionSet(models.Model):
-    """The analysis questions of DOMAIN.md §6 for the mid-term follow-up, per municipality and role; the
-    questions are data a municipality edits."""
+    """The analysis questions (docs/domain.md, "The quality wheel") for the mid-term follow-up, per
+    municipality and role; the questions are data a municipality edits."""
 
     class For(models.TextChoices):
         TEACHER = "teacher", _("Teachers (per group)")

@@ -1,5 +1,5 @@
-"""The only way views read student-level data (issue 6): each function checks the access layer, writes the
-access-log row and then returns the rows. A view that showed student rows without going through here would
+"""The only way views read student-level data (docs/privacy.md): each function checks the access layer, writes
+the access-log row and then returns the rows. A view that showed student rows without going through here would
 fail tests/test_followup_log.py, which walks every follow-up URL."""
 
 from dataclasses import dataclass, field

@@ -1,8 +1,8 @@
-"""Retention of follow-up data (issue 6, DOMAIN.md §7): a round is deleted once its `delete_after` date
-has passed — first its counts are kept as TermAggregate rows (per level for the unit, gender and group,
-per score for subject columns; no personal data), then the round with its rows and analyses goes.
-Students who are in no group and have no rows left are deleted once the retention period has passed since
-they were added. `manage.py followup_retention` runs this as a scheduled task."""
+"""Retention of follow-up data (docs/operations.md, "Retention"): a round is deleted once its `delete_after`
+date has passed — first its counts are kept as TermAggregate rows (per level for the unit, gender and group,
+per score for subject columns; no personal data), then the round with its rows and analyses goes. Students who
+are in no group and have no rows left are deleted once the retention period has passed since they were added.
+`manage.py followup_retention` runs this as a scheduled task."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time

@@ -1,6 +1,6 @@
-"""The scheme's rules as plain functions (DOMAIN.md §7): which columns a version has, a row's weighted sum,
-the level the sum falls in, and whether a score may be stored. Views, imports, exports and benchmarks all
-compute through these, so the grid, the unit view and an aggregate can never disagree."""
+"""The scheme's rules as plain functions (docs/domain.md, "Student follow-up"): which columns a version has, a
+row's weighted sum, the level the sum falls in, and whether a score may be stored. Views, imports, exports and
+benchmarks all compute through these, so the grid, the unit view and an aggregate can never disagree."""
 
 import re
 from dataclasses import dataclass

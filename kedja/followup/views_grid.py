@@ -1,4 +1,4 @@
-"""The teacher's part of the mid-term follow-up (issue 6): my groups, the grid a teacher fills in (saved cell by
+"""The teacher's part of the mid-term follow-up: my groups, the grid a teacher fills in (saved cell by
 cell, by keyboard and paste in static/followup/grid.js, or as one form without JavaScript), the grid as an
 Excel sheet (template down, filled sheet up: all rows or none) and the group view.
 

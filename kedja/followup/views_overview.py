@@ -1,6 +1,6 @@
-"""The follow-up above the school unit (issue 6): an organisation's students per level in each school unit,
-per gender and per subject score for a term, with the level shares term by term — as a page and as an Excel
-file of the same tables.
+"""The follow-up above the school unit (docs/followup.md, "Above the unit"): an organisation's students per
+level in each school unit, per gender and per subject score for a term, with the level shares term by term —
+as a page and as an Excel file of the same tables.
 
 Thin: followup.access.can_view_aggregates says who may (head of schools, quality developer, regional
 officer or reader at or above the organisation; a unit's principal for their own unit); those who see the

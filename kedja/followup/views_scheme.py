@@ -1,5 +1,6 @@
-"""A municipality's follow-up scheme (DOMAIN.md §7): the current version, older versions read-only, and the
-editor that makes a new version from the current one (scheme_forms.SchemeEdit; actions.new_scheme_version).
+"""A municipality's follow-up scheme (docs/followup.md, "Editing the scheme"): the current version, older
+versions read-only, and the editor that makes a new version from the current one (scheme_forms.SchemeEdit;
+actions.new_scheme_version).
 
 Who may (followup.access): the municipality's quality developer or head of schools edit; others who
 see the municipality, and the teachers and principals of its units (they score against these columns),

@@ -1,4 +1,5 @@
-"""Frameworks are data (DOMAIN.md §2): a versioned tree of areas → items, owned by an organisation.
+"""Frameworks are data (docs/framework-format.md): a versioned tree of areas → items, owned by an
+organisation.
 
 A framework has versions; a version is a draft until published, then frozen. Assessments point at the
 published version they were made against, so editing and republishing never changes an old result.

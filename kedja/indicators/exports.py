@@ -1,10 +1,10 @@
-"""An indicator's values as a file (issue 5 §4: "export to Excel/CSV"): every series (the organisation, for a
-Kolada indicator also its region's mean with the number of municipalities it rests on, and Sweden) and every
-gender by year — one row per year and gender, numbers as numbers. Under the data: the source, Kolada's
-attribution ("Källa: Kolada") with the KPI and the latest fetch, and when the file was made. The headers are
-in the person's language (Swedish by default). Every text goes through the formula-injection guard
-(core.spreadsheets.cell_text). CSV as Excel in Sweden opens it, like the initiatives export: UTF-8 with a
-BOM, ";" between values, CRLF between rows."""
+"""An indicator's values as a file (docs/indicators.md, "The indicator page and its export"): every series
+(the organisation, for a Kolada indicator also its region's mean with the number of municipalities it rests
+on, and Sweden) and every gender by year — one row per year and gender, numbers as numbers. Under the data:
+the source, Kolada's attribution ("Källa: Kolada") with the KPI and the latest fetch, and when the file was
+made. The headers are in the person's language (Swedish by default). Every text goes through the
+formula-injection guard (core.spreadsheets.cell_text). CSV as Excel in Sweden opens it, like the initiatives
+export: UTF-8 with a BOM, ";" between values, CRLF between rows."""
 
 import csv
 import io

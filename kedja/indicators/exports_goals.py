@@ -1,4 +1,4 @@
-"""The goal tree as an Excel workbook (issue 8: every list taken to a meeting exports to Excel): one row per
+"""The goal tree as an Excel workbook (every list taken to a meeting exports to Excel): one row per
 goal and indicator (a goal without indicators gets one row), in the tree's order, with dates as dates and
 numbers as numbers; headers in the person's language (Swedish by default); every text through the
 formula-injection guard. The view sits here beside the workbook; it reaches the access layer through the

@@ -1,10 +1,10 @@
-"""Kolada figures into indicators (DOMAIN.md §4): which Kolada areas an organisation's figures are compared
-with, what one fetch asks for, and copying stored Kolada values into the values of the indicators that
-follow them.
+"""Kolada figures into indicators (docs/indicators.md, "Kolada in the UI"): which Kolada areas an
+organisation's figures are compared with, what one fetch asks for, and copying stored Kolada values into the
+values of the indicators that follow them.
 
 - An organisation's Kolada area is its municipality's code ("1880"); a school unit or an administration
   uses the municipality above it; a region is "00" + its county code ("0018"), as Kolada numbers regions
-  (shared/reference/kolada_api.md §3.2). Norwegian organisations have none.
+  (docs/indicators.md, "KPIs and areas"). Norwegian organisations have none.
 - A fetch for an area asks for the area itself, every municipality of its county (the region's series on
   the indicator page is their mean) and Sweden ("0000"), for the last twelve finished years.
 - Syncing copies each stored value (T/K/M → total/women/men) into IndicatorValue with source "kolada":
@@ -34,7 +34,7 @@ _counties: dict[str, list[str]] | None = None
 
 def county_municipalities() -> dict[str, list[str]]:
     """County code → the Kolada ids of its municipalities (organisations/data/municipalities_se.csv; its
-    290 codes are Kolada's municipality ids, kolada_api.md §3.2)."""
+    290 codes are Kolada's municipality ids, docs/indicators.md, "KPIs and areas")."""
     global _counties
     if _counties is None:
         found: dict[str, list[str]] = defaultdict(list)

@@ -1,5 +1,5 @@
-"""Goals and indicators (DOMAIN.md §4): a goal tree per organisation, indicators that follow the goals up,
-and their values per year — split by gender where the source has it.
+"""Goals and indicators (docs/indicators.md): a goal tree per organisation, indicators that follow the goals
+up, and their values per year — split by gender where the source has it.
 
 The same Goal model carries a municipality's STEAM goals, a region's vision and a national initiative's
 goal tree: only the kind of the owning organisation differs. Each indicator serves at most one goal (a

@@ -1,6 +1,6 @@
-"""An indicator's values over time as the indicator page and its export show them (DOMAIN.md §4, issue 5:
-"values over time for the municipality, its region (mean of the region's municipalities) and the country,
-by gender").
+"""An indicator's values over time as the indicator page and its export show them (docs/indicators.md):
+values over time for the municipality, its region (mean of the region's municipalities) and the country,
+by gender.
 
 - A Kolada indicator has three series, each by gender (total / women / men) per year, read from the stored
   Kolada values (kolada.KpiValue), never from the network:

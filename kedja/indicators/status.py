@@ -1,5 +1,5 @@
-"""An indicator's status and the checks on an entered value — computed, never typed (DOMAIN.md §4:
-"Status (on track / at risk / off track) follows from values and target").
+"""An indicator's status and the checks on an entered value — computed, never typed (docs/indicators.md,
+"Status rule"): on track, at risk or off track follows from the values and the target.
 
 The status rule, in order (`status_for`):
 
@@ -62,7 +62,7 @@ def status_for(
     direction: str,
     today_year: int,
 ) -> Status:
-    """The indicator's status by the rule in this module's docstring (DOMAIN.md §4)."""
+    """The indicator's status by the rule in this module's docstring (docs/indicators.md, "Status rule")."""
     if not values_by_year or target is None or target_year is None:
         return Status.NO_DATA
     sign = -1 if direction == "lower_better" else 1

@@ -1,7 +1,7 @@
-"""The background fetch the Kolada pages start (STYLE.md §7): fetch from Kolada into the Kolada tables, then
-copy the figures into the indicators that follow them. It lives here, not in kedja/kolada, because kolada
-may not import indicators. With the database backend `manage.py db_worker` runs it (started by `make demo`);
-the run row carries progress and failure either way.
+"""The background fetch the Kolada pages start (docs/adding-a-feature.md, background work): fetch from Kolada
+into the Kolada tables, then copy the figures into the indicators that follow them. It lives here, not in
+kedja/kolada, because kolada may not import indicators. With the database backend `manage.py db_worker` runs
+it (started by `make demo`); the run row carries progress and failure either way.
 """
 
 from django.tasks import task

@@ -1,6 +1,7 @@
-"""Transitions between stages (DOMAIN.md §2 framework area 7b, §4): a chain of Kolada shares from year-9
-results through upper-secondary eligibility, programme choice and completion to adult education, for a
-municipality against its region and Sweden, split by gender — and where the chain loses most.
+"""Transitions between stages (framework area 7b; docs/indicators.md, "Transitions between stages"): a chain
+of Kolada shares from year-9 results through upper-secondary eligibility, programme choice and completion to
+adult education, for a municipality against its region and Sweden, split by gender — and where the chain loses
+most.
 
 Plain functions; the view only renders what `chain_report` returns.
 

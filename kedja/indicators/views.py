@@ -1,4 +1,4 @@
-"""Goals and indicators (DOMAIN.md §4): an organisation's goal tree with its indicators, an indicator's
+"""Goals and indicators (docs/indicators.md): an organisation's goal tree with its indicators, an indicator's
 page (values table and chart), the values grid and the target. Thin: the access layer decides who sees
 (404 otherwise) and who may change (403 for those who see but may not), the actions write."""
 

@@ -1,7 +1,8 @@
-"""Building and keeping an organisation's goal tree (DOMAIN.md §4): create, edit, move and delete a goal,
-create and edit an indicator. The same forms serve a municipality's goals, a region's vision and a national
-initiative's goal tree; only a municipality's goals name the gaps they answer. Thin: the access layer
-decides who sees (404) and who may change (403), the forms ask the rules of actions.py, the actions write."""
+"""Building and keeping an organisation's goal tree (docs/indicators.md, "Building the goal tree in the UI"):
+create, edit, move and delete a goal, create and edit an indicator. The same forms serve a municipality's
+goals, a region's vision and a national initiative's goal tree; only a municipality's goals name the gaps they
+answer. Thin: the access layer decides who sees (404) and who may change (403), the forms ask the rules of
+actions.py, the actions write."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -1,5 +1,5 @@
-"""Kolada in the UI (DOMAIN.md §4): an organisation's KPI catalogue search, following a KPI (an indicator
-with source Kolada), starting a background fetch and watching it run.
+"""Kolada in the UI (docs/indicators.md, "Kolada in the UI"): an organisation's KPI catalogue search,
+following a KPI (an indicator with source Kolada), starting a background fetch and watching it run.
 
 Thin: the access layer decides who sees (404 otherwise) and who may act (403: `indicators.change_goals`
 on the organisation); indicators.actions.follow_kpi and indicators.tasks do the work.

@@ -1,7 +1,7 @@
-"""The transitions view (DOMAIN.md §2 framework area 7b, §4): the organisation's chain of Kolada shares for
-its municipality against region and Sweden, by gender, with where the chain loses most; and the form where
-an editor chooses the chain's KPIs. The figures come from indicators.transitions; this module only words
-them and draws the chart."""
+"""The transitions view (framework area 7b; docs/indicators.md, "Transitions between stages"): the
+organisation's chain of Kolada shares for its municipality against region and Sweden, by gender, with where
+the chain loses most; and the form where an editor chooses the chain's KPIs. The figures come from
+indicators.transitions; this module only words them and draws the chart."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Gathering the gap analysis (DOMAIN.md §3, docs/gap-analysis.md): models.Cell facts read with a few
+"""Gathering the gap analysis (docs/gap-analysis.md): models.Cell facts read with a few
 grouped queries, handed to the plain rules in gaps.py. No request and no access checks here — views fetch
 the municipality or region through the access layer first, then call these functions.
 
@@ -598,7 +598,8 @@ def municipality_report(municipality: Organisation, framework: Framework, *, tod
 
 def ranked_gaps(municipality: Organisation, framework: Framework, today: date) -> list[SuggestedGap]:
     """The municipality's gap and fragile cells, highest score first (gaps.rank_gaps), each with what could
-    close it — for the action plan, which ties its actions to gaps (DOMAIN.md §5)."""
+    close it — for the action plan, which ties its actions to gaps (docs/gap-analysis.md, "For the action
+    plan")."""
     return municipality_report(municipality, framework, today=today).gaps
 
 
@@ -856,7 +857,7 @@ def gaps_workbook(report: GapReport) -> bytes:
     return out.getvalue()
 
 
-# --- the region's matrix as Excel (issue 8) ---------------------------------------------------------
+# --- the region's matrix as Excel -------------------------------------------------------------------
 
 NOTHING_SHARED_TEXT = "Inget delat"
 

@@ -1,4 +1,4 @@
-"""The gap analysis, "glapp i kedjan" (DOMAIN.md §3). Plain functions over plain values.
+"""The gap analysis, "glapp i kedjan" (docs/gap-analysis.md). Plain functions over plain values.
 
 A cell is a stage of the chain × a framework area (or × a target group). Its state:
 - gap: no active initiative covers it;

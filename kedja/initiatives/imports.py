@@ -1,5 +1,5 @@
-"""Importing initiatives from a spreadsheet (DOMAIN.md §3: "map what is already done"): reading an .xlsx
-or .csv file into rows, checking every row and importing all of them or none. The format is
+"""Importing initiatives from a spreadsheet (docs/domain.md, "Mapping and gaps": map what is already done):
+reading an .xlsx or .csv file into rows, checking every row and importing all of them or none. The format is
 fileformat.py's. Plain functions: the view passes who may own what (the access layer) and the framework.
 
 Reading: .xlsx (the sheet "Insatser", else the first) or .csv (UTF-8 with or without BOM, ";" or ","

@@ -1,5 +1,5 @@
-"""Initiatives (insatser) along the education chain (DOMAIN.md §3) — what a municipality already does,
-mapped so that the gap analysis can show where the chain has holes."""
+"""Initiatives (insatser) along the education chain (docs/domain.md, "Mapping and gaps") — what a municipality
+already does, mapped so that the gap analysis can show where the chain has holes."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,8 @@ from kedja.frameworks.chain import Stage, TargetGroup
 from kedja.frameworks.models import Framework, Node
 from kedja.organisations.models import Organisation
 
-# Groups statistically under-represented in STEAM (DOMAIN.md §2 area 6a): gaps here rank higher.
+# Groups statistically under-represented in STEAM (framework item 6a; docs/gap-analysis.md): gaps here rank
+# higher.
 UNDER_REPRESENTED = frozenset(
     {
         TargetGroup.GIRLS_WOMEN,

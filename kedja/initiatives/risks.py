@@ -1,4 +1,5 @@
-"""Risk flags and robustness of an initiative — computed, never typed (DOMAIN.md §3).
+"""Risk flags and robustness of an initiative — computed, never typed (docs/gap-analysis.md, "Robust and
+fragile").
 
 - person-dependent: no responsible function and at most one named person (a single named person is a
   person-dependence risk; nobody named and no function means nobody carries it);

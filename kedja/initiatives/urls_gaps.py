@@ -1,5 +1,5 @@
-"""The gap analysis (DOMAIN.md §3): a municipality's matrices and ranked gaps, one cell, the Excel export,
-and the region's municipalities × stages."""
+"""The gap analysis (docs/gap-analysis.md): a municipality's matrices and ranked gaps, one cell, the Excel
+export, and the region's municipalities × stages."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
-"""The gap analysis pages ("glapp i kedjan", DOMAIN.md §3): a municipality's matrices and ranked gaps, one
-cell's initiatives (page or htmx side panel), the Excel export, and the region's municipalities × stages.
+"""The gap analysis pages ("glapp i kedjan", docs/gap-analysis.md): a municipality's matrices and ranked gaps,
+one cell's initiatives (page or htmx side panel), the Excel export, and the region's municipalities × stages.
 Thin: the access layer decides who may, gap_report gathers, gaps.py holds the rules."""
 
 from django.contrib.auth.decorators import login_required
@@ -168,7 +168,7 @@ def region_gaps(request, region_id):
 @login_required
 @require_safe
 def region_gaps_export(request, region_id):
-    """The region's page as an Excel file (issue 8): same access, ?framework= and ?area=."""
+    """The region's page as an Excel file: same access, ?framework= and ?area=."""
     context = _region_report(request, region_id)
     report = context["report"]
     if report is None:

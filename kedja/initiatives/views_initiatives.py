@@ -1,6 +1,6 @@
-"""The initiative register (DOMAIN.md §3): the list with filters, an initiative's page, the one form that
-creates and edits, deleting and sharing. Thin: the access layer fetches (404 outside what the person
-sees) and decides (403 inside without the right), forms validate, actions change.
+"""The initiative register (docs/domain.md, "Mapping and gaps"): the list with filters, an initiative's page,
+the one form that creates and edits, deleting and sharing. Thin: the access layer fetches (404 outside what
+the person sees) and decides (403 inside without the right), forms validate, actions change.
 
 Who gets what (kedja/initiatives/access.py):
 - everyone working in a municipality sees all its initiatives; the region sees those shared with it;
@@ -87,7 +87,7 @@ def risk_flags(risks: Risks) -> list[tuple[str, str]]:
 
 def risk_reasons(initiative: Initiative, risks: Risks, *, today: date) -> list[tuple[str, str, str]]:
     """(flag, label, why) for each risk: one sentence telling the reader what made the flag appear
-    (the rules are risks.py's; DOMAIN.md §3)."""
+    (the rules are risks.py's; docs/gap-analysis.md)."""
     out = []
     if risks.person_dependent:
         people = initiative.people()
@@ -234,7 +234,8 @@ def initiative_list(request):
 
 
 def reach(initiative: Initiative) -> dict | None:
-    """Participants by gender (DOMAIN.md §3 "by gender where known"): the part not split is unknown."""
+    """Participants by gender where known (docs/privacy.md, "Reach by gender in the initiative register"):
+    the part not split is unknown."""
     total = initiative.reach_total
     girls, boys, other = initiative.reach_girls, initiative.reach_boys, initiative.reach_other
     if total is None and girls is None and boys is None and other is None:

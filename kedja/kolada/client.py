@@ -1,10 +1,10 @@
 """A small Kolada v3 client over a pluggable transport (`transport(url, params) -> dict`).
 
-Facts from shared/reference/kolada_api.md: base https://api.kolada.se/v3/ (§1); envelope `values`/`count`/
-`next_url`, v2 and one client say `next_page`, so both are followed (§2); at most 25 ids per comma-separated
-parameter (§2); data path /data/kpi/{K}/municipality/{M}/year/{Y} (§4.1); values nested per gender T/K/M with
-`value` null when missing (§4.1); rows flagged `isdeleted` are skipped, as rKolada does by default.
-Tests use `FakeTransport`, which serves recorded responses — never the network.
+The API facts it relies on are in docs/indicators.md, "The Kolada API as Kedja uses it": base
+https://api.kolada.se/v3/; envelope `values`/`count`/`next_url`, v2 and one client say `next_page`, so both
+are followed; at most 25 ids per comma-separated parameter; data path /data/kpi/{K}/municipality/{M}/year/{Y};
+values nested per gender T/K/M with `value` null when missing; rows flagged `isdeleted` are skipped, as
+rKolada does by default. Tests use `FakeTransport`, which serves recorded responses — never the network.
 """
 
 import http.client
@@ -21,8 +21,8 @@ from pathlib import Path
 from django.conf import settings
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3/"
-MAX_IDS = 25  # kolada_api.md §2: v3 rejects more than 25 ids in one parameter
-PER_PAGE = 5000  # kolada_api.md §2: up to 5000 results per page
+MAX_IDS = 25  # docs/indicators.md, "Pages and limits": v3 rejects more than 25 ids in one parameter
+PER_PAGE = 5000  # docs/indicators.md, "Pages and limits": up to 5000 results per page
 RETRIES = 3
 TIMEOUT_S = 30
 
@@ -188,8 +188,8 @@ def parse_values(payload) -> list[ValueRow]:
 
 def urllib_transport(url: str, params: dict, *, sleep=time.sleep, opener=urllib.request.urlopen) -> dict:
     """GET with a timeout; 429, 5xx and timeouts are retried with exponential backoff (1, 2, 4 s), at most 3
-    retries — rKolada does the same for 429 (kolada_api.md §2). Other error statuses fail at once (kind
-    HTTP), an answer that is not JSON fails as UNREADABLE."""
+    retries — rKolada does the same for 429 (docs/indicators.md, "Errors and retries"). Other error statuses
+    fail at once (kind HTTP), an answer that is not JSON fails as UNREADABLE."""
     full = f"{url}?{urllib.parse.urlencode(params)}" if params else url
     if urllib.parse.urlparse(full).scheme not in {"http", "https"}:
         raise KoladaUnavailable(f"Not a web address: {full}")
@@ -241,8 +241,8 @@ def _read(url: str, parse, payload):
 
 
 def _unknown_kpis(url: str, error: KoladaUnavailable) -> KoladaUnavailable | None:
-    """Kolada answers 404 ("no such route") for an address with an id it does not know (kolada_api.md §5);
-    None when `error` is something else."""
+    """Kolada answers 404 ("no such route") for an address with an id it does not know (docs/indicators.md,
+    "Errors and retries"); None when `error` is something else."""
     ids = _ids_in(url)
     if error.kind == KoladaUnavailable.HTTP and error.status == 404 and ids:
         return KoladaUnavailable(
@@ -290,7 +290,7 @@ class KoladaClient:
         return found
 
     def value_urls(self, kpi_ids, municipality_codes, years) -> list[str]:
-        """One URL per 25 × 25 × 25 block (kolada_api.md §4.1 path form)."""
+        """One URL per 25 × 25 × 25 block (docs/indicators.md, "Values": the path form)."""
         return [
             f"{self.base_url}/data/kpi/{','.join(k)}/municipality/{','.join(m)}/year/{','.join(y)}"
             for k in chunks(kpi_ids)

@@ -1,8 +1,9 @@
-"""Kolada statistics as fetched (DOMAIN.md §4): the KPI catalogue, stored values with source and time, the
-revisions a re-fetch made, and a record of each fetch so a page can show progress and failures.
+"""Kolada statistics as fetched (docs/domain.md, "Goals and statistics"): the KPI catalogue, stored values
+with source and time, the revisions a re-fetch made, and a record of each fetch so a page can show progress
+and failures.
 
 Kedja works from these tables when Kolada is unreachable; nothing here is computed, only stored.
-Field names follow the Kolada v3 API (shared/reference/kolada_api.md §3.1, §4.1).
+Field names follow the Kolada v3 API (docs/indicators.md, "KPIs and areas", "Values").
 """
 
 from django.conf import settings

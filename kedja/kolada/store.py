@@ -1,5 +1,5 @@
-"""Storing what Kolada gave us (DOMAIN.md §4: "stores what it fetched with source and time, and works fully
-from stored data when the source is unreachable").
+"""Storing what Kolada gave us (docs/domain.md, "Goals and statistics": what was fetched is stored with its
+source and time, and Kedja works entirely from stored figures when Kolada is down).
 
 Every write to the Kolada tables goes through these functions. `store_values` is a bulk upsert that still
 records a revision whenever a re-fetch changes a stored value, and writes only new or changed rows: on

@@ -1,8 +1,8 @@
-"""Background fetches (STYLE.md §7). Django 6.1's default TASKS backend is ImmediateBackend
-(`{"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}`), which runs the task
-synchronously inside `.enqueue()`; kedja/settings.py sets no TASKS, so that default applies until a queueing
-backend (e.g. django-tasks' database backend) is configured. The run row records progress and failures either
-way, and running the task twice only re-stores equal values (0 created, 0 updated).
+"""Background fetches (docs/adding-a-feature.md, background work). Django 6.1's default TASKS backend is
+ImmediateBackend (`{"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}`), which runs
+the task synchronously inside `.enqueue()`; kedja/settings.py sets no TASKS, so that default applies until a
+queueing backend (e.g. django-tasks' database backend) is configured. The run row records progress and
+failures either way, and running the task twice only re-stores equal values (0 created, 0 updated).
 """
 
 from django.tasks import task

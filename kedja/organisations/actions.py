@@ -1,5 +1,5 @@
-"""Every change to organisations and memberships goes through one of these functions (STYLE.md §2):
-atomic, checked against the access layer's rules, and written to the audit log."""
+"""Every change to organisations and memberships goes through one of these functions
+(docs/adding-a-feature.md): atomic, checked against the access layer's rules, and written to the audit log."""
 
 from datetime import timedelta
 

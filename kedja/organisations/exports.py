@@ -1,4 +1,4 @@
-"""An organisation's people as an Excel file (issue 8: every list taken to a meeting exports to Excel):
+"""An organisation's people as an Excel file (every list taken to a meeting exports to Excel):
 the active memberships the "People and roles" page lists, with Swedish headers, the date each role was
 given as a date and every text through the formula-injection guard of core.spreadsheets."""
 

@@ -1,4 +1,5 @@
-"""Plain factory functions (STYLE.md §8): tests and the demo command build data with the same code."""
+"""Plain factory functions (docs/adding-a-feature.md): tests and the demo command build data with the same
+code."""
 
 import itertools
 

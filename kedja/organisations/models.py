@@ -126,8 +126,9 @@ class Organisation(models.Model):
             self.path = expected
 
     def clean_fields(self, exclude=None):
-        """Identifiers are checked by the rules of the organisation's country (DOMAIN.md §1); only fields
-        being validated (not excluded, e.g. by a form that does not show them) are checked."""
+        """Identifiers are checked by the rules of the organisation's country (docs/domain.md, "People and
+        organisations"); only fields being validated (not excluded, e.g. by a form that does not show them)
+        are checked."""
         exclude = set(exclude or ())
         errors = {}
         try:

@@ -1,4 +1,5 @@
-"""The roles a membership can carry and where each one belongs in the tree (DOMAIN.md §1)."""
+"""The roles a membership can carry and where each one belongs in the tree (docs/domain.md, "People and
+organisations")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,7 +1,7 @@
-"""The demo world's action plan (issue 8): Örebro, which has mapped its initiatives, gets a small goal tree
-(if it has none), two priority items on its closed self-assessment (if it has none), eight actions tied to
-goals, its top ranked gaps and the priority items — one of them overdue — and an adopted version. Run by
-`manage.py demo` after the initiative demo; running it again changes nothing."""
+"""The demo world's action plan (docs/plans.md, "Demo"): Örebro, which has mapped its initiatives, gets a
+small goal tree (if it has none), two priority items on its closed self-assessment (if it has none), eight
+actions tied to goals, its top ranked gaps and the priority items — one of them overdue — and an adopted
+version. Run by `manage.py demo` after the initiative demo; running it again changes nothing."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The action plan (handlingsplan, DOMAIN.md §5): actions that answer goals, gaps and priority assessment
+"""The action plan (handlingsplan, docs/plans.md): actions that answer goals, gaps and priority assessment
 items, adopted as dated frozen versions and followed up against the adopted one; and the documents Kedja
 produces from the whole chain (strategy, follow-up report) as files kept for download.
 

@@ -1,4 +1,4 @@
-"""The action plan as an Excel file (issue 8: every list taken to a meeting exports to Excel): Swedish
+"""The action plan as an Excel file (every list taken to a meeting exports to Excel): Swedish
 headers, dates as dates, numbers as numbers, every text through the formula-injection guard."""
 
 from datetime import date

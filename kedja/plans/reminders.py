@@ -1,5 +1,5 @@
-"""E-mail reminders of the action plan (issue 8), run daily by `manage.py plan_reminders` or the task
-`send_plan_reminders` (docs/operations.md).
+"""E-mail reminders of the action plan (docs/plans.md, "Start page and reminders"), run daily by `manage.py
+plan_reminders` or the task `send_plan_reminders` (docs/operations.md).
 
 Each responsible person of an action that is not done or cancelled is e-mailed when the action is due within
 REMIND_DAYS days or is overdue — once per action and due date: the audit log records each reminder (verb

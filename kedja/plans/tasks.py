@@ -1,8 +1,8 @@
-"""The documents as background tasks (issue 8 §2: "generated as background tasks when they take more than a
-second, with progress shown and the file kept for download"). The view records a Document (queued) and
-enqueues `generate_document`; with django-tasks-db a `manage.py db_worker` runs it, in tests the
-ImmediateBackend runs it at once. The Document row carries status, progress and the error either way, and
-the file is saved through the default storage (MEDIA_ROOT)."""
+"""The documents as background tasks (docs/plans.md, "Documents"): made in the background because they can
+take more than a second, with progress shown and the file kept for download. The view records a Document
+(queued) and enqueues `generate_document`; with django-tasks-db a `manage.py db_worker` runs it, in tests the
+ImmediateBackend runs it at once. The Document row carries status, progress and the error either way, and the
+file is saved through the default storage (MEDIA_ROOT)."""
 
 import logging
 

@@ -1,6 +1,6 @@
-"""The documents page (issue 8 §2): the documents made for an organisation with their status, a form to ask
-for one (made by a background task: plans/tasks.py), and the download. Whoever sees the plan sees the list
-and downloads the files; whoever edits the plan asks for new documents (403 for the others)."""
+"""The documents page (docs/plans.md, "Documents"): the documents made for an organisation with their status,
+a form to ask for one (made by a background task: plans/tasks.py), and the download. Whoever sees the plan
+sees the list and downloads the files; whoever edits the plan asks for new documents (403 for the others)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

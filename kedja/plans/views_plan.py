@@ -1,4 +1,4 @@
-"""The action plan (issue 8 part 1, DOMAIN.md §5): the plan by goal, framework area, responsible function
+"""The action plan (docs/plans.md): the plan by goal, framework area, responsible function
 and as a timeline; creating and editing actions, drafting them in one step from ranked gaps and priority
 items; the coverage check; adopting the plan and following up against an adopted version; the Excel file.
 Thin: the access layer decides who sees (404) and who may change (403), rules.py reckons, actions.py writes."""

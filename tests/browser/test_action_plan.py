@@ -1,4 +1,5 @@
-"""Issue 8 part 1 in headless Chromium: a coordinator builds and adopts her municipality's action plan.
+"""The action plan (docs/plans.md) in headless Chromium: a coordinator builds and adopts her municipality's
+action plan.
 
 From the goal page she opens the action plan (empty), drafts actions in one step from two ranked gaps and a
 priority item of her self-assessment, edits one draft (goal, responsible function, dates — once with the due

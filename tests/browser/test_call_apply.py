@@ -1,4 +1,4 @@
-"""Issue 7 part 2 in headless Chromium: two municipalities apply to a published call.
+"""Applying (docs/calls.md) in headless Chromium: two municipalities apply to a published call.
 
 Norrby kommun's coordinator starts the application from the call's page, fills in part of it and saves a
 draft, leaves for the start page and comes back to it; the draft is there. She pastes an answer longer than

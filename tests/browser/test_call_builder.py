@@ -1,10 +1,11 @@
-"""Issue 7 part 1 in headless Chromium: the regional officer builds the reference call and publishes it.
+"""The call builder (docs/calls.md) in headless Chromium: the regional officer builds the reference call and
+publishes it.
 
-From the main navigation she opens Calls, creates a call from the shipped template (DOMAIN.md §8), moves
-the closing time forward (typed as Swedish local time) and names herself reviewer, moves a field up on the
-form page with the keyboard-accessible buttons, checks the criteria, previews the form as applicants will
-see it, and publishes. axe-core (WCAG 2.1 A/AA) checks every page on the way; labels come from gettext in
-the page's language (`t`) or from the template's own text."""
+From the main navigation she opens Calls, creates a call from the shipped template (docs/domain.md, "Calls"),
+moves the closing time forward (typed as Swedish local time) and names herself reviewer, moves a field up on
+the form page with the keyboard-accessible buttons, checks the criteria, previews the form as applicants will
+see it, and publishes. axe-core (WCAG 2.1 A/AA) checks every page on the way; labels come from gettext in the
+page's language (`t`) or from the template's own text."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Issue 7 part 4 in headless Chromium: the programme after the decision.
+"""The programme (docs/calls.md) in headless Chromium: the programme after the decision.
 
 The regional officer opens the programme of the decided call (no meetings yet), fills the meetings from
 the call's template, looks at a meeting's and the programme's edit forms and downloads the calendar, which

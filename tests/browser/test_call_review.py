@@ -1,5 +1,5 @@
-"""Issue 7 part 3 in headless Chromium: a reviewer scores an application; the officer ranks, decides and
-publishes the decision.
+"""Review and selection (docs/calls.md) in headless Chromium: a reviewer scores an application; the officer
+ranks, decides and publishes the decision.
 
 The reference call has closed with applications from Norrby kommun and Östby kommun. A reviewer opens the
 list of applications to review, declares no conflict of interest on Norrby's, scores every criterion with a

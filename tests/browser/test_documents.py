@@ -1,7 +1,7 @@
-"""Issue 8 part 2 in headless Chromium: a coordinator asks for the STEAM strategy as PDF and the follow-up
-report as Word on the documents page, sees them ready in the list, and downloads both (the file names and
-content types checked). A document still being made shows its progress, and the list updates itself by
-htmx polling when the background task finishes. axe-core (WCAG 2.1 A/AA) checks the page in each state."""
+"""The documents (docs/plans.md) in headless Chromium: a coordinator asks for the STEAM strategy as PDF and
+the follow-up report as Word on the documents page, sees them ready in the list, and downloads both (the file
+names and content types checked). A document still being made shows its progress, and the list updates itself
+by htmx polling when the background task finishes. axe-core (WCAG 2.1 A/AA) checks the page in each state."""
 
 import pytest
 from django.core.files.base import ContentFile

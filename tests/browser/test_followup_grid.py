@@ -1,5 +1,5 @@
-"""Issue 6 in headless Chromium: a teacher fills in the mid-term follow-up of her group, faster than in her
-spreadsheet, and sees the group.
+"""The follow-up grid (docs/followup.md) in headless Chromium: a teacher fills in the mid-term follow-up of
+her group, faster than in her spreadsheet, and sees the group.
 
 She signs in, goes to "My groups" from the main navigation, opens the grid of 7B and proves her second factor
 (the code her app would show, computed from the device's key). In the grid she types scores with the keyboard

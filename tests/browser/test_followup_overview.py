@@ -1,4 +1,5 @@
-"""Issue 6 in headless Chromium: the head of schools opens the follow-up figures of her administration.
+"""The follow-up above the unit (docs/followup.md) in headless Chromium: the head of schools opens the
+follow-up figures of her administration.
 
 Norrbyskolan has 30 students in a filled round, Granskolan only 3: Granskolan's row reads ".." with the
 text alternative "fewer than 10 students" (a screen reader hears it; the ".." itself is hidden from it), and

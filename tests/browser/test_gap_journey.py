@@ -1,4 +1,5 @@
-"""Issue 4 in headless Chromium: a coordinator maps what the municipality already does and finds the gaps.
+"""The gap analysis (docs/gap-analysis.md) in headless Chromium: a coordinator maps what the municipality
+already does and finds the gaps.
 
 She goes from the main navigation to the import, downloads the template, fills it with 20 initiatives
 (openpyxl, by the template's own Swedish headers and the values its sheet "Förklaringar" allows), first

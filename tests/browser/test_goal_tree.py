@@ -1,4 +1,4 @@
-"""Issue 5 in headless Chromium: a coordinator builds her municipality's goal tree.
+"""The goal tree (docs/indicators.md) in headless Chromium: a coordinator builds her municipality's goal tree.
 
 From the goal page she creates a main goal, a sub-goal under it and an action under the sub-goal (the
 page's "add" links carry ?parent=…), ties the action to a framework item and a gap cell, creates a manual

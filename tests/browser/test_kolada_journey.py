@@ -1,4 +1,4 @@
-"""Issue 5 in headless Chromium: a coordinator follows a Kolada KPI and sees its figures.
+"""Kolada (docs/indicators.md) in headless Chromium: a coordinator follows a Kolada KPI and sees its figures.
 
 She opens her municipality's Kolada catalogue, searches all of Kolada (Swedish letters, any case), follows
 a KPI, fetches its values (the task runs in the live server's process, with the client swapped for recorded

@@ -1,4 +1,4 @@
-"""Issue 5, the transitions view (framework area 7b) in headless Chromium.
+"""The transitions view (framework area 7b) in headless Chromium.
 
 A coordinator opens her municipality's transitions from stored Kolada values (her municipality, the two
 other municipalities of the county and Sweden): the page names the largest drop, between eligibility for

@@ -1,5 +1,5 @@
 """The second factor (TOTP): the decorator that guards student-level pages, setting up, checking, replacing,
-removing and resetting (shared/TRUST.md 11; ASVS 6.3.3)."""
+removing and resetting (docs/security.md, "Second factor"; ASVS 6.3.3)."""
 
 import re
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Sign-in and sessions (shared/TRUST.md test 11)."""
+"""Sign-in and sessions (docs/security.md, "Sign-in, sessions and passwords")."""
 
 import re
 import time

@@ -1,4 +1,4 @@
-"""The region's self-assessment overview as an Excel file (issue 8): the page's round status and heat map,
+"""The region's self-assessment overview as an Excel file: the page's round status and heat map,
 Swedish headers, dates as dates, levels as numbers with one decimal, only shared closed rounds."""
 
 import io

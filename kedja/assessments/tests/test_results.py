@@ -1,4 +1,5 @@
-"""Aggregation rules as plain functions (DOMAIN.md §2, shared/reference/suppression.md)."""
+"""Aggregation rules as plain functions (docs/domain.md, "Frameworks and self-assessment";
+docs/privacy.md)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""Applying (issue 7, part 2): counting through the form, never truncating, organisation numbers, the
-deadline by the server's clock (one second either side, summer time), a draft shared by colleagues with a
+"""Applying (docs/calls.md, "Applying"): counting through the form, never truncating, organisation numbers,
+the deadline by the server's clock (one second either side, summer time), a draft shared by colleagues with a
 conflict, privacy between organisations, the receipt e-mail and PDF, withdrawing and attached files."""
 
 import re

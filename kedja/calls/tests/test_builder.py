@@ -1,5 +1,6 @@
-"""The call builder (issue 7 part 1, DOMAIN.md §8): the shipped reference template reproduces the form, the
-rules of publishing, reordering, concurrent edits, safe descriptions, local times and the rendered form."""
+"""The call builder (docs/calls.md, "The call builder"): the shipped reference template reproduces the form,
+the rules of publishing, reordering, concurrent edits, safe descriptions, local times and the rendered
+form."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta

@@ -1,5 +1,5 @@
-"""The programme that follows a call (issue 7 part 4): who sees it, editing meetings, the calendar export,
-the deliverable and the reminders."""
+"""The programme that follows a call (docs/calls.md, "The programme"): who sees it, editing meetings, the
+calendar export, the deliverable and the reminders."""
 
 from datetime import date, datetime, time
 from io import StringIO

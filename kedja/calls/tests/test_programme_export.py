@@ -1,4 +1,4 @@
-"""A call's programme as an Excel file for the steering group (issue 8): Swedish headers, dates as dates,
+"""A call's programme as an Excel file for the steering group: Swedish headers, dates as dates,
 numbers as numbers, the values the programme page shows, only this programme's participants, the
 formula-injection guard, and who may download it."""
 

@@ -1,6 +1,7 @@
-"""Review and selection (issue 7, part 3): conflicts of interest, scores hidden until one's own review is
-submitted, the ranking's arithmetic and flags, the limit of places, publishing the decision with its
-e-mails and participants, that applicants never see a score, and the decision summary and Excel export."""
+"""Review and selection (docs/calls.md, "Review and selection"): conflicts of interest, scores hidden until
+one's own review is submitted, the ranking's arithmetic and flags, the limit of places, publishing the
+decision with its e-mails and participants, that applicants never see a score, and the decision summary and
+Excel export."""
 
 import io
 import subprocess

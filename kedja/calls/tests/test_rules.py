@@ -1,4 +1,5 @@
-"""Counting characters as the applicant sees them, and the deadline by the server's clock (DOMAIN.md §8)."""
+"""Counting characters as the applicant sees them, and the deadline by the server's clock (docs/domain.md,
+"Calls")."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -1,5 +1,6 @@
-"""The embedded default must survive concurrent writers (shared/TRUST.md test 15): Django's DEFERRED
-transactions fail about half of concurrent read-then-write transactions with "database is locked"."""
+"""The embedded default must survive concurrent writers (docs/security.md, "Reliability: SQLite under
+concurrent writers"): Django's DEFERRED transactions fail about half of concurrent read-then-write
+transactions with "database is locked"."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Small-number suppression as plain functions (shared/reference/suppression.md, docs/privacy.md).
+"""Small-number suppression as plain functions (docs/privacy.md, "Small-number suppression").
 
 The property tests check the guarantee with an independent, exhaustive checker (`alternative_exists`): for
 every hidden figure it searches for another table of non-negative whole numbers that agrees with every

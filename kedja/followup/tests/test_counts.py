@@ -1,6 +1,6 @@
-"""counts.py counts in bulk (issue 6, performance): the bulk sums are Layout.row_sum's numbers exactly and
-the tallies are those of counting each row by hand — for unit weights, whole weights, fractional weights
-and rows holding a code the layout does not know."""
+"""counts.py counts in bulk (docs/followup.md, "Performance"): the bulk sums are Layout.row_sum's numbers
+exactly and the tallies are those of counting each row by hand — for unit weights, whole weights, fractional
+weights and rows holding a code the layout does not know."""
 
 import random
 from collections import Counter

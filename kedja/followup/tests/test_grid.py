@@ -1,4 +1,4 @@
-"""The teacher's grid and group view (issue 6, kedja/followup/views_grid.py): saving cell by cell, refusals
+"""The teacher's grid and group view (kedja/followup/views_grid.py): saving cell by cell, refusals
 next to the cell with the typed text kept, conflicts, the form without JavaScript, the Excel sheet (all rows
 or none, row by row report), logged reads and exports, 404 for everyone outside the group, second factor."""
 

@@ -1,4 +1,4 @@
-"""How people find the follow-up (issue 6): the main navigation's "Follow-up figures" for those who may see
+"""How people find the follow-up: the main navigation's "Follow-up figures" for those who may see
 aggregates of the organisation they work as, the group's analysis from My groups and the group view, and the
 principal's links from the unit page to the unit's figures and its access log."""
 

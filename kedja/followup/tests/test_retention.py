@@ -1,6 +1,6 @@
-"""Retention of the follow-up (issue 6): `manage.py followup_retention` deletes rounds past delete_after —
-first keeping their counts as TermAggregate rows — and students in no group without rows; --dry-run deletes
-nothing. Dates are fixed. Also the demo school's follow-up."""
+"""Retention of the follow-up (docs/operations.md, "Retention"): `manage.py followup_retention` deletes rounds
+past delete_after — first keeping their counts as TermAggregate rows — and students in no group without rows;
+--dry-run deletes nothing. Dates are fixed. Also the demo school's follow-up."""
 
 import io
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Rounds, cell saves and who sees rows (issue 6): concurrent edits never overwrite silently, reads are
+"""Rounds, cell saves and who sees rows: concurrent edits never overwrite silently, reads are
 logged, and only the unit's principal and the group's teachers see student rows."""
 
 import pytest

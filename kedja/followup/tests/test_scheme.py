@@ -1,4 +1,5 @@
-"""The scheme's rules (DOMAIN.md §7): sum, level and boundaries, the source sheet's example, refused values."""
+"""The scheme's rules (docs/domain.md, "Student follow-up"): sum, level and boundaries, the source sheet's
+example, refused values."""
 
 import pytest
 from django.core.exceptions import ValidationError

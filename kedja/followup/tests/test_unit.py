@@ -1,4 +1,4 @@
-"""The principal's part of the follow-up (issue 6, kedja/followup/views_unit.py): the unit view's counts and
+"""The principal's part of the follow-up (kedja/followup/views_unit.py): the unit view's counts and
 its access-log row, rounds, groups, students, the all-or-nothing student import, the right of access
 (export) and erasure, the access log (principal only, filters, CSV export logged) and the analyses."""
 

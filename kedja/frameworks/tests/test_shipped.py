@@ -1,4 +1,5 @@
-"""The frameworks that ship with Kedja (DOMAIN.md §2): loaded idempotently, letters kept with their gaps."""
+"""The frameworks that ship with Kedja (docs/domain.md, "Frameworks and self-assessment"): loaded
+idempotently, letters kept with their gaps."""
 
 import shutil
 from io import StringIO

@@ -1,4 +1,4 @@
-"""The goal tree (actions.save_goal, move_goal; DOMAIN.md §4): a tree per organisation, for a
+"""The goal tree (actions.save_goal, move_goal; docs/indicators.md): a tree per organisation, for a
 municipality, a region's vision and a national initiative alike."""
 
 import pytest

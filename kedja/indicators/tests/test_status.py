@@ -1,4 +1,5 @@
-"""An indicator's status and the value checks (status.py, DOMAIN.md §4), called with plain values."""
+"""An indicator's status and the value checks (status.py, docs/indicators.md "Status rule"), called with plain
+values."""
 
 import pytest
 from django.core.exceptions import ValidationError

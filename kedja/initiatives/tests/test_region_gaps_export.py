@@ -1,4 +1,4 @@
-"""The region's gap matrix as an Excel file (issue 8): one row per municipality, per stage the number of
+"""The region's gap matrix as an Excel file: one row per municipality, per stage the number of
 shared initiatives and the state in words, Swedish headers, the chosen area in the sheet's title, and only
 what municipalities shared with the region."""
 

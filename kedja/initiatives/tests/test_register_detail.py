@@ -1,4 +1,5 @@
-"""An initiative's page: every field of DOMAIN.md §3, the risks with a sentence each, and who sees it."""
+"""An initiative's page: every field of docs/domain.md, "Mapping and gaps", the risks with a sentence each,
+and who sees it."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""The risk flags and robustness of an initiative (risks.py, DOMAIN.md §3), called with plain values."""
+"""The risk flags and robustness of an initiative (risks.py, docs/gap-analysis.md), called with plain
+values."""
 
 from datetime import date
 

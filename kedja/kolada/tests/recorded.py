@@ -17,7 +17,8 @@ def load(name: str):
 
 def two_pages(base_url: str) -> dict[str, dict]:
     """DERIVED, not recorded: the recorded N21704 response split after its second municipality into two
-    pages linked by `next_url`, as v3 paginates (kolada_api.md §2). Values are untouched."""
+    pages linked by `next_url`, as v3 paginates (docs/indicators.md, "Pages and limits"). Values are
+    untouched."""
     recorded = load(NESTED)["values"]
     first_url = f"{base_url}/data/kpi/N21704/municipality/0180,0580,1280,1480,2480/year/2023"
     second_url = (
@@ -36,7 +37,7 @@ def two_pages(base_url: str) -> dict[str, dict]:
 
 def with_missing_values() -> dict:
     """DERIVED, not recorded: the recorded N21704 response with Stockholm's K value set to null (Kolada's
-    missing value, kolada_api.md §4.1) and Malmö's M value flagged isdeleted."""
+    missing value, docs/indicators.md "Values") and Malmö's M value flagged isdeleted."""
     payload = copy.deepcopy(load(NESTED))
     for obj in payload["values"]:
         for v in obj["values"]:

@@ -1,4 +1,4 @@
-"""Who sees what, straight from the access layer (DOMAIN.md §1)."""
+"""Who sees what, straight from the access engine (organisations.access; the roles are in docs/domain.md)."""
 
 import pytest
 

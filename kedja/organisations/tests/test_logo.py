@@ -1,5 +1,6 @@
-"""The organisation's logo (issue 8): uploaded on the edit page, checked by Pillow (a real PNG or JPEG of at
-most 1 MB, whatever the file name says), stored under MEDIA_ROOT/logos/ and removable."""
+"""The organisation's logo (docs/plans.md, "The organisation's logo on the documents"): uploaded on the edit
+page, checked by Pillow (a real PNG or JPEG of at most 1 MB, whatever the file name says), stored under
+MEDIA_ROOT/logos/ and removable."""
 
 import io
 from pathlib import Path

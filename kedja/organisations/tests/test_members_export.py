@@ -1,4 +1,4 @@
-"""An organisation's people as an Excel file (issue 8): Swedish headers, the date a role was given as a date,
+"""An organisation's people as an Excel file: Swedish headers, the date a role was given as a date,
 the rows the "People and roles" page lists (active memberships of this organisation only), the
 formula-injection guard, and who may download it."""
 

@@ -1,6 +1,6 @@
-"""The documents (issue 8 §2): the strategy and the follow-up report as Word (read back with python-docx) and
-as PDF (text extracted with pdftotext, metadata with pdfinfo), the background task (queued → ready, failure
-recorded), the download and who may ask for what."""
+"""The documents (docs/plans.md, "Documents"): the strategy and the follow-up report as Word (read back with
+python-docx) and as PDF (text extracted with pdftotext, metadata with pdfinfo), the background task (queued →
+ready, failure recorded), the download and who may ask for what."""
 
 import io
 import re
