@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.charts import LineChart, LineSeriesData, format_value, line_chart, markup_text
+from kedja.core.charts import format_value
+from kedja.core.line_charts import LineChart, LineSeriesData, line_chart, markup_text
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Node
 from kedja.kolada.models import Kpi

@@ -179,7 +179,7 @@ def test_the_png_is_the_same_chart_drawn_bars_in_proportion_and_colour():
 
 
 def test_year_labels_never_run_together_however_many_years():
-    from kedja.core.charts import LINE_FONT, LineSeriesData, line_chart
+    from kedja.core.line_charts import LINE_FONT, LineSeriesData, line_chart
 
     values = {year: float(year - 2000) for year in range(2004, 2027)}  # 23 years
     chart = line_chart(
