@@ -8,7 +8,6 @@ import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -22,52 +21,34 @@ from openpyxl.utils import get_column_letter
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
 from kedja.organisations.models import Organisation
 
-from .models import Goal, Indicator, IndicatorValue
+from .models import Indicator
 from .series import counted_totals
 from .status import status_for
+from .tree import goal_tree
 
 WIDTHS = [6, 14, 44, 30, 26, 12, 12, 14, 40, 10, 12, 10, 12, 10, 12, 10, 14]
 
 
 def goal_rows(organisation: Organisation, *, today_year: int) -> list[list]:
-    goals = list(
-        Goal.objects.filter(organisation=organisation)
-        .order_by("position", "pk")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.filter(organisation=organisation)
-                .order_by("name")
-                .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("period"))),
-            )
-        )
-    )
-    children: dict[int | None, list[Goal]] = {}
-    for goal in goals:
-        children.setdefault(goal.parent_id, []).append(goal)
-    titles = {g.pk: g.title for g in goals}
+    tree = goal_tree(organisation, indicators=True)
+    titles = {g.pk: g.title for g, _depth in tree}
     rows: list[list] = []
-
-    def walk(parent_id, depth):
-        for goal in children.get(parent_id, []):
-            head = [
-                depth + 1,
-                goal.get_kind_display(),
-                goal.title,
-                titles.get(goal.parent_id, ""),
-                goal.owner_function,
-                goal.starts,
-                goal.ends,
-                goal.get_status_display(),
-            ]
-            indicators = list(goal.indicators.all())
-            for indicator in indicators:
-                rows.append(head + _indicator_cells(indicator, today_year))
-            if not indicators:
-                rows.append(head + [None] * 9)
-            walk(goal.pk, depth + 1)
-
-    walk(None, 0)
+    for goal, depth in tree:
+        head = [
+            depth + 1,
+            goal.get_kind_display(),
+            goal.title,
+            titles.get(goal.parent_id, ""),
+            goal.owner_function,
+            goal.starts,
+            goal.ends,
+            goal.get_status_display(),
+        ]
+        indicators = list(goal.indicators.all())
+        for indicator in indicators:
+            rows.append(head + _indicator_cells(indicator, today_year))
+        if not indicators:
+            rows.append(head + [None] * 9)
     return rows
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,14 +21,14 @@ from kedja.access.decorators import get_goal_organisation_for
 from kedja.access.indicators import visible_indicators
 from kedja.core.charts import LineChart, LineSeriesData, format_value, line_chart, markup_text
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from kedja.frameworks.models import Node
 from kedja.kolada.models import Kpi
 
 from . import actions, exports
 from .forms import TargetForm, gap_areas, gap_labels
-from .models import Gender, Goal, Indicator, IndicatorValue, Source, Unit
+from .models import Gender, Goal, Indicator, Source, Unit
 from .series import COUNTRY, OWN, REGION, IndicatorSeries, counted_totals, indicator_series
 from .status import Status, status_for
+from .tree import goal_tree
 
 CHANGE = "indicators.change_goals"
 GRID_ROWS = 12
@@ -109,39 +108,18 @@ def goals(request, org_id):
     queries whatever the size of the tree."""
     org = get_goal_organisation_for(request.user, org_id)
     today_year = timezone.localdate().year
-    all_goals = list(
-        Goal.objects.filter(organisation=org)
-        .order_by("position", "pk")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.filter(organisation=org)
-                .order_by("name")
-                .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("period"))),
-            ),
-            Prefetch("items", queryset=Node.objects.order_by("framework_version", "position")),
+    tree = goal_tree(org, indicators=True, items=True)
+    area_titles = dict(gap_areas(org) or []) if any(g.gaps for g, _depth in tree) else {}
+    nodes = [
+        GoalNode(
+            goal,
+            depth,
+            [indicator_row(i, today_year) for i in goal.indicators.all()],
+            list(goal.items.all()),
+            gap_labels(goal.gaps, area_titles),
         )
-    )
-    area_titles = dict(gap_areas(org) or []) if any(g.gaps for g in all_goals) else {}
-    children: dict[int | None, list[Goal]] = {}
-    for goal in all_goals:
-        children.setdefault(goal.parent_id, []).append(goal)
-    nodes: list[GoalNode] = []
-
-    def walk(parent_id, depth):
-        for goal in children.get(parent_id, []):
-            nodes.append(
-                GoalNode(
-                    goal,
-                    depth,
-                    [indicator_row(i, today_year) for i in goal.indicators.all()],
-                    list(goal.items.all()),
-                    gap_labels(goal.gaps, area_titles),
-                )
-            )
-            walk(goal.pk, depth + 1)
-
-    walk(None, 0)
+        for goal, depth in tree
+    ]
     loose = [
         indicator_row(i, today_year)
         for i in Indicator.objects.filter(organisation=org, goal=None)
