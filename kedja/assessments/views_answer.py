@@ -24,7 +24,7 @@ from kedja.frameworks.models import Node
 from . import actions
 from .forms import AnswerForm, EvidenceForm
 from .models import Answer, EvidenceFile, Respondent, Round
-from .views_rounds import ANSWERED, get_item, is_answered
+from .views_rounds import get_item
 
 # --- answering ------------------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ def _entry(node, answer, *, form=None, upload_form=None, **extra) -> ItemEntry:
 
 def _progress(respondent: Respondent) -> dict:
     total = respondent.round.framework_version.items().count()
-    answered = respondent.answers.filter(ANSWERED).count()
+    answered = respondent.answers.answered().count()
     return {"answered": answered, "total": total}
 
 
@@ -81,7 +81,7 @@ def _render_answer_page(request, respondent: Respondent, *, replace: ItemEntry |
             current["children"].append(entry or _entry(node, answers.get(node.pk)))
         else:
             current["children"].append({"node": node, "group": True})
-    answered = sum(1 for a in answers.values() if is_answered(a))
+    answered = sum(1 for a in answers.values() if a.is_answered)
     total = sum(1 for area in areas for c in area["children"] if isinstance(c, ItemEntry))
     return render(
         request,
