@@ -17,9 +17,10 @@ from kedja.access.indicators import visible_goals
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.texts import pick
+from kedja.frameworks.selectors import offered_items
 
 from . import actions
-from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels, offered_items
+from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels
 from .models import Goal, GoalKind, GoalStatus, Indicator
 from .views import CHANGE, get_indicator_for
 
@@ -52,7 +53,7 @@ def _goal_form(request, org, *, goal=None, initial=None):
     return GoalForm(
         request.POST or None,
         organisation=org,
-        items=offered_items(org, keep=keep),
+        items=offered_items([org], keep=keep),
         areas=gap_areas(org),
         goal=goal,
         initial=initial,

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kedja.core.spreadsheets import cell_text
 from kedja.core.texts import pick
 from kedja.frameworks.models import FrameworkVersion, Node
+from kedja.frameworks.selectors import DEFAULT_FRAMEWORK_KEY
 from kedja.organisations.models import Organisation
 
 from .fileformat import (
@@ -26,7 +27,6 @@ from .fileformat import (
     EXPORT_COLUMNS,
     HELP_SHEET,
     MAX_ROWS,
-    STEAM_FRAMEWORK_KEY,
     swedish_label,
 )
 from .models import EvidenceBase, Funding, Initiative, Sharing, Stage, TargetGroup
@@ -227,7 +227,7 @@ def export_queryset(qs):
     steam_items = Node.objects.filter(
         kind=Node.Kind.ITEM,
         framework_version__framework__owner=None,
-        framework_version__framework__key=STEAM_FRAMEWORK_KEY,
+        framework_version__framework__key=DEFAULT_FRAMEWORK_KEY,
     ).order_by("position")
     return (
         qs.select_related("owner", "municipality")

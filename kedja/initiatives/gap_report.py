@@ -42,7 +42,6 @@ from .gaps import CellSummary, Evidence, RankedGap, State, build_matrix, rank_ce
 from .models import UNDER_REPRESENTED, Cell, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import initiative_risks, is_active, person_dependent
 
-DEFAULT_FRAMEWORK_KEY = "steam-municipal"
 EXAMPLES_PER_GAP = 5
 EXAMPLES_PER_CELL = 25
 AREA, GROUP = "area", "group"
@@ -64,11 +63,6 @@ def active(today: date) -> Q:
     """Cells of initiatives still running on `today` (risks.is_active as a filter: no end date, or ending
     today or later)."""
     return Q(ends__isnull=True) | Q(ends__gte=today)
-
-
-def default_framework() -> Framework | None:
-    """The STEAM framework shipped with Kedja, if it is loaded."""
-    return Framework.objects.filter(owner=None, key=DEFAULT_FRAMEWORK_KEY).first()
 
 
 def count_text(count: int, robust: int) -> str:

@@ -16,6 +16,7 @@ from kedja.access.decorators import get_municipality_for_gaps, get_region_for
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.chain import WHOLE, area_stages, effective, group_exists
 from kedja.frameworks.models import Framework, FrameworkVersion
+from kedja.frameworks.selectors import is_default_framework
 
 from . import gap_report
 from .gap_report import AREA, GROUP
@@ -42,9 +43,7 @@ def _chosen_framework(request, frameworks: list[Framework]) -> Framework | None:
         if chosen is None:
             raise Http404()
         return chosen
-    steam = next(
-        (f for f in frameworks if f.owner_id is None and f.key == gap_report.DEFAULT_FRAMEWORK_KEY), None
-    )
+    steam = next((f for f in frameworks if is_default_framework(f)), None)
     return steam or (frameworks[0] if frameworks else None)
 
 

@@ -31,9 +31,10 @@ from django.views.decorators.http import require_POST, require_safe
 from kedja.access.initiatives import member_municipality_ids, owners_for_new_initiative, visible_initiatives
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.core.uploads import check_upload, extension_of
+from kedja.frameworks.selectors import default_framework_version
 
 from . import exports, imports
-from .fileformat import COLUMNS, steam_version
+from .fileformat import COLUMNS
 from .filters import filter_initiatives
 
 PENDING_KEY = "initiatives_import"
@@ -137,7 +138,7 @@ def remove_stale_uploads(*, now: float | None = None) -> None:
 @require_safe
 def import_template(request):
     workbook = exports.template_workbook(
-        owners=(owners := _owners(request.user)), version=steam_version(owners)
+        owners=(owners := _owners(request.user)), version=default_framework_version(owners)
     )
     response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, "insatser-mall.xlsx")
@@ -172,7 +173,7 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = imports.parse_table(form.table, owners=owners, version=steam_version(owners))
+            parsed = imports.parse_table(form.table, owners=owners, version=default_framework_version(owners))
         except imports.ImportFileError as error:
             for problem in error.problems:
                 form.add_error("file", problem)
@@ -206,7 +207,9 @@ def import_commit(request):
     raw, suffix, name = pending  # one import per check, whatever happens below
     try:
         parsed = imports.parse_table(
-            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version(owners)
+            imports.read_table(raw, f"import.{suffix}"),
+            owners=owners,
+            version=default_framework_version(owners),
         )
     except imports.ImportFileError as error:
         messages.error(request, " ".join(error.problems))

@@ -27,11 +27,12 @@ from kedja.core.charts import BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE_LABEL
 from kedja.frameworks.models import Framework
+from kedja.frameworks.selectors import default_framework
 from kedja.indicators.models import Goal, Indicator, IndicatorValue
 from kedja.indicators.series import counted_totals
 from kedja.indicators.status import Status, status_for
 from kedja.indicators.tree import goal_tree
-from kedja.initiatives.gap_report import GapReport, default_framework, municipality_report
+from kedja.initiatives.gap_report import GapReport, municipality_report
 from kedja.initiatives.models import Initiative
 from kedja.organisations.models import Organisation
 
