@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access.decorators import get_goal_organisation_for
 from kedja.access.indicators import visible_indicators
 from kedja.core.charts import LineChart, LineSeriesData, format_value, line_chart, markup_text
+from kedja.core.files import download_response
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.kolada.models import Kpi
 
@@ -377,9 +377,8 @@ def _export(request, indicator_id, extension: str, content_type: str, make) -> H
     kpi_title = ""
     if data.is_kolada:
         kpi_title = Kpi.objects.filter(pk=indicator.kolada_kpi).values_list("title", flat=True).first() or ""
-    response = HttpResponse(make(data, kpi_title=kpi_title), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, exports.filename(data, extension))
-    return response
+    body = make(data, kpi_title=kpi_title)
+    return download_response(body, filename=exports.filename(data, extension), content_type=content_type)
 
 
 @login_required

@@ -10,16 +10,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.access.decorators import get_goal_organisation_for
 from kedja.access.indicators import visible_goals
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import apply_errors
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.core.texts import pick
 from kedja.frameworks.selectors import offered_items
 
-from . import actions
+from . import actions, exports
 from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels
 from .models import Goal, GoalKind, GoalStatus, Indicator
 from .views import CHANGE, get_indicator_for
@@ -283,3 +285,12 @@ def indicator_edit(request, indicator_id):
     return _render_indicator_form(
         request, form, org=org, indicator=indicator, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_safe
+def goals_xlsx(request, org_id):
+    """The goal tree as Excel, for whoever sees the goals (404 otherwise)."""
+    org = get_goal_organisation_for(request.user, org_id)
+    body = exports.goals_workbook(org)
+    return download_response(body, filename=exports.goals_filename(org), content_type=XLSX_CONTENT_TYPE)
