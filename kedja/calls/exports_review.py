@@ -6,21 +6,17 @@ Excel export of every application of a call.
 - The workbook has one row per application (submitted or withdrawn; drafts are the applicants' own), its
   fixed columns named in Swedish (the file format, like kedja/initiatives/fileformat.py) and one column per
   answer named by the form field's label; dates are dates, numbers numbers, every text guarded against
-  formula injection (core.spreadsheets.xlsx_text: phone numbers stay as written).
+  formula injection (core.spreadsheets: xlsx_text, phone numbers stay as written).
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from kedja.core.pdf import html_to_pdf
-from kedja.core.spreadsheets import xlsx_text
+from kedja.core.spreadsheets import Column, Sheet, workbook_bytes
 
 from .models import Application, Call, CallField, FieldKind
 from .ranking import RankingRow, ranking
@@ -112,6 +108,7 @@ RESULT_HEADERS = [
     "Beslutad",
 ]
 YES = "Ja"
+DATETIME = "yyyy-mm-dd hh:mm"
 
 
 def _local_naive(moment):
@@ -121,50 +118,43 @@ def _local_naive(moment):
 def applications_workbook(call: Call) -> bytes:
     fields = [f for f in call.fields.order_by("position", "pk") if f.kind not in NO_ANSWER_KINDS]
     rows_by_pk: dict[int, RankingRow] = {r.application.pk: r for r in ranking(call)}
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
     headers = FIXED_HEADERS + [f.label for f in fields] + RESULT_HEADERS
-    sheet.append([xlsx_text(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
+    formats = {FIXED_HEADERS.index("Inkom"): DATETIME, len(headers) - 1: DATETIME}
+    formats |= {
+        len(FIXED_HEADERS) + i: "yyyy-mm-dd" for i, f in enumerate(fields) if f.kind == FieldKind.DATE
+    }
+    columns = [
+        Column(header, min(max(len(str(header)) + 2, 12), 40), formats.get(index))
+        for index, header in enumerate(headers)
+    ]
     applications = (
         call.applications.exclude(status=Application.Status.DRAFT)
         .select_related("organisation")
         .prefetch_related("files")
         .order_by("submitted_at", "pk")
     )
+    rows = []
     for application in applications:
         row = rows_by_pk.get(application.pk)
         answers = answers_of(application, fields)
-        values = [
-            application.organisation.name,
-            application.receipt_number,
-            STATUS_SV.get(application.status, application.status),
-            _local_naive(application.submitted_at),
-            *[
-                (YES if a.value else "") if a.field.kind == FieldKind.DECLARATION else a.value
-                for a in answers
-            ],
-            ", ".join(row.flags) if row else None,
-            row.mean if row else None,
-            row.spread if row else None,
-            row.done if row else None,
-            row.conflicts if row else None,
-            DECISION_SV.get(application.decision, application.decision),
-            application.justification,
-            _local_naive(application.decided_at),
-        ]
-        sheet.append([xlsx_text(v) if v not in ("", None) else None for v in values])
-        number = sheet.max_row
-        sheet.cell(row=number, column=4).number_format = "yyyy-mm-dd hh:mm"
-        sheet.cell(row=number, column=len(headers)).number_format = "yyyy-mm-dd hh:mm"
-        for index, a in enumerate(answers, start=len(FIXED_HEADERS) + 1):
-            if isinstance(a.value, date):
-                sheet.cell(row=number, column=index).number_format = "yyyy-mm-dd"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(header)) + 2, 12), 40)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        rows.append(
+            [
+                application.organisation.name,
+                application.receipt_number,
+                STATUS_SV.get(application.status, application.status),
+                _local_naive(application.submitted_at),
+                *[
+                    (YES if a.value else "") if a.field.kind == FieldKind.DECLARATION else a.value
+                    for a in answers
+                ],
+                ", ".join(row.flags) if row else None,
+                row.mean if row else None,
+                row.spread if row else None,
+                row.done if row else None,
+                row.conflicts if row else None,
+                DECISION_SV.get(application.decision, application.decision),
+                application.justification,
+                _local_naive(application.decided_at),
+            ]
+        )
+    return workbook_bytes([Sheet(SHEET, columns, rows, freeze="B2")])

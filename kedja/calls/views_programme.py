@@ -10,11 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kedja.access import calls as call_access
 from kedja.access.decorators import get_meeting_for, get_participant_for, get_programme_call_for
 from kedja.core.concurrency import EditConflict
-from kedja.core.files import stored_file_response
+from kedja.core.files import download_response, stored_file_response
 from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -420,9 +419,10 @@ def programme_ics(request, call_id):
     prog = _programme(call)
     if prog is None:
         raise Http404()
-    response = HttpResponse(programme_calendar(prog), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(prog)}"'
-    return response
+    body = programme_calendar(prog)
+    return download_response(
+        body, filename=calendar_filename(prog), content_type="text/calendar; charset=utf-8"
+    )
 
 
 # --- the Excel file for the steering group -----------------------------------------------------------
@@ -438,8 +438,6 @@ def programme_xlsx(request, call_id):
     if prog is None:
         raise Http404()
     name = exports_programme.filename(prog, today=timezone.localdate())
-    return HttpResponse(
-        exports_programme.programme_workbook(prog),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
+    return download_response(
+        exports_programme.programme_workbook(prog), filename=name, content_type=XLSX_CONTENT_TYPE
     )
