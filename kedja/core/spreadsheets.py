@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,6 +193,16 @@ def write_sheet(workbook, spec: Sheet, *, first: bool = False):
         sheet.add_data_validation(validation)
         validation.add(check.cells)
     return sheet
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of the column at `index` (1: "A")."""
+    return get_column_letter(index)
+
+
+def cell_range(sheet: str, column: str, first: int, last: int) -> str:
+    """An absolute reference to rows `first`..`last` of one column of another sheet, as a check's list."""
+    return f"{quote_sheetname(sheet)}!${column}${first}:${column}${last}"
 
 
 def add_sheet(workbook, title: str, columns: list[Column], rows, *, first: bool = False):
