@@ -10,30 +10,28 @@ second factor (accounts.second_factor.second_factor_required).
 import csv
 import io
 import json
-import re
 from html import escape
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
+from openpyxl import load_workbook
 
 from kedja.access import followup as access
-from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
+from kedja.core.files import download_response
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, uncell_text
 from kedja.core.uploads import check_upload, check_workbook, extension_of
 
-from . import actions_grid, reading
+from . import actions_grid, exports, reading
 from .guard import student_rows_view
 from .models import AccessAction, Level, Round, StudentGroup
 
@@ -342,20 +340,6 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     return header, rows
 
 
-def _sheet_headers(columns) -> list[str]:
-    """The sheet's score headers: each column's name in the reader's language — the import finds a column
-    by its name in any language as well as by its code — or its code where the name is not unique."""
-    names = [cell_text(c.label) for c in columns]
-    taken = {actions_grid._header_key(c.code) for c in columns}
-    keys = [actions_grid._header_key(n) for n in names]
-    return [
-        name
-        if keys.count(key) == 1 and (key not in taken or key == actions_grid._header_key(c.code))
-        else c.code
-        for name, key, c in zip(names, keys, columns, strict=True)
-    ]
-
-
 @require_safe
 @student_rows_view
 def grid_template(request, round_id, group_id):
@@ -368,33 +352,10 @@ def grid_template(request, round_id, group_id):
         )
     except PermissionDenied:
         raise Http404() from None
-    columns = rows.layout.columns
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
-    headers = _sheet_headers(columns)
-    sheet.append([actions_grid.ID_HEADER, _("Student"), *headers])
-    for index, column in enumerate(columns):
-        # the column's code stays at hand as the header cell's note (Excel shows it on hover)
-        sheet.cell(row=1, column=3 + index).comment = Comment(
-            _("Code: %(code)s") % {"code": column.code}, "Kedja"
-        )
-    for line in rows.lines:
-        scores = line.row.scores
-        sheet.append(
-            [line.row.student_id, cell_text(str(line.student)), *[scores.get(c.code) for c in columns]]
-        )
-    sheet.freeze_panes = "C2"
-    names = workbook.create_sheet(_("Columns"))
-    names.append([_("Code"), _("Column"), _("What to consider")])
-    for column in columns:
-        names.append([column.code, cell_text(column.label), cell_text(column.help_text)])
-    body = io.BytesIO()
-    workbook.save(body)
-    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    filename = f"uppfoljning-{group.name}-{round_.term}{round_.year}.xlsx".replace(" ", "-")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    body = exports.grid_workbook(group, rows)
+    return download_response(
+        body, filename=exports.grid_filename(group, round_), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @require_POST

@@ -8,8 +8,6 @@ logs and returns what is shown, actions.py/imports.py write. Pages about the uni
 second factor (accounts.second_factor.second_factor_required).
 """
 
-import csv
-import io
 from datetime import datetime, time
 from html import escape
 
@@ -19,26 +17,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook
 
 from kedja.access import followup as access
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, apply_errors, posted_ids, posted_int
-from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, cell_text
+from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.core.texts import pick
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-from . import actions, imports, reading
+from . import actions, exports, imports, reading
 from .counts import CATEGORIES
 from .guard import student_rows_view
 from .models import (
@@ -450,9 +447,8 @@ def students_import(request, unit_id):
 @student_rows_view
 def students_import_template(request, unit_id):
     unit_ = _unit_for(request.user, unit_id)
-    response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "elever-mall.xlsx")
-    return response
+    body = exports.students_template_workbook(unit_)
+    return download_response(body, filename="elever-mall.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 # --- the student's rights --------------------------------------------------------------------------------
@@ -466,51 +462,8 @@ def student_export(request, unit_id, student_id):
     unit_ = _unit_for(request.user, unit_id)
     student = _student_of(unit_, student_id)
     record = reading.student_record(request.user, student, context="student export")
-    workbook = Workbook()
-    about = workbook.active
-    about.title = _("Student")[:31]
-    about.append([_("Given name"), cell_text(student.given_name)])
-    about.append([_("Family name"), cell_text(student.family_name)])
-    about.append([_("Gender"), str(student.get_gender_display())])
-    about.append([_("Local reference"), cell_text(student.local_ref)])
-    about.append([_("School unit"), cell_text(unit_.name)])
-    about.append([_("Groups"), cell_text(", ".join(g.name for g in student.groups.all()))])
-    sums = workbook.create_sheet(_("Rounds")[:31])
-    sums.append([_("Round"), _("Group"), _("Sum"), _("Level")])
-    scores = workbook.create_sheet(_("Scores")[:31])
-    scores.append([_("Round"), _("Column group"), _("Code"), _("Column"), _("Score")])
-    for round_, layout, row, total, level in record.rounds:
-        sums.append(
-            [str(round_), cell_text(row.group.name if row.group else ""), total, str(Level(level).label)]
-        )
-        for column in layout.columns:
-            group_label = next(g.label for g in layout.groups if g.code == column.group)
-            scores.append(
-                [
-                    str(round_),
-                    cell_text(group_label),
-                    column.code,
-                    cell_text(column.label),
-                    row.scores.get(column.code),
-                ]
-            )
-    log_sheet = workbook.create_sheet(_("Access log")[:31])
-    log_sheet.append([_("When"), _("Who"), _("Action"), _("What"), _("Where")])
-    for entry in record.accesses:
-        log_sheet.append(
-            [
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
-                cell_text(entry.user_label),
-                str(entry.get_action_display()),
-                cell_text(entry.what),
-                cell_text(entry.place),
-            ]
-        )
-    body = io.BytesIO()
-    workbook.save(body)
-    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"elevdata-{student.pk}.xlsx")
-    return response
+    body = exports.student_workbook(student, unit_, record)
+    return download_response(body, filename=exports.student_filename(student), content_type=XLSX_CONTENT_TYPE)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -618,23 +571,8 @@ def log_csv(request, unit_id):
         what=_("The unit's access log: %(count)s entries") % {"count": len(entries)},
         context="access log export",
     )
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("When"), _("Who"), _("Action"), _("What"), _("Where"), _("Students")])
-    for e in entries:
-        writer.writerow(
-            [
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                cell_text(e.user_label),
-                str(e.get_action_display()),
-                cell_text(e.what),
-                cell_text(e.place),
-                e.student_count,
-            ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"atkomstlogg-{unit_.pk}.csv")
-    return response
+    body = exports.log_csv(entries)
+    return download_response(body, filename=exports.log_filename(unit_), content_type=CSV_CONTENT_TYPE)
 
 
 # --- analyses --------------------------------------------------------------------------------------------
