@@ -10,7 +10,7 @@ from datetime import date, datetime
 from itertools import zip_longest
 
 from django.utils.functional import Promise
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -220,6 +220,30 @@ def workbook_bytes(sheets) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+class UnreadableWorkbook(ValueError):
+    """The file is not an .xlsx workbook openpyxl can read."""
+
+
+def read_sheet_rows(raw: bytes, *, sheet: str | None = None, max_col: int, max_row: int) -> list[tuple]:
+    """The values of the first `max_row` rows and `max_col` columns of the sheet named `sheet` (else the
+    first sheet) of an .xlsx file, read-only and with formulas as their last computed values. Check the
+    upload first (core.uploads.check_workbook). UnreadableWorkbook for any file that cannot be read."""
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file; all mean the same
+        raise UnreadableWorkbook() from None
+    try:
+        found = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
+        return list(found.iter_rows(max_col=max_col, max_row=max_row, values_only=True))
+    except Exception:  # as above: a broken sheet shows only when it is read
+        raise UnreadableWorkbook() from None
+    finally:
+        workbook.close()
 
 
 # --- CSV -------------------------------------------------------------------------------------------------

@@ -24,11 +24,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import load_workbook
 
 from kedja.access import followup as access
 from kedja.core.files import download_response
-from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, uncell_text
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, UnreadableWorkbook, read_sheet_rows, uncell_text
 from kedja.core.uploads import check_upload, check_workbook, extension_of
 
 from . import actions_grid, exports, reading
@@ -307,12 +306,8 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
         # What the archive declares, before anything is unpacked (FileRefused is a ValueError).
         check_workbook(raw, max_rows=MAX_SCAN_ROWS)
         try:
-            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            lines = list(
-                workbook.worksheets[0].iter_rows(max_col=80, max_row=MAX_ROWS + 50, values_only=True)
-            )
-            workbook.close()
-        except Exception:  # openpyxl raises many kinds for a broken file; all mean the same
+            lines = read_sheet_rows(raw, max_col=80, max_row=MAX_ROWS + 50)
+        except UnreadableWorkbook:
             raise ValueError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
     else:
         try:

@@ -96,3 +96,17 @@ def test_every_csv_file_has_one_shape_excel_in_sweden_opens():
     )
     assert body.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
     assert body.decode("utf-8-sig") == 'Namn;Värde\r\n\'=1+1;2,5\r\n"a;b";\r\n\r\nNär;2026-01-02 03:04\r\n'
+
+
+def test_a_sheet_is_read_back_by_name_else_the_first_and_a_broken_file_says_so():
+    import pytest
+
+    from kedja.core.spreadsheets import Sheet, UnreadableWorkbook, read_sheet_rows
+
+    raw = workbook_bytes(
+        [Sheet("Först", [Column("a")], [[1]]), Sheet("Data", [Column("b"), Column("c")], [[2, 3]])]
+    )
+    assert read_sheet_rows(raw, sheet="Data", max_col=1, max_row=5) == [("b",), (2,)]
+    assert read_sheet_rows(raw, sheet="Saknas", max_col=2, max_row=1) == [("a", None)]
+    with pytest.raises(UnreadableWorkbook):
+        read_sheet_rows(b"PK\x03\x04 not a workbook", max_col=1, max_row=1)
