@@ -17,7 +17,7 @@ from kedja.organisations.models import Organisation
 
 from .models import Gender, Indicator
 from .series import COUNTRY, GENDERS, OWN, REGION, IndicatorSeries, counted_totals
-from .status import status_for
+from .status import indicator_status
 from .tree import goal_tree
 
 KOLADA_ATTRIBUTION = "Källa: Kolada"  # Kolada's required wording, never translated
@@ -167,15 +167,7 @@ def goal_rows(organisation: Organisation, *, today_year: int) -> list[list]:
 def _indicator_cells(indicator: Indicator, today_year: int) -> list:
     totals = counted_totals(indicator)
     latest_year = max(totals) if totals else None
-    status = status_for(
-        totals,
-        baseline=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target_value,
-        target_year=indicator.target_year,
-        direction=indicator.direction,
-        today_year=today_year,
-    )
+    status = indicator_status(indicator, totals=totals, today_year=today_year)
     return [
         indicator.name,
         indicator.get_unit_display(),

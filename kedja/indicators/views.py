@@ -27,7 +27,7 @@ from . import actions, exports
 from .forms import TargetForm, gap_areas, gap_labels
 from .models import Gender, Goal, Indicator, Source, Unit
 from .series import COUNTRY, OWN, REGION, IndicatorSeries, counted_totals, indicator_series
-from .status import Status, status_for
+from .status import Status, indicator_status
 from .tree import goal_tree
 
 CHANGE = "indicators.change_goals"
@@ -71,15 +71,7 @@ def _totals(indicator: Indicator) -> dict[int, float]:
 
 
 def _status(indicator: Indicator, totals: dict[int, float], today_year: int) -> Status:
-    return status_for(
-        totals,
-        baseline=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target_value,
-        target_year=indicator.target_year,
-        direction=indicator.direction,
-        today_year=today_year,
-    )
+    return indicator_status(indicator, totals=totals, today_year=today_year)
 
 
 def indicator_row(indicator: Indicator, today_year: int) -> IndicatorRow:

@@ -30,7 +30,7 @@ from kedja.frameworks.models import Framework
 from kedja.frameworks.selectors import default_framework
 from kedja.indicators.models import Goal, Indicator, IndicatorValue
 from kedja.indicators.series import counted_totals
-from kedja.indicators.status import Status, status_for
+from kedja.indicators.status import Status, indicator_status
 from kedja.indicators.tree import goal_tree
 from kedja.initiatives.gap_report import GapReport, municipality_report
 from kedja.initiatives.models import Initiative
@@ -283,15 +283,7 @@ def actions_table(caption: str, actions: list[ActionLine]) -> Table:
 
 def _indicator_line(indicator: Indicator, today_year: int) -> IndicatorLine:
     totals = counted_totals(indicator)
-    status = status_for(
-        totals,
-        baseline=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target_value,
-        target_year=indicator.target_year,
-        direction=indicator.direction,
-        today_year=today_year,
-    )
+    status = indicator_status(indicator, totals=totals, today_year=today_year)
     latest_year = max(totals) if totals else None
     baseline = format_value(indicator.baseline_value)
     if indicator.baseline_value is not None and indicator.baseline_year:
