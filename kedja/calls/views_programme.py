@@ -26,7 +26,7 @@ from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_programme as actions
-from . import exports_programme
+from . import exports
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
 from .templates_data import UnknownTemplate, load_template, year_of
@@ -437,7 +437,5 @@ def programme_xlsx(request, call_id):
     prog = _programme(call)
     if prog is None:
         raise Http404()
-    name = exports_programme.filename(prog, today=timezone.localdate())
-    return download_response(
-        exports_programme.programme_workbook(prog), filename=name, content_type=XLSX_CONTENT_TYPE
-    )
+    name = exports.programme_filename(prog, today=timezone.localdate())
+    return download_response(exports.programme_workbook(prog), filename=name, content_type=XLSX_CONTENT_TYPE)

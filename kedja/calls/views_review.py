@@ -29,7 +29,7 @@ from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions_review as actions
 from .conflicts import membership_conflicts
-from .exports_review import applications_workbook, decision_summary_pdf
+from .exports import applications_workbook, decision_summary_pdf
 from .models import Application, Call, Review, Score
 from .ranking import SPREAD_FLAG, ranking, review_score
 from .rules import accepted_count, has_closed

@@ -134,7 +134,7 @@ def filename(data: IndicatorSeries, extension: str, *, today: date | None = None
     return f"indikator-{name}-{today.isoformat()}.{extension}"
 
 
-# --- the goal tree (issue 8: every list taken to a meeting exports to Excel) ------------------------------
+# --- the goal tree (every list taken to a meeting exports to Excel) -------------------------------------
 # One row per goal and indicator (a goal without indicators gets one row), in the tree's order, with dates
 # as dates and numbers as numbers; headers in the person's language (Swedish by default).
 
