@@ -147,7 +147,7 @@ def _write(sheet, values, guard, formats=()):
                 cell.font = Font(bold=value.bold, italic=value.italic, size=value.size)
 
 
-def write_sheet(workbook, spec: Sheet, *, first: bool = False):
+def _write_sheet(workbook, spec: Sheet, *, first: bool = False):
     """`spec` written into `workbook` (its first sheet when `first`). Returns the openpyxl sheet."""
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = spec.title[:31]  # Excel's limit
@@ -205,18 +205,13 @@ def cell_range(sheet: str, column: str, first: int, last: int) -> str:
     return f"{quote_sheetname(sheet)}!${column}${first}:${column}${last}"
 
 
-def add_sheet(workbook, title: str, columns: list[Column], rows, *, first: bool = False):
-    """A table sheet (Sheet's defaults: bold frozen header, `xlsx_text`). Returns the sheet."""
-    return write_sheet(workbook, Sheet(title, columns, rows), first=first)
-
-
 def workbook_bytes(sheets) -> bytes:
     """An .xlsx file of its sheets in order: each a Sheet or a (title, columns, rows) table."""
     workbook = Workbook()
     for index, spec in enumerate(sheets):
         if not isinstance(spec, Sheet):
             spec = Sheet(*spec)
-        write_sheet(workbook, spec, first=index == 0)
+        _write_sheet(workbook, spec, first=index == 0)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
