@@ -19,9 +19,9 @@ def make_plan_data(
     goals. Returns the framework version used."""
     from kedja.assessments.factories import add_respondent, answer_all, make_round
     from kedja.frameworks.factories import make_framework_version
+    from kedja.frameworks.selectors import DEFAULT_FRAMEWORK_KEY, default_framework
     from kedja.indicators.factories import make_goal, make_indicator
     from kedja.initiatives.factories import make_initiative
-    from kedja.initiatives.gap_report import DEFAULT_FRAMEWORK_KEY, default_framework
     from kedja.initiatives.models import Stage
     from kedja.organisations.factories import make_user
     from kedja.plans.models import Action

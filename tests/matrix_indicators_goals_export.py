@@ -1,4 +1,4 @@
-"""Who may download the goal tree as Excel (kedja/indicators/exports_goals.py): whoever sees the goals
+"""Who may download the goal tree as Excel (kedja/indicators/exports.py): whoever sees the goals
 (tests/matrix_indicators.py); the partner and the outsider get 404."""
 
 from tests.matrix_base import Entry, org_of

@@ -7,7 +7,6 @@ suppresses them below the threshold and never names another municipality; nothin
 municipalities' rounds.
 """
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +17,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
-from openpyxl import Workbook
 
 from kedja.core.charts import SERIES_COLOURS, BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.pdf import html_to_pdf
 from kedja.core.spreadsheets import (
     Column,
-    add_sheet,
+    Sheet,
     cell_text,  # also imported from here by older code and tests
     workbook_bytes,
 )
@@ -200,38 +198,21 @@ def _local_naive(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def _sheet(workbook, title: str, headers: list[str], widths: list[int], *, first: bool = False):
-    """An empty sheet with its header row and widths; the rows are appended by the caller."""
-    columns = [Column(header, width) for header, width in zip(headers, widths, strict=True)]
-    return add_sheet(workbook, title, columns, [], first=first)
+def _columns(
+    headers: list[str], widths: list[int], number_formats: dict[int, str] | None = None
+) -> list[Column]:
+    number_formats = number_formats or {}
+    return [
+        Column(header, width, number_formats.get(index))
+        for index, (header, width) in enumerate(zip(headers, widths, strict=True))
+    ]
 
 
 def answers_workbook(report: ResultReport) -> bytes:
     """Sheet "Svar": one row per item and respondent; sheet "Sammanställning": one row per item."""
-    workbook = Workbook()
-    answers = _sheet(
-        workbook,
-        "Svar",
-        [
-            _("Area code"),
-            _("Area"),
-            _("Item code"),
-            _("Item"),
-            _("Respondent"),
-            _("Group"),
-            _("Level"),
-            _("Evidence"),
-            _("Links"),
-            _("Files"),
-            _("Responsible function"),
-            _("Next step"),
-            _("Updated"),
-        ],
-        [10, 30, 10, 40, 24, 22, 12, 60, 40, 30, 28, 50, 18],
-        first=True,
-    )
     dont_know = _("Don't know")
     respondents = list(report.round.respondents.select_related("user").order_by("group", "user__full_name"))
+    answer_rows = []
     for area in report.areas:
         area_title = pick(area.node.title)
         for item in area.items:
@@ -241,76 +222,94 @@ def answers_workbook(report: ResultReport) -> bytes:
                 level = None
                 if answer is not None:
                     level = dont_know if answer.dont_know else answer.level
-                answers.append(
+                answer_rows.append(
                     [
-                        cell_text(v)
-                        for v in (
-                            area.node.code,
-                            area_title,
-                            item.node.code,
-                            pick(item.node.title),
-                            respondent.user.full_name or respondent.user.email,
-                            respondent.get_group_display(),
-                            level,
-                            answer.evidence if answer else "",
-                            answer.links if answer else "",
-                            ", ".join(f.name for f in answer.files.all()) if answer else "",
-                            answer.responsible_function if answer else "",
-                            answer.next_step if answer else "",
-                            _local_naive(answer.updated_at) if answer else None,
-                        )
+                        area.node.code,
+                        area_title,
+                        item.node.code,
+                        pick(item.node.title),
+                        respondent.user.full_name or respondent.user.email,
+                        respondent.get_group_display(),
+                        level,
+                        answer.evidence if answer else "",
+                        answer.links if answer else "",
+                        ", ".join(f.name for f in answer.files.all()) if answer else "",
+                        answer.responsible_function if answer else "",
+                        answer.next_step if answer else "",
+                        _local_naive(answer.updated_at) if answer else None,
                     ]
                 )
-                if answer is not None:
-                    answers.cell(row=answers.max_row, column=13).number_format = "yyyy-mm-dd hh:mm"
-
-    summary = _sheet(
-        workbook,
-        "Sammanställning",
-        [
-            _("Area code"),
-            _("Area"),
-            _("Item code"),
-            _("Item"),
-            _("Median"),
-            _("Lowest"),
-            _("Highest"),
-            _("Spread"),
-            _("Respondents with a level"),
-            _("Don't know"),
-            _("Disagreement"),
-            _("Priority"),
-            _("Why it is a priority"),
-        ],
-        [10, 30, 10, 40, 10, 10, 10, 10, 14, 12, 14, 10, 50],
+    answers = Sheet(
+        "Svar",
+        _columns(
+            [
+                _("Area code"),
+                _("Area"),
+                _("Item code"),
+                _("Item"),
+                _("Respondent"),
+                _("Group"),
+                _("Level"),
+                _("Evidence"),
+                _("Links"),
+                _("Files"),
+                _("Responsible function"),
+                _("Next step"),
+                _("Updated"),
+            ],
+            [10, 30, 10, 40, 24, 22, 12, 60, 40, 30, 28, 50, 18],
+            {12: "yyyy-mm-dd hh:mm"},
+        ),
+        answer_rows,
+        guard=cell_text,
     )
+
     yes, no = _("yes"), _("no")
+    summary_rows = []
     for area in report.areas:
         for item in area.items:
             stat, priority = item.stat, getattr(item, "priority", None)
-            summary.append(
+            summary_rows.append(
                 [
-                    cell_text(v)
-                    for v in (
-                        area.node.code,
-                        pick(area.node.title),
-                        item.node.code,
-                        pick(item.node.title),
-                        stat.median,
-                        stat.low,
-                        stat.high,
-                        stat.spread,
-                        stat.n,
-                        stat.dont_know,
-                        yes if stat.disagreement else no,
-                        yes if priority else no,
-                        priority.note if priority else "",
-                    )
+                    area.node.code,
+                    pick(area.node.title),
+                    item.node.code,
+                    pick(item.node.title),
+                    stat.median,
+                    stat.low,
+                    stat.high,
+                    stat.spread,
+                    stat.n,
+                    stat.dont_know,
+                    yes if stat.disagreement else no,
+                    yes if priority else no,
+                    priority.note if priority else "",
                 ]
             )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    summary = Sheet(
+        "Sammanställning",
+        _columns(
+            [
+                _("Area code"),
+                _("Area"),
+                _("Item code"),
+                _("Item"),
+                _("Median"),
+                _("Lowest"),
+                _("Highest"),
+                _("Spread"),
+                _("Respondents with a level"),
+                _("Don't know"),
+                _("Disagreement"),
+                _("Priority"),
+                _("Why it is a priority"),
+            ],
+            [10, 30, 10, 40, 10, 10, 10, 10, 14, 12, 14, 10, 50],
+        ),
+        summary_rows,
+        guard=cell_text,
+    )
+    return workbook_bytes([answers, summary])
 
 
 # --- the region's overview as Excel -------------------------------------------------------------------

@@ -3,7 +3,7 @@ against a published framework version; several respondents answer each item on t
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +74,24 @@ class Round(models.Model):
         return self.status == self.Status.OPEN
 
 
+def answered_q(prefix: str = "") -> Q:
+    """An item counts as answered once it has a level or "don't know"; text alone is a draft. `prefix` is
+    the path to the answers from the queried model ("answers" from respondents)."""
+    path = f"{prefix}__" if prefix else ""
+    return Q(**{f"{path}level__isnull": False}) | Q(**{f"{path}dont_know": True})
+
+
+class RespondentQuerySet(models.QuerySet):
+    def with_answered(self):
+        """Each respondent with `answered`: the number of items they have answered (answered_q)."""
+        return self.annotate(answered=Count("answers", filter=answered_q("answers")))
+
+
+class AnswerQuerySet(models.QuerySet):
+    def answered(self):
+        return self.filter(answered_q())
+
+
 class Respondent(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="respondents")
     user = models.ForeignKey(
@@ -82,6 +100,8 @@ class Respondent(models.Model):
     group = models.CharField(_("respondent group"), max_length=20, choices=RespondentGroup.choices)
     invited_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RespondentQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "user__full_name"]
@@ -105,6 +125,8 @@ class Answer(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         ordering = ["node__position"]
         constraints = [
@@ -119,6 +141,11 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.respondent} – {self.node.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        """answered_q for one answer in hand."""
+        return self.level is not None or self.dont_know
 
 
 def evidence_path(instance, filename):

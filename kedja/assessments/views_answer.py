@@ -20,7 +20,7 @@ from . import actions
 from .access import get_evidence_for, get_respondent_for
 from .forms import AnswerForm, EvidenceForm
 from .models import Answer, Respondent, Round
-from .views_rounds import ANSWERED, get_item, is_answered
+from .views_rounds import get_item
 
 # --- answering ------------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def _entry(node, answer, *, form=None, upload_form=None, **extra) -> ItemEntry:
 
 def _progress(respondent: Respondent) -> dict:
     total = respondent.round.framework_version.items().count()
-    answered = respondent.answers.filter(ANSWERED).count()
+    answered = respondent.answers.answered().count()
     return {"answered": answered, "total": total}
 
 
@@ -77,7 +77,7 @@ def _render_answer_page(request, respondent: Respondent, *, replace: ItemEntry |
             current["children"].append(entry or _entry(node, answers.get(node.pk)))
         else:
             current["children"].append({"node": node, "group": True})
-    answered = sum(1 for a in answers.values() if is_answered(a))
+    answered = sum(1 for a in answers.values() if a.is_answered)
     total = sum(1 for area in areas for c in area["children"] if isinstance(c, ItemEntry))
     return render(
         request,

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from kedja.core.files import download_response
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Framework
 from kedja.organisations.models import Organisation
@@ -227,12 +227,6 @@ def region_overview_xlsx(request, region_id):
         raise Http404()
     today = timezone.localdate()
     overview = region_overview_for(region, framework, municipalities)
-    return HttpResponse(
-        exports.region_overview_workbook(framework, overview),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, exports.region_overview_filename(region, today=today)
-            )
-        },
-    )
+    body = exports.region_overview_workbook(framework, overview)
+    name = exports.region_overview_filename(region, today=today)
+    return download_response(body, filename=name, content_type=XLSX_CONTENT_TYPE)

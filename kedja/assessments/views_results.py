@@ -9,11 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from kedja.core.files import download_response
 from kedja.frameworks.models import Node
 
 from . import actions
@@ -127,20 +127,12 @@ def priority(request, round_id, node_id):
     return HttpResponse(html)
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
-
-
 @login_required
 @require_safe
 def export_pdf(request, round_id):
     round_ = get_round_for(request.user, round_id, "assessments.view_result")
     pdf = report_pdf(result_report(round_))
-    return _attachment(pdf, "application/pdf", export_filename(round_, "pdf"))
+    return download_response(pdf, filename=export_filename(round_, "pdf"), content_type="application/pdf")
 
 
 @login_required
@@ -148,4 +140,4 @@ def export_pdf(request, round_id):
 def export_xlsx(request, round_id):
     round_ = get_round_for(request.user, round_id, "assessments.view_result")
     workbook = answers_workbook(result_report(round_))
-    return _attachment(workbook, XLSX, export_filename(round_, "xlsx"))
+    return download_response(workbook, filename=export_filename(round_, "xlsx"), content_type=XLSX)

@@ -37,15 +37,7 @@ from .access import (
     rounds_with_result,
 )
 from .forms import RespondentForm, RoundForm
-from .models import Answer, Respondent, Round
-
-# An item counts as answered once it has a level or "don't know"; text alone is a draft.
-ANSWERED = Q(level__isnull=False) | Q(dont_know=True)
-
-
-def is_answered(answer: Answer | None) -> bool:
-    return answer is not None and (answer.level is not None or answer.dont_know)
-
+from .models import Respondent, Round
 
 # --- fetching through the access layer ------------------------------------------------------------
 
@@ -100,10 +92,8 @@ def round_list(request):
     mine = (
         Respondent.objects.filter(user=user)
         .select_related("round__municipality", "round__framework_version__framework")
-        .annotate(
-            answered=Count("answers", filter=Q(answers__level__isnull=False) | Q(answers__dont_know=True)),
-            item_total=Subquery(item_count),
-        )
+        .with_answered()
+        .annotate(item_total=Subquery(item_count))
         .order_by("-round__opened_at")
     )
     municipality = active_municipality(user, request.session)
@@ -160,10 +150,8 @@ def _render_detail(request, round_: Round, form=None, status=200):
         form = RespondentForm(people=invitable_people(round_))
     respondents = (
         round_.respondents.select_related("user")
-        .annotate(
-            answered=Count("answers", filter=Q(answers__level__isnull=False) | Q(answers__dont_know=True)),
-            answer_rows=Count("answers"),
-        )
+        .with_answered()
+        .annotate(answer_rows=Count("answers"))
         .order_by("group", "user__full_name")
     )
     return render(

@@ -9,17 +9,16 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
-from kedja.core.files import stored_file_response
+from kedja.core.files import download_response, stored_file_response
 from kedja.core.forms import apply_errors
 from kedja.core.pdf import html_to_pdf
 
@@ -434,10 +433,8 @@ def receipt_pdf(request, application_id):
     application = get_application_for(request.user, application_id)
     if application.submitted_at is None:
         raise Http404()
-    response = HttpResponse(receipt_pdf_bytes(application), content_type="application/pdf")
     name = f"kvitto-{application.receipt_number or application.pk}.pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return download_response(receipt_pdf_bytes(application), filename=name, content_type="application/pdf")
 
 
 @login_required

@@ -10,23 +10,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
-from kedja.core.files import stored_file_response
+from kedja.core.files import download_response, stored_file_response
 from kedja.core.forms import UploadField, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import access as call_access
 from . import actions_programme as actions
-from . import exports_programme
+from . import exports
 from .access import get_meeting_for, get_participant_for, get_programme_call_for
 from .ics import calendar_filename, programme_calendar
 from .models import Call, Meeting, Participant, Programme
@@ -420,9 +419,10 @@ def programme_ics(request, call_id):
     prog = _programme(call)
     if prog is None:
         raise Http404()
-    response = HttpResponse(programme_calendar(prog), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(prog)}"'
-    return response
+    body = programme_calendar(prog)
+    return download_response(
+        body, filename=calendar_filename(prog), content_type="text/calendar; charset=utf-8"
+    )
 
 
 # --- the Excel file for the steering group -----------------------------------------------------------
@@ -437,9 +437,5 @@ def programme_xlsx(request, call_id):
     prog = _programme(call)
     if prog is None:
         raise Http404()
-    name = exports_programme.filename(prog, today=timezone.localdate())
-    return HttpResponse(
-        exports_programme.programme_workbook(prog),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    name = exports.programme_filename(prog, today=timezone.localdate())
+    return download_response(exports.programme_workbook(prog), filename=name, content_type=XLSX_CONTENT_TYPE)

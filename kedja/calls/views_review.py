@@ -12,17 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import posted_int
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -30,7 +29,7 @@ from . import access as call_access
 from . import actions_review as actions
 from .access import get_application_to_decide, get_application_to_review, get_call_for
 from .conflicts import membership_conflicts
-from .exports_review import applications_workbook, decision_summary_pdf
+from .exports import applications_workbook, decision_summary_pdf
 from .models import Application, Call, Review, Score
 from .ranking import SPREAD_FLAG, ranking, review_score
 from .rules import accepted_count, has_closed
@@ -351,15 +350,15 @@ def _filename(call: Call, suffix: str) -> str:
 @require_safe
 def decision_pdf(request, call_id):
     call = get_call_for(request.user, call_id, manage=True)
-    response = HttpResponse(decision_summary_pdf(call), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, _filename(call, "beslut.pdf"))
-    return response
+    name = _filename(call, "beslut.pdf")
+    return download_response(
+        decision_summary_pdf(call), filename=name, content_type="application/pdf", inline=True
+    )
 
 
 @login_required
 @require_safe
 def applications_xlsx(request, call_id):
     call = get_call_for(request.user, call_id, manage=True)
-    response = HttpResponse(applications_workbook(call), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, _filename(call, "ansokningar.xlsx"))
-    return response
+    name = _filename(call, "ansokningar.xlsx")
+    return download_response(applications_workbook(call), filename=name, content_type=XLSX_CONTENT_TYPE)

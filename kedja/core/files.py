@@ -1,13 +1,34 @@
-"""Serving a stored file (an upload or a generated document) as a download."""
+"""Serving a file as a download: one made for the request (an export: `download_response`) or a stored one
+(an upload or a generated document: `stored_file_response`)."""
 
 import logging
+import re
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .views_errors import error_page
 
 logger = logging.getLogger("kedja.files")
+
+
+# Characters a file name never needs in a header or on a disk: control characters and path separators.
+_UNSAFE_IN_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def safe_filename(name: str) -> str:
+    return _UNSAFE_IN_FILENAME.sub("-", name).strip() or "download"
+
+
+def download_response(content: bytes | str, *, filename: str, content_type: str, inline: bool = False):
+    """What every export view answers: the bytes an app's exports.py made, with their type, as an
+    attachment named `filename` (made safe; a non-ASCII name is sent RFC 6266 style) — or shown in the
+    browser when `inline` — and nosniff, so the browser never guesses another type."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, safe_filename(filename))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def stored_file_response(request, field_file, *, filename: str, content_type: str | None = None):

@@ -4,15 +4,12 @@ not at all, with a row-by-row report (the row numbers are the sheet's). Reading 
 views_grid.read_sheet's job (the same rules for both uploads); this module checks the rows, writes them and
 makes the template."""
 
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from kedja.core.spreadsheets import cell_text
 from kedja.organisations.actions import record_event
 
 from . import log
@@ -196,23 +193,3 @@ def import_students(unit, sheet: StudentSheet, *, by) -> list[Student]:
     )
     record_event("followup.students_imported", by=by, organisation=unit, count=len(students))
     return students
-
-
-def template_workbook(unit) -> bytes:
-    """An empty sheet with the columns and one sheet listing the unit's groups and the gender values."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Students")[:31]
-    sheet.append(headers_for_template())
-    sheet.freeze_panes = "A2"
-    help_sheet = workbook.create_sheet(_("Help")[:31])
-    help_sheet.append([_("Column"), _("What to write")])
-    help_sheet.append([_("Gender"), _("girl, boy or other (empty: other or not stated)")])
-    names = ", ".join(
-        StudentGroup.objects.filter(school_unit=unit, is_active=True).values_list("name", flat=True)
-    )
-    help_sheet.append([_("Group"), cell_text(names or _("Create the groups first."))])
-    help_sheet.append([_("Local reference"), _("The school's own reference, e.g. from the school platform.")])
-    body = io.BytesIO()
-    workbook.save(body)
-    return body.getvalue()

@@ -10,29 +10,31 @@ second factor (accounts.second_factor.second_factor_required).
 import csv
 import io
 import json
-import re
 from html import escape
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 
-from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text, uncell_text
+from kedja.core.files import download_response
+from kedja.core.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    UnreadableWorkbook,
+    read_sheet_rows,
+    uncell_text,
+)
 from kedja.core.uploads import check_upload, check_workbook, extension_of
 
-from . import access, actions_grid, reading
+from . import access, actions_grid, exports, reading
 from .access import get_round_and_group
 from .guard import student_rows_view
 from .models import AccessAction, Level, Round
@@ -295,12 +297,8 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
         # What the archive declares, before anything is unpacked (FileRefused is a ValueError).
         check_workbook(raw, max_rows=MAX_SCAN_ROWS)
         try:
-            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            lines = list(
-                workbook.worksheets[0].iter_rows(max_col=80, max_row=MAX_ROWS + 50, values_only=True)
-            )
-            workbook.close()
-        except Exception:  # openpyxl raises many kinds for a broken file; all mean the same
+            lines = read_sheet_rows(raw, max_col=80, max_row=MAX_ROWS + 50)
+        except UnreadableWorkbook:
             raise ValueError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
     else:
         try:
@@ -328,20 +326,6 @@ def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
     return header, rows
 
 
-def _sheet_headers(columns) -> list[str]:
-    """The sheet's score headers: each column's name in the reader's language — the import finds a column
-    by its name in any language as well as by its code — or its code where the name is not unique."""
-    names = [cell_text(c.label) for c in columns]
-    taken = {actions_grid._header_key(c.code) for c in columns}
-    keys = [actions_grid._header_key(n) for n in names]
-    return [
-        name
-        if keys.count(key) == 1 and (key not in taken or key == actions_grid._header_key(c.code))
-        else c.code
-        for name, key, c in zip(names, keys, columns, strict=True)
-    ]
-
-
 @require_safe
 @student_rows_view
 def grid_template(request, round_id, group_id):
@@ -351,33 +335,10 @@ def grid_template(request, round_id, group_id):
     rows = reading.group_rows(
         request.user, group, round_, context="grid template", action=AccessAction.EXPORT
     )
-    columns = rows.layout.columns
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\[\]:*?/\\']", "-", group.name)[:31] or "Grid"  # what Excel allows in a name
-    headers = _sheet_headers(columns)
-    sheet.append([actions_grid.ID_HEADER, _("Student"), *headers])
-    for index, column in enumerate(columns):
-        # the column's code stays at hand as the header cell's note (Excel shows it on hover)
-        sheet.cell(row=1, column=3 + index).comment = Comment(
-            _("Code: %(code)s") % {"code": column.code}, "Kedja"
-        )
-    for line in rows.lines:
-        scores = line.row.scores
-        sheet.append(
-            [line.row.student_id, cell_text(str(line.student)), *[scores.get(c.code) for c in columns]]
-        )
-    sheet.freeze_panes = "C2"
-    names = workbook.create_sheet(_("Columns"))
-    names.append([_("Code"), _("Column"), _("What to consider")])
-    for column in columns:
-        names.append([column.code, cell_text(column.label), cell_text(column.help_text)])
-    body = io.BytesIO()
-    workbook.save(body)
-    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    filename = f"uppfoljning-{group.name}-{round_.term}{round_.year}.xlsx".replace(" ", "-")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    body = exports.grid_workbook(group, rows)
+    return download_response(
+        body, filename=exports.grid_filename(group, round_), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @require_POST

@@ -1,23 +1,20 @@
 """The unit's access log: who read or exported which student data, filtered by person and date,
 as a page and as CSV. Who may is decided as on the unit's other pages (followup.access.get_unit_for)."""
 
-import csv
-import io
 from datetime import datetime, time
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from kedja.core.spreadsheets import CSV_CONTENT_TYPE, cell_text
+from kedja.core.files import download_response
+from kedja.core.spreadsheets import CSV_CONTENT_TYPE
 
-from . import reading
+from . import exports, reading
 from .access import get_unit_for
 from .guard import student_rows_view
 from .models import AccessAction, StudentDataAccess
@@ -99,20 +96,5 @@ def log_csv(request, unit_id):
         what=_("The unit's access log: %(count)s entries") % {"count": len(entries)},
         context="access log export",
     )
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("When"), _("Who"), _("Action"), _("What"), _("Where"), _("Students")])
-    for e in entries:
-        writer.writerow(
-            [
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                cell_text(e.user_label),
-                str(e.get_action_display()),
-                cell_text(e.what),
-                cell_text(e.place),
-                e.student_count,
-            ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"atkomstlogg-{unit_.pk}.csv")
-    return response
+    body = exports.log_csv(entries)
+    return download_response(body, filename=exports.log_filename(unit_), content_type=CSV_CONTENT_TYPE)

@@ -11,18 +11,16 @@ the second factor, like the unit page.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
 
 from kedja.accounts.second_factor import second_factor_required
-from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
+from kedja.core.files import download_response
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.organisations.roles import Kind
 
-from . import access, aggregates, reading
+from . import access, aggregates, exports, reading
 from .access import get_aggregate_organisation_for
 from .counts import CATEGORIES
 
@@ -79,40 +77,7 @@ def overview(request, org):
 def overview_xlsx(request, org):
     """The same suppressed tables as the page, one sheet each, with what ".." means."""
     result = _overview(request, org, context=_("Follow-up overview of %(org)s, Excel") % {"org": org.name})
-    workbook = Workbook()
-    sheets = [
-        (_("Units"), _("School unit"), result.units),
-        (_("Gender"), _("Gender"), result.genders),
-        (_("Subjects"), _("Subject"), result.subjects),
-        (_("Trend"), _("Term"), result.trend),
-    ]
-    first = True
-    for title, heading, table in sheets:
-        sheet = workbook.active if first else workbook.create_sheet()
-        first = False
-        sheet.title = title[:31]
-        sheet.append([cell_text(f"{org.name} · {result.term.label if result.term else '–'}")])
-        total = _("Share of students (per cent)") if table is result.trend else _("Students")
-        sheet.append([cell_text(heading), *(cell_text(c) for c in table.columns), cell_text(total)])
-        if table.withheld:
-            sheet.append([cell_text(table.withheld)])
-        lines = [*table.lines, *([table.totals] if table.totals else [])]
-        for line in lines:
-            figures = [*line.cells, line.total]
-            sheet.append([cell_text(line.label), *(_figure(s) for s in figures)])
-        if result.suppressed:
-            sheet.append([])
-            sheet.append([cell_text(_('".." = withheld to protect students\' privacy (fewer than %(n)s '
-                                      "students, or a figure that would reveal one that is).")
-                                    % {"n": result.rule.min_base})])  # fmt: skip
-    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
-    workbook.save(response)
-    term = result.term.code if result.term else "none"
-    response["Content-Disposition"] = content_disposition_header(True, f"uppfoljning-{org.pk}-{term}.xlsx")
-    return response
-
-
-def _figure(shown):
-    if shown is None:
-        return ""
-    return cell_text(shown.text) if shown.hidden or shown.value is None else shown.value
+    body = exports.overview_workbook(org, result)
+    return download_response(
+        body, filename=exports.overview_filename(org, result), content_type=XLSX_CONTENT_TYPE
+    )

@@ -3,27 +3,23 @@ students between groups, the Excel/CSV import, and the student's rights (access 
 Who may is decided as on the unit's other pages (followup.access.get_unit_for); these ask for the second factor.
 """
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook
 
+from kedja.core.files import download_response
 from kedja.core.forms import ModelChoiceField, apply_errors, posted_ids, posted_int
-from kedja.core.spreadsheets import XLSX_CONTENT_TYPE, cell_text
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import actions, imports, reading
+from . import actions, exports, imports, reading
 from .access import get_unit_for
 from .guard import student_rows_view
-from .models import Gender, Level, Student, StudentGroup
+from .models import Gender, Student, StudentGroup
 from .views_grid import ImportForm
 from .views_unit import _student_of
 
@@ -185,9 +181,8 @@ def students_import(request, unit_id):
 @student_rows_view
 def students_import_template(request, unit_id):
     unit_ = get_unit_for(request.user, unit_id)
-    response = HttpResponse(imports.template_workbook(unit_), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "elever-mall.xlsx")
-    return response
+    body = exports.students_template_workbook(unit_)
+    return download_response(body, filename="elever-mall.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 # --- the student's rights --------------------------------------------------------------------------------
@@ -201,51 +196,8 @@ def student_export(request, unit_id, student_id):
     unit_ = get_unit_for(request.user, unit_id)
     student = _student_of(unit_, student_id)
     record = reading.student_record(request.user, student, context="student export")
-    workbook = Workbook()
-    about = workbook.active
-    about.title = _("Student")[:31]
-    about.append([_("Given name"), cell_text(student.given_name)])
-    about.append([_("Family name"), cell_text(student.family_name)])
-    about.append([_("Gender"), str(student.get_gender_display())])
-    about.append([_("Local reference"), cell_text(student.local_ref)])
-    about.append([_("School unit"), cell_text(unit_.name)])
-    about.append([_("Groups"), cell_text(", ".join(g.name for g in student.groups.all()))])
-    sums = workbook.create_sheet(_("Rounds")[:31])
-    sums.append([_("Round"), _("Group"), _("Sum"), _("Level")])
-    scores = workbook.create_sheet(_("Scores")[:31])
-    scores.append([_("Round"), _("Column group"), _("Code"), _("Column"), _("Score")])
-    for round_, layout, row, total, level in record.rounds:
-        sums.append(
-            [str(round_), cell_text(row.group.name if row.group else ""), total, str(Level(level).label)]
-        )
-        for column in layout.columns:
-            group_label = next(g.label for g in layout.groups if g.code == column.group)
-            scores.append(
-                [
-                    str(round_),
-                    cell_text(group_label),
-                    column.code,
-                    cell_text(column.label),
-                    row.scores.get(column.code),
-                ]
-            )
-    log_sheet = workbook.create_sheet(_("Access log")[:31])
-    log_sheet.append([_("When"), _("Who"), _("Action"), _("What"), _("Where")])
-    for entry in record.accesses:
-        log_sheet.append(
-            [
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
-                cell_text(entry.user_label),
-                str(entry.get_action_display()),
-                cell_text(entry.what),
-                cell_text(entry.place),
-            ]
-        )
-    body = io.BytesIO()
-    workbook.save(body)
-    response = HttpResponse(body.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"elevdata-{student.pk}.xlsx")
-    return response
+    body = exports.student_workbook(student, unit_, record)
+    return download_response(body, filename=exports.student_filename(student), content_type=XLSX_CONTENT_TYPE)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

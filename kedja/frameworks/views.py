@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Subquery
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 
 from . import access, actions, schema
 from .access import get_framework_for, get_node_for, get_version_for
@@ -119,10 +120,8 @@ def version_export(request, version_id):
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format; use yaml or json."))
     write, content_type = EXPORT_FORMATS[fmt]
-    response = HttpResponse(write(version).encode("utf-8"), content_type=content_type)
     filename = f"{version.framework.key}-v{version.number}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(write(version).encode("utf-8"), filename=filename, content_type=content_type)
 
 
 @login_required

@@ -176,10 +176,7 @@ def _answer_items(user) -> list[Item]:
     waiting = (
         Respondent.objects.filter(user=user, round__status=Round.Status.OPEN, submitted_at=None)
         .select_related("round__municipality")
-        # answered = a level or "don't know"; evidence text alone is still a draft
-        .annotate(
-            answered=Count("answers", filter=Q(answers__level__isnull=False) | Q(answers__dont_know=True))
-        )
+        .with_answered()
     )
     items = []
     for respondent in waiting:

@@ -16,6 +16,7 @@ from kedja.assessments import access as assessment_access
 from kedja.assessments.models import Round
 from kedja.calls import access as call_access
 from kedja.calls.models import Application, Call, Meeting, Review
+from kedja.frameworks.selectors import default_framework
 from kedja.initiatives import gap_report
 from kedja.initiatives.models import Funding, Initiative
 from kedja.initiatives.risks import ENDING_SOON
@@ -120,7 +121,7 @@ def funding_items(org: Organisation, today: date) -> list[Item]:
 def gap_items(org: Organisation, today: date, *, top: int = TOP_GAPS) -> list[Item]:
     """The municipality's first ranked gaps, each with why it ranks there, linking to it on the gap page."""
     municipality = municipality_of(org)
-    framework = gap_report.default_framework()
+    framework = default_framework()
     if municipality is None or framework is None:
         return []
     gaps = gap_report.ranked_gaps(municipality, framework, today)[:top]

@@ -1,26 +1,24 @@
-"""An indicator's values as a file (docs/indicators.md, "The indicator page and its export"): every series
-(the organisation, for a Kolada indicator also its region's mean with the number of municipalities it rests
-on, and Sweden) and every gender by year — one row per year and gender, numbers as numbers. Under the data:
-the source, Kolada's attribution ("Källa: Kolada") with the KPI and the latest fetch, and when the file was
-made. The headers are in the person's language (Swedish by default). Every text goes through the
-formula-injection guard (core.spreadsheets.cell_text). CSV as Excel in Sweden opens it, like the initiatives
-export: UTF-8 with a BOM, ";" between values, CRLF between rows."""
+"""An indicator's values as a file (docs/indicators.md, "The indicator page and its export"): every series (the organisation, for a
+Kolada indicator also its region's mean with the number of municipalities it rests on, and Sweden) and every
+gender by year — one row per year and gender, numbers as numbers. Under the data: the source, Kolada's
+attribution ("Källa: Kolada") with the KPI and the latest fetch, and when the file was made. The headers are
+in the person's language (Swedish by default). Every text goes through the formula-injection guard
+(core.spreadsheets.cell_text). CSV in Kedja's one shape (core.spreadsheets.csv_bytes)."""
 
-import csv
-import io
 from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from kedja.core.spreadsheets import cell_text
+from kedja.core import spreadsheets
+from kedja.core.spreadsheets import Column, Sheet, Styled, cell_text, workbook_bytes
+from kedja.organisations.models import Organisation
 
-from .models import Gender
-from .series import COUNTRY, GENDERS, OWN, REGION, IndicatorSeries
+from .models import Gender, Indicator
+from .series import COUNTRY, GENDERS, OWN, REGION, IndicatorSeries, counted_totals
+from .status import indicator_status
+from .tree import goal_tree
 
 KOLADA_ATTRIBUTION = "Källa: Kolada"  # Kolada's required wording, never translated
 
@@ -96,55 +94,37 @@ def about(data: IndicatorSeries, *, kpi_title: str = "", now: datetime | None = 
     return lines
 
 
+VALUE_FORMAT = "yyyy-mm-dd hh:mm"  # the fetch and export times under the data
+
+
+def _about_cells(lines: list[list]) -> list[list]:
+    return [
+        [label, Styled(value, VALUE_FORMAT) if isinstance(value, datetime) else value]
+        for label, value in lines
+    ]
+
+
 def workbook(data: IndicatorSeries, *, kpi_title: str = "", now: datetime | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Values")[:31]
     head = headers(data)
-    sheet.append([cell_text(h) for h in head])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
     body = rows(data)
-    for values in body:
-        sheet.append([cell_text(v) for v in values])
-    if body:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(body) + 1}"
-    sheet.append([])
-    for label, value in about(data, kpi_title=kpi_title, now=now):
-        sheet.append([cell_text(label), cell_text(value)])
-        if isinstance(value, datetime):
-            sheet.cell(row=sheet.max_row, column=2).number_format = "yyyy-mm-dd hh:mm"
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 16
-    for index in range(3, len(head) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 20
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, float):
-        return format(value, ".12g").replace(".", ",")
-    return cell_text(value)
+    columns = [Column(h, 22 if i == 0 else 16 if i == 1 else 20) for i, h in enumerate(head)]
+    sheet = Sheet(
+        _("Values"),
+        columns,
+        body,
+        auto_filter=bool(body),
+        notes=_about_cells(about(data, kpi_title=kpi_title, now=now)),
+        guard=cell_text,
+    )
+    return workbook_bytes([sheet])
 
 
 def csv_bytes(data: IndicatorSeries, *, kpi_title: str = "", now: datetime | None = None) -> bytes:
-    """Decimal comma, as Excel in Sweden reads a number in a ";"-separated file."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([cell_text(h) for h in headers(data)])
-    for values in rows(data):
-        writer.writerow([_csv_value(v) for v in values])
-    writer.writerow([])
-    for label, value in about(data, kpi_title=kpi_title, now=now):
-        writer.writerow([cell_text(label), _csv_value(value)])
-    return out.getvalue().encode("utf-8-sig")
+    """Kedja's CSV shape (core.spreadsheets.csv_bytes: decimal comma, as Excel in Sweden reads a number in
+    a ";"-separated file); the lines about the data after an empty line."""
+    return spreadsheets.csv_bytes(
+        headers(data), [*rows(data), [], *about(data, kpi_title=kpi_title, now=now)]
+    )
 
 
 def filename(data: IndicatorSeries, extension: str, *, today: date | None = None) -> str:
@@ -152,3 +132,84 @@ def filename(data: IndicatorSeries, extension: str, *, today: date | None = None
     today = today or timezone.localdate()
     name = slugify(data.indicator.name)[:60] or str(data.indicator.pk)
     return f"indikator-{name}-{today.isoformat()}.{extension}"
+
+
+# --- the goal tree (every list taken to a meeting exports to Excel) -------------------------------------
+# One row per goal and indicator (a goal without indicators gets one row), in the tree's order, with dates
+# as dates and numbers as numbers; headers in the person's language (Swedish by default).
+
+GOAL_WIDTHS = [6, 14, 44, 30, 26, 12, 12, 14, 40, 10, 12, 10, 12, 10, 12, 10, 14]
+
+
+def goal_rows(organisation: Organisation, *, today_year: int) -> list[list]:
+    tree = goal_tree(organisation, indicators=True)
+    titles = {g.pk: g.title for g, _depth in tree}
+    rows: list[list] = []
+    for goal, depth in tree:
+        head = [
+            depth + 1,
+            goal.get_kind_display(),
+            goal.title,
+            titles.get(goal.parent_id, ""),
+            goal.owner_function,
+            goal.starts,
+            goal.ends,
+            goal.get_status_display(),
+        ]
+        indicators = list(goal.indicators.all())
+        for indicator in indicators:
+            rows.append(head + _indicator_cells(indicator, today_year))
+        if not indicators:
+            rows.append(head + [None] * 9)
+    return rows
+
+
+def _indicator_cells(indicator: Indicator, today_year: int) -> list:
+    totals = counted_totals(indicator)
+    latest_year = max(totals) if totals else None
+    status = indicator_status(indicator, totals=totals, today_year=today_year)
+    return [
+        indicator.name,
+        indicator.get_unit_display(),
+        indicator.baseline_value,
+        indicator.baseline_year,
+        totals[latest_year] if latest_year else None,
+        latest_year,
+        indicator.target_value,
+        indicator.target_year,
+        str(status.label),
+    ]
+
+
+def goals_workbook(organisation: Organisation, *, today: date | None = None) -> bytes:
+    today = today or timezone.localdate()
+    headers = [
+        _("Level"),
+        _("Kind"),
+        _("Goal"),
+        _("Part of"),
+        _("Responsible function"),
+        _("Starts"),
+        _("Ends"),
+        _("Status"),
+        _("Indicator"),
+        _("Unit"),
+        _("Baseline"),
+        _("Baseline year"),
+        _("Latest value"),
+        _("Latest year"),
+        _("Target"),
+        _("Target year"),
+        _("Indicator status"),
+    ]
+    columns = [
+        Column(h, width, "yyyy-mm-dd" if index in (5, 6) else None)
+        for index, (h, width) in enumerate(zip(headers, GOAL_WIDTHS, strict=True))
+    ]
+    rows = goal_rows(organisation, today_year=today.year)
+    return workbook_bytes([Sheet(cell_text(_("Goals")), columns, rows, guard=cell_text)])
+
+
+def goals_filename(organisation: Organisation, *, today: date | None = None) -> str:
+    today = today or timezone.localdate()
+    return f"mal-{slugify(organisation.name) or 'organisation'}-{today.isoformat()}.xlsx"

@@ -6,16 +6,15 @@ so every broken rule is shown beside its field at once."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE, WHOLE_LABEL, area_stages, effective, group_exists, stage_label
-from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
+from kedja.frameworks.models import Node
+from kedja.frameworks.selectors import default_framework_version
 from kedja.initiatives.forms import group_by_area
-from kedja.initiatives.gap_report import DEFAULT_FRAMEWORK_KEY
 from kedja.initiatives.models import Stage, TargetGroup
 from kedja.kolada.models import Kpi
 from kedja.organisations.roles import Kind
@@ -33,53 +32,19 @@ class TargetForm(forms.Form):
 # --- goals: what the forms offer ----------------------------------------------------------------------------------------------
 
 
-def _steam_version():
-    steam = Framework.objects.filter(owner=None, key=DEFAULT_FRAMEWORK_KEY).first()
-    return steam.latest_published() if steam else None
-
-
-def offered_items(org, *, keep=()):
-    """The framework items a goal of `org` can be tied to: the latest published STEAM framework shipped
-    with Kedja, the latest published version of every framework the organisation or an organisation above
-    it owns or was offered by its region, and the items already chosen (`keep`, maybe of an older version)."""
-    above = org.ancestor_ids()
-    latest: dict[int, tuple[int, int]] = {}
-    rows = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).filter(
-        Q(framework__owner=None, framework__key=DEFAULT_FRAMEWORK_KEY)
-        | Q(framework__owner_id__in=above)
-        | Q(pk__in=Publication.objects.filter(region_id__in=above).values("version_id"))
-    )
-    for framework_id, number, pk in rows.values_list("framework_id", "number", "pk"):
-        if framework_id not in latest or number > latest[framework_id][0]:
-            latest[framework_id] = (number, pk)
-    steam = _steam_version()
-    first = steam.pk if steam is not None else 0
-    return (
-        Node.objects.filter(kind=Node.Kind.ITEM)
-        .filter(Q(framework_version_id__in=[pk for _n, pk in latest.values()]) | Q(pk__in=list(keep)))
-        .select_related("framework_version__framework")
-        .annotate(
-            steam_first=Case(
-                When(framework_version_id=first, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("steam_first", "framework_version__framework__key", "framework_version__number", "position")
-    )
-
-
 def gap_areas(org):
     """(code, title) of the framework areas for a municipality's gap grid — the STEAM framework's, as in
     the gap analysis; None for any other kind of organisation (only municipalities name gaps)."""
     if org.kind != Kind.MUNICIPALITY:
         return None
-    version = _steam_version()
+    version = default_framework_version()
     return [(a.code, a.title) for a in version.areas()] if version else []
 
 
 def gap_cells(areas) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """The cells of the gap analysis a goal can name, as the framework says (frameworks.chain): area code
     -> its stage keys ([WHOLE] for a municipality-wide area), target group -> the stages it exists in."""
-    version = _steam_version()
+    version = default_framework_version()
     applies = {a.code: a.applies for a in version.areas()} if version else {}
     groups_at = (version.target_group_stages if version else {}) or {}
     stages = list(Stage.values)

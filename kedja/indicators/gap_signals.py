@@ -13,7 +13,7 @@ from kedja.frameworks.chain import Stage
 from kedja.initiatives.gaps import LARGEST_DROP, OFF_TRACK, Signal
 
 from .models import Indicator
-from .status import Status, status_for
+from .status import Status, indicator_status
 from .transitions import chain_report
 
 # the stage of the chain each step of the default transitions chain measures (data/transitions_default.yaml)
@@ -37,15 +37,7 @@ def off_track_signals(municipality, framework, today: date) -> list[Signal]:
     )
     for indicator in indicators:
         values = {v.period: v.value for v in indicator.values.all() if v.gender == "total"}
-        status = status_for(
-            values,
-            baseline=indicator.baseline_value,
-            baseline_year=indicator.baseline_year,
-            target=indicator.target_value,
-            target_year=indicator.target_year,
-            direction=indicator.direction,
-            today_year=today.year,
-        )
+        status = indicator_status(indicator, totals=values, today_year=today.year)
         if status != Status.OFF_TRACK:
             continue
         goal = indicator.goal

@@ -133,9 +133,14 @@ def check_value(
         raise ValidationError(errors)
 
 
-def indicator_status(indicator, *, today_year: int) -> Status:
-    """The status of a saved indicator, from its total (not gender-split) values."""
-    values = dict(indicator.values.filter(gender="total").values_list("period", "value"))
+def indicator_status(indicator, *, today_year: int, totals: dict | None = None) -> Status:
+    """The status of a saved indicator, from its total (not gender-split) values by year: `totals` when
+    the caller has them (series.counted_totals), else read."""
+    values = (
+        totals
+        if totals is not None
+        else dict(indicator.values.filter(gender="total").values_list("period", "value"))
+    )
     return status_for(
         values,
         baseline=indicator.baseline_value,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import exports_goals, views_goals
+from . import views_goals
 
 urlpatterns: list = [
     path("<int:org_id>/goals/new/", views_goals.goal_create, name="goal_create"),
@@ -11,5 +11,5 @@ urlpatterns: list = [
     path("goals/<int:goal_id>/delete/", views_goals.goal_delete, name="goal_delete"),
     path("<int:org_id>/indicators/new/", views_goals.indicator_create, name="indicator_create"),
     path("indicators/<int:indicator_id>/edit/", views_goals.indicator_edit, name="indicator_edit"),
-    path("<int:org_id>/goals.xlsx", exports_goals.goals_xlsx, name="goals_xlsx"),
+    path("<int:org_id>/goals.xlsx", views_goals.goals_xlsx, name="goals_xlsx"),
 ]

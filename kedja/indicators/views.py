@@ -7,29 +7,28 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.charts import format_value
+from kedja.core.files import download_response
 from kedja.core.line_charts import LineChart, LineSeriesData, line_chart, markup_text
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from kedja.frameworks.models import Node
 from kedja.kolada.models import Kpi
 
 from . import actions, exports
 from .access import CHANGE, get_goal_organisation_for, get_indicator_for
 from .forms import TargetForm, gap_areas, gap_labels
-from .models import Gender, Goal, Indicator, IndicatorValue, Source, Unit
+from .models import Gender, Goal, Indicator, Source, Unit
 from .series import COUNTRY, OWN, REGION, IndicatorSeries, counted_totals, indicator_series
-from .status import Status, status_for
+from .status import Status, indicator_status
+from .tree import goal_tree
 
 GRID_ROWS = 12
 
@@ -60,15 +59,7 @@ def _totals(indicator: Indicator) -> dict[int, float]:
 
 
 def _status(indicator: Indicator, totals: dict[int, float], today_year: int) -> Status:
-    return status_for(
-        totals,
-        baseline=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target_value,
-        target_year=indicator.target_year,
-        direction=indicator.direction,
-        today_year=today_year,
-    )
+    return indicator_status(indicator, totals=totals, today_year=today_year)
 
 
 def indicator_row(indicator: Indicator, today_year: int) -> IndicatorRow:
@@ -97,39 +88,18 @@ def goals(request, org_id):
     queries whatever the size of the tree."""
     org = get_goal_organisation_for(request.user, org_id)
     today_year = timezone.localdate().year
-    all_goals = list(
-        Goal.objects.filter(organisation=org)
-        .order_by("position", "pk")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.filter(organisation=org)
-                .order_by("name")
-                .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("period"))),
-            ),
-            Prefetch("items", queryset=Node.objects.order_by("framework_version", "position")),
+    tree = goal_tree(org, indicators=True, items=True)
+    area_titles = dict(gap_areas(org) or []) if any(g.gaps for g, _depth in tree) else {}
+    nodes = [
+        GoalNode(
+            goal,
+            depth,
+            [indicator_row(i, today_year) for i in goal.indicators.all()],
+            list(goal.items.all()),
+            gap_labels(goal.gaps, area_titles),
         )
-    )
-    area_titles = dict(gap_areas(org) or []) if any(g.gaps for g in all_goals) else {}
-    children: dict[int | None, list[Goal]] = {}
-    for goal in all_goals:
-        children.setdefault(goal.parent_id, []).append(goal)
-    nodes: list[GoalNode] = []
-
-    def walk(parent_id, depth):
-        for goal in children.get(parent_id, []):
-            nodes.append(
-                GoalNode(
-                    goal,
-                    depth,
-                    [indicator_row(i, today_year) for i in goal.indicators.all()],
-                    list(goal.items.all()),
-                    gap_labels(goal.gaps, area_titles),
-                )
-            )
-            walk(goal.pk, depth + 1)
-
-    walk(None, 0)
+        for goal, depth in tree
+    ]
     loose = [
         indicator_row(i, today_year)
         for i in Indicator.objects.filter(organisation=org, goal=None)
@@ -387,9 +357,8 @@ def _export(request, indicator_id, extension: str, content_type: str, make) -> H
     kpi_title = ""
     if data.is_kolada:
         kpi_title = Kpi.objects.filter(pk=indicator.kolada_kpi).values_list("title", flat=True).first() or ""
-    response = HttpResponse(make(data, kpi_title=kpi_title), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, exports.filename(data, extension))
-    return response
+    body = make(data, kpi_title=kpi_title)
+    return download_response(body, filename=exports.filename(data, extension), content_type=content_type)
 
 
 @login_required

@@ -11,15 +11,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import apply_errors
+from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.core.texts import pick
+from kedja.frameworks.selectors import offered_items
 
-from . import actions
+from . import actions, exports
 from .access import CHANGE, get_goal_for, get_goal_organisation_for, get_indicator_for
-from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels, offered_items
+from .forms import GoalForm, IndicatorForm, MoveGoalForm, gap_areas, gap_labels
 from .models import Goal, GoalKind, GoalStatus, Indicator
 
 
@@ -35,7 +38,7 @@ def _goal_form(request, org, *, goal=None, initial=None):
     return GoalForm(
         request.POST or None,
         organisation=org,
-        items=offered_items(org, keep=keep),
+        items=offered_items([org], keep=keep),
         areas=gap_areas(org),
         goal=goal,
         initial=initial,
@@ -265,3 +268,12 @@ def indicator_edit(request, indicator_id):
     return _render_indicator_form(
         request, form, org=org, indicator=indicator, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_safe
+def goals_xlsx(request, org_id):
+    """The goal tree as Excel, for whoever sees the goals (404 otherwise)."""
+    org = get_goal_organisation_for(request.user, org_id)
+    body = exports.goals_workbook(org)
+    return download_response(body, filename=exports.goals_filename(org), content_type=XLSX_CONTENT_TYPE)

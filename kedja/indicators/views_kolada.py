@@ -25,6 +25,7 @@ from . import actions, tasks
 from .access import CHANGE, get_fetch_run_for, get_goal_organisation_for
 from .kolada_sync import comparison_areas, fetch_years, followed_kpis, kolada_area, sync_indicator
 from .models import Goal, Indicator, Source
+from .tree import goal_tree
 
 PER_PAGE = 25
 MAX_QUERY = 200
@@ -50,20 +51,10 @@ def _goal_of(org, raw) -> Goal | None:
 
 def goal_choices(org) -> list[tuple[int, str]]:
     """The organisation's goals in tree order (as on the goals page), indented with "– " per level."""
-    children: dict[int | None, list[Goal]] = {}
-    for goal in (
-        Goal.objects.filter(organisation=org).order_by("position", "pk").only("pk", "parent", "title")
-    ):
-        children.setdefault(goal.parent_id, []).append(goal)
-    choices: list[tuple[int, str]] = []
-
-    def walk(parent_id, depth):
-        for goal in children.get(parent_id, []):
-            choices.append((goal.pk, f"{'– ' * depth}{goal.title}"))
-            walk(goal.pk, depth + 1)
-
-    walk(None, 0)
-    return choices
+    return [
+        (goal.pk, f"{'– ' * depth}{goal.title}")
+        for goal, depth in goal_tree(org, fields=("pk", "parent", "title"))
+    ]
 
 
 @login_required

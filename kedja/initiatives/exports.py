@@ -3,20 +3,27 @@ person sees. An export has the template's columns (so it imports again) and then
 (imports.EXPORT_COLUMNS: municipality, active, robust and the risk flags of risks.py). Every text goes
 through the formula-injection guard (core.spreadsheets.cell_text)."""
 
-import csv
-import io
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+from django.utils.translation import ngettext, override
 
-from kedja.core.spreadsheets import cell_text
+from kedja.core.spreadsheets import (
+    Column,
+    Sheet,
+    Styled,
+    Validation,
+    cell_range,
+    cell_text,
+    column_letter,
+    csv_bytes,
+    workbook_bytes,
+)
 from kedja.core.texts import pick
 from kedja.frameworks.models import FrameworkVersion, Node
+from kedja.frameworks.selectors import DEFAULT_FRAMEWORK_KEY
 from kedja.organisations.models import Organisation
 
 from .fileformat import (
@@ -26,9 +33,10 @@ from .fileformat import (
     EXPORT_COLUMNS,
     HELP_SHEET,
     MAX_ROWS,
-    STEAM_FRAMEWORK_KEY,
     swedish_label,
 )
+from .gap_report import STATE_LABELS, GapReport, RegionReport
+from .gaps import State
 from .models import EvidenceBase, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import initiative_risks, is_active
 
@@ -59,53 +67,26 @@ def file_values(initiative: Initiative, item_codes: list[str]) -> list:
     return values
 
 
-def data_sheet(workbook: Workbook, headers: list[str], kinds: list[str], rows: list[list], *, formatted: int):
+def data_sheet(headers: list[str], kinds: list[str], rows: list[list], *, formatted: int, **options) -> Sheet:
     """The sheet "Insatser": bold, frozen headers, the rows (every text guarded), widths by kind, and
     the number format of each kind (dates as YYYY-MM-DD, codes as text) in the first `formatted` rows."""
-    sheet = workbook.active
-    sheet.title = DATA_SHEET
-    sheet.append([cell_text(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for values in rows:
-        sheet.append([cell_text(v) if v != "" else None for v in values])
-    for index, kind in enumerate(kinds, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS.get(kind, 14)
-        if kind in FORMATS:
-            for number in range(2, formatted + 2):
-                sheet[f"{letter}{number}"].number_format = FORMATS[kind]
-    return sheet
+    columns = [
+        Column(h, WIDTHS.get(kind, 14), FORMATS.get(kind)) for h, kind in zip(headers, kinds, strict=True)
+    ]
+    return Sheet(DATA_SHEET, columns, rows, guard=cell_text, formatted_rows=formatted, **options)
 
 
 def template_workbook(*, owners: list[Organisation], version: FrameworkVersion | None) -> bytes:
     """The import template: sheet "Insatser" with the headers, an example row and drop-down lists where
     a cell takes one value; sheet "Förklaringar" with what each column takes, every allowed value (code
     and Swedish label), the owners the person may use and the framework's item codes."""
-    workbook = Workbook()
-    sheet = data_sheet(
-        workbook,
-        [c.header for c in COLUMNS],
-        [c.kind for c in COLUMNS],
-        [_example_row(owners, version)],
-        formatted=MAX_ROWS,
-    )
-    sheet["A2"].font = Font(italic=True)
-
-    help_sheet = workbook.create_sheet(HELP_SHEET)
-    help_sheet.column_dimensions["A"].width = 26
-    help_sheet.column_dimensions["B"].width = 22
-    help_sheet.column_dimensions["C"].width = 70
-    bold = Font(bold=True)
+    lines: list[list] = []  # the help sheet's rows; row n of the sheet is lines[n - 1]
 
     def heading(text: str) -> None:
-        help_sheet.append([])
-        help_sheet.append([cell_text(text)])
-        help_sheet.cell(row=help_sheet.max_row, column=1).font = bold
+        lines.append([])
+        lines.append([Styled(text, bold=True)])
 
-    help_sheet.append([cell_text(_("How to fill in the import template"))])
-    help_sheet["A1"].font = Font(bold=True, size=14)
+    lines.append([Styled(_("How to fill in the import template"), bold=True, size=14)])
     for line in (
         _("One initiative per row on the sheet “%(sheet)s”. Keep the first row (the column names).")
         % {"sheet": DATA_SHEET},
@@ -116,76 +97,69 @@ def template_workbook(*, owners: list[Organisation], version: FrameworkVersion |
             "If any row has an error, nothing is imported: you see every error and can upload a corrected file."
         ),
     ):
-        help_sheet.append([cell_text(line)])
+        lines.append([line])
 
     heading(_("Columns"))
-    help_sheet.append([cell_text(_("Column")), cell_text(_("Required")), cell_text(_("What to write"))])
+    lines.append([_("Column"), _("Required"), _("What to write")])
     for column in COLUMNS:
-        help_sheet.append(
-            [
-                cell_text(column.header),
-                cell_text(_("yes") if column.required else _("no")),
-                cell_text(str(column.help)),
-            ]
-        )
+        lines.append([column.header, _("yes") if column.required else _("no"), str(column.help)])
 
     heading(_("Allowed values"))
-    help_sheet.append([cell_text(_("Column")), cell_text(_("Code")), cell_text(_("Label (Swedish)"))])
+    lines.append([_("Column"), _("Code"), _("Label (Swedish)")])
     ranges = {}
     for column in COLUMNS:
         if not column.choices:
             continue
-        first = help_sheet.max_row + 1
+        first = len(lines) + 1
         for value in column.choices.values:
-            help_sheet.append(
-                [cell_text(column.header), value, cell_text(swedish_label(column.choices, value))]
-            )
-        ranges[column.key] = f"{quote_sheetname(HELP_SHEET)}!$C${first}:$C${help_sheet.max_row}"
+            lines.append([column.header, value, swedish_label(column.choices, value)])
+        ranges[column.key] = cell_range(HELP_SHEET, "C", first, len(lines))
 
     heading(_("Owners you may register initiatives for"))
-    help_sheet.append([cell_text(_("Name")), cell_text(_("Code"))])
-    first = help_sheet.max_row + 1
+    lines.append([_("Name"), _("Code")])
+    first = len(lines) + 1
     for org in owners:
-        help_sheet.append([cell_text(org.name), org.school_unit_code or org.code or ""])
+        lines.append([org.name, org.school_unit_code or org.code or ""])
     if owners:
-        ranges["owner"] = f"{quote_sheetname(HELP_SHEET)}!$A${first}:$A${help_sheet.max_row}"
+        ranges["owner"] = cell_range(HELP_SHEET, "A", first, len(lines))
 
     heading(_("Framework items (%(framework)s)") % {"framework": version.framework if version else "–"})
     if version is None:
-        help_sheet.append([cell_text(_("The STEAM framework is not loaded in Kedja yet."))])
+        lines.append([_("The STEAM framework is not loaded in Kedja yet.")])
     else:
-        help_sheet.append([cell_text(_("Code")), "", cell_text(_("Item"))])
+        lines.append([_("Code"), "", _("Item")])
         for node in version.nodes.order_by("position"):
             title = pick(node.title, "sv")
-            help_sheet.append(
-                [node.code, "", cell_text(title if node.kind == Node.Kind.ITEM else title.upper())]
-            )
+            lines.append([node.code, "", title if node.kind == Node.Kind.ITEM else title.upper()])
 
-    _add_validations(sheet, ranges)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    example = _example_row(owners, version)
+    data = data_sheet(
+        [c.header for c in COLUMNS],
+        [c.kind for c in COLUMNS],
+        [[Styled(example[0], italic=True), *example[1:]]],
+        formatted=MAX_ROWS,
+        validations=_validations(ranges),
+    )
+    help_columns = [Column("", 26), Column("", 22), Column("", 70)]
+    return workbook_bytes([data, Sheet(HELP_SHEET, help_columns, lines, header=False, guard=cell_text)])
 
 
-def _add_validations(sheet, ranges: dict[str, str]) -> None:
+def _validations(ranges: dict[str, str]) -> list[Validation]:
     """Drop-down lists where a cell takes one value, whole numbers ≥ 0 for the reach; both only warn,
     because a code typed by hand is accepted too."""
     last = MAX_ROWS + 1
+    checks = []
     for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
+        cells = f"{column_letter(index)}2:{column_letter(index)}{last}"
         if column.key in ranges and column.kind in ("code", "owner"):
-            validation = DataValidation(type="list", formula1=ranges[column.key], allow_blank=True)
+            checks.append(Validation(cells, "list", ranges[column.key]))
         elif column.kind == "count":
-            validation = DataValidation(
-                type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+            checks.append(
+                Validation(
+                    cells, "whole", "0", operator="greaterThanOrEqual", error=_("A whole number, 0 or more.")
+                )
             )
-            validation.error = _("A whole number, 0 or more.")
-        else:
-            continue
-        validation.errorStyle = "warning"
-        validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter}2:{letter}{last}")
+    return checks
 
 
 def _example_row(owners: list[Organisation], version: FrameworkVersion | None) -> list:
@@ -227,7 +201,7 @@ def export_queryset(qs):
     steam_items = Node.objects.filter(
         kind=Node.Kind.ITEM,
         framework_version__framework__owner=None,
-        framework_version__framework__key=STEAM_FRAMEWORK_KEY,
+        framework_version__framework__key=DEFAULT_FRAMEWORK_KEY,
     ).order_by("position")
     return (
         qs.select_related("owner", "municipality")
@@ -265,24 +239,120 @@ def export_headers() -> list[str]:
 
 
 def export_workbook(rows: list[list]) -> bytes:
-    workbook = Workbook()
     kinds = [c.kind for c in COLUMNS] + ["text"] + ["flag"] * (len(EXPORT_COLUMNS) - 1)
-    sheet = data_sheet(workbook, export_headers(), kinds, rows, formatted=len(rows))
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes([data_sheet(export_headers(), kinds, rows, formatted=len(rows), auto_filter=True)])
 
 
 def export_csv(rows: list[list]) -> bytes:
-    """CSV as Excel in Sweden opens it: UTF-8 with a BOM, ";" between values, CRLF between rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(export_headers())
-    for values in rows:
-        writer.writerow([cell_text(v.isoformat() if isinstance(v, date) else v) for v in values])
-    return out.getvalue().encode("utf-8-sig")
+    """The same columns in Kedja's CSV shape (core.spreadsheets.csv_bytes)."""
+    return csv_bytes(export_headers(), rows)
 
 
 def export_filename(extension: str, *, today: date) -> str:
     return f"insatser-{today.isoformat()}.{extension}"
+
+
+# --- the gap analysis: the ranked list and the region's matrix (gap_report) ------------------------------
+
+
+def gaps_filename(municipality: Organisation, *, today: date) -> str:
+    """A safe ASCII file name: glapp-<municipality>-<date>.xlsx."""
+    return f"glapp-{slugify(municipality.name) or 'kommun'}-{today.isoformat()}.xlsx"
+
+
+GAP_WIDTHS = [8, 26, 40, 12, 8, 12, 10, 60, 60, 80]
+
+
+def gaps_workbook(report: GapReport) -> bytes:
+    """The ranked gap list, one row per gap or fragile cell, as an Excel workbook. Every text passes
+    core.spreadsheets.cell_text (formula-injection guard)."""
+    headers = [
+        _("Rank"),
+        _("Stage"),
+        _("Area or target group"),
+        _("State"),
+        _("Score"),
+        _("Initiatives"),
+        _("Robust"),
+        _("Suggested framework items"),
+        _("Examples in other municipalities"),
+        _("Why it ranks here"),
+    ]
+    rows = []
+    for gap in report.gaps:
+        items = "; ".join(
+            f"{node.code} {pick(node.title)}"
+            + (f" ({_('priority')})" if node.code in gap.suggestions.priority_codes else "")
+            for node in gap.suggestions.items
+        )
+        examples = "; ".join(f"{e.name} ({e.municipality})" for e in gap.suggestions.examples)
+        if gap.suggestions.more_examples:
+            more = gap.suggestions.more_examples
+            examples += "; " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
+        rows.append(
+            [
+                gap.rank,
+                gap.stage_label,
+                gap.column_label,
+                gap.state_label,
+                gap.score,
+                gap.count,
+                gap.robust,
+                items,
+                examples,
+                gap.reason_text,
+            ]
+        )
+    columns = [Column(h, w) for h, w in zip(headers, GAP_WIDTHS, strict=True)]
+    return workbook_bytes([Sheet(_("Gaps"), columns, rows, guard=cell_text)])
+
+
+NOTHING_SHARED_TEXT = "Inget delat"
+
+
+def region_sheet_title(report: RegionReport) -> str:
+    """The sheet says which area the figures are for: "Glapp, område 2" or "Glapp, alla områden"."""
+    title = f"Glapp, område {report.area}" if report.area else "Glapp, alla områden"
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+
+
+def region_gaps_columns() -> list[Column]:
+    """The municipality, its shared initiatives, then per stage the number of shared initiatives that
+    cover it and the state in words (Swedish headers)."""
+    with override("sv"):
+        stages = [str(label) for _code, label in Stage.choices]
+    per_stage = [
+        col for label in stages for col in (Column(f"{label}: antal", 14, "0"), Column(f"{label}: läge", 14))
+    ]
+    return [Column("Kommun", 28), Column("Delade initiativ", 14, "0"), *per_stage]
+
+
+def region_gaps_rows(report: RegionReport) -> list[list]:
+    """One row per municipality of `region_report`'s report (shared initiatives only); a municipality that
+    shared nothing says so in its state columns. Last, per stage, how many of the sharing municipalities
+    are covered."""
+    rows = []
+    with override("sv"):
+        for row in report.rows:
+            cells = []
+            for cell in row.cells:
+                if row.nothing_shared:
+                    cells += [None, NOTHING_SHARED_TEXT]
+                else:
+                    cells += [cell.count, str(STATE_LABELS[State(cell.state)])]
+            rows.append([row.municipality.name, row.shared, *cells])
+    covered = [value for n in report.covered for value in (n, None)]
+    rows.append([f"Kommuner med täckning (av {report.sharing} som delar)", None, *covered])
+    return rows
+
+
+def region_gaps_workbook(report: RegionReport) -> bytes:
+    """The region's municipalities × stages as an .xlsx file; the sheet's title names the chosen area."""
+    return workbook_bytes([(region_sheet_title(report), region_gaps_columns(), region_gaps_rows(report))])
+
+
+def region_export_filename(region: Organisation, *, area: str | None, today: date) -> str:
+    """A safe ASCII file name: region-<name>-glapp[-omrade-<code>]-<date>.xlsx."""
+    name = slugify(region.name).removeprefix("region-") or "region"
+    chosen = f"-omrade-{slugify(area.replace('.', '-')) or 'valt'}" if area else ""
+    return f"region-{name}-glapp{chosen}-{today.isoformat()}.xlsx"

@@ -16,16 +16,12 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy
-
-from kedja.frameworks.models import Framework, FrameworkVersion
 
 from .models import EvidenceBase, Funding, Sharing, Stage, TargetGroup
 
 MAX_ROWS = 1000  # a commit saves ~10 ms per row through actions.save_initiative: 1000 rows ≈ 12 s, inside a 30 s worker timeout
-STEAM_FRAMEWORK_KEY = "steam-municipal"
 DATA_SHEET = "Insatser"
 HELP_SHEET = "Förklaringar"
 
@@ -164,27 +160,6 @@ EXPORT_COLUMNS = [
     "Saknar kunskapsgrund",
     "Saknar uppföljning",
 ]
-
-
-def steam_version(owners=()) -> FrameworkVersion | None:
-    """The STEAM framework version whose item codes the file uses: the copy of it (same key) that a region
-    above the owners published to its municipalities or owns — the latest published version of it —, else
-    the latest published version of the one shipped with Kedja."""
-    above = {pk for org in owners for pk in org.ancestor_ids()}
-    if above:
-        regional = (
-            Framework.objects.filter(key=STEAM_FRAMEWORK_KEY)
-            .exclude(owner=None)
-            .filter(Q(owner_id__in=above) | Q(versions__publications__region_id__in=above))
-            .distinct()
-            .order_by("-pk")
-        )
-        for framework in regional:
-            latest = framework.latest_published()
-            if latest is not None:
-                return latest
-    framework = Framework.objects.filter(owner=None, key=STEAM_FRAMEWORK_KEY).first()
-    return framework.latest_published() if framework else None
 
 
 def norm(text: str) -> str:

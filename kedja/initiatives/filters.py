@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from kedja.core.search import contains_any
 from kedja.frameworks.models import Node
+from kedja.frameworks.selectors import DEFAULT_FRAMEWORK_KEY
 
-from .fileformat import STEAM_FRAMEWORK_KEY
 from .models import Funding, Initiative, Stage, TargetGroup
 from .risks import risks_for
 
@@ -102,7 +102,7 @@ def _filter_area(qs, area: str):
         nodes = nodes.filter(framework_version__framework_id=int(framework_id))
     else:
         # the STEAM framework: the one shipped with Kedja or a region's own copy of it (same key)
-        nodes = nodes.filter(framework_version__framework__key=STEAM_FRAMEWORK_KEY)
+        nodes = nodes.filter(framework_version__framework__key=DEFAULT_FRAMEWORK_KEY)
     through = Initiative.items.through.objects.filter(node__in=nodes)
     return qs.filter(pk__in=through.values("initiative_id"))
 

@@ -5,14 +5,13 @@ the municipality or region through the access layer first, then call these funct
 - `municipality_report` — both matrices, the ranked gaps with suggestions (the municipality's page);
 - `ranked_gaps` — the ranked gap list alone, for the action plan;
 - `cell_detail` — the initiatives behind one cell and what could close it;
-- `region_report` — the region's municipalities × stages, from shared initiatives only;
-- `gaps_workbook` — the ranked list as an Excel file;
-- `region_gaps_workbook` — the region's matrix as an Excel file.
+- `region_report` — the region's municipalities × stages, from shared initiatives only.
+
+The Excel files of both reports are in exports.py.
 
 Only active initiatives count: a cell whose initiative ended before `today` covers nothing.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,16 +20,10 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.utils.functional import Promise
-from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy, ngettext, override
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from kedja.assessments.models import Priority, Round
-from kedja.core.spreadsheets import Column, cell_text, workbook_bytes
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE, stage_label
 from kedja.frameworks.models import Framework, FrameworkVersion, Node
@@ -42,7 +35,6 @@ from .gaps import CellSummary, Evidence, RankedGap, State, build_matrix, rank_ce
 from .models import UNDER_REPRESENTED, Cell, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import initiative_risks, is_active, person_dependent
 
-DEFAULT_FRAMEWORK_KEY = "steam-municipal"
 EXAMPLES_PER_GAP = 5
 EXAMPLES_PER_CELL = 25
 AREA, GROUP = "area", "group"
@@ -64,11 +56,6 @@ def active(today: date) -> Q:
     """Cells of initiatives still running on `today` (risks.is_active as a filter: no end date, or ending
     today or later)."""
     return Q(ends__isnull=True) | Q(ends__gte=today)
-
-
-def default_framework() -> Framework | None:
-    """The STEAM framework shipped with Kedja, if it is loaded."""
-    return Framework.objects.filter(owner=None, key=DEFAULT_FRAMEWORK_KEY).first()
 
 
 def count_text(count: int, robust: int) -> str:
@@ -787,124 +774,3 @@ def region_report(
         covered=covered,
         sharing=len(sharing_rows),
     )
-
-
-# --- Excel -----------------------------------------------------------------------------------------
-
-
-def export_filename(municipality: Organisation, *, today: date) -> str:
-    """A safe ASCII file name: glapp-<municipality>-<date>.xlsx."""
-    return f"glapp-{slugify(municipality.name) or 'kommun'}-{today.isoformat()}.xlsx"
-
-
-def _text(value) -> str:
-    return str(value) if isinstance(value, Promise) else value
-
-
-def gaps_workbook(report: GapReport) -> bytes:
-    """The ranked gap list, one row per gap or fragile cell, as an Excel workbook. Every text passes
-    core.spreadsheets.cell_text (formula-injection guard)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Gaps")[:31]
-    headers = [
-        _("Rank"),
-        _("Stage"),
-        _("Area or target group"),
-        _("State"),
-        _("Score"),
-        _("Initiatives"),
-        _("Robust"),
-        _("Suggested framework items"),
-        _("Examples in other municipalities"),
-        _("Why it ranks here"),
-    ]
-    sheet.append([cell_text(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate([8, 26, 40, 12, 8, 12, 10, 60, 60, 80], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for gap in report.gaps:
-        items = "; ".join(
-            f"{node.code} {pick(node.title)}"
-            + (f" ({_('priority')})" if node.code in gap.suggestions.priority_codes else "")
-            for node in gap.suggestions.items
-        )
-        examples = "; ".join(f"{e.name} ({e.municipality})" for e in gap.suggestions.examples)
-        if gap.suggestions.more_examples:
-            more = gap.suggestions.more_examples
-            examples += "; " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
-        sheet.append(
-            [
-                cell_text(_text(v))
-                for v in (
-                    gap.rank,
-                    gap.stage_label,
-                    gap.column_label,
-                    gap.state_label,
-                    gap.score,
-                    gap.count,
-                    gap.robust,
-                    items,
-                    examples,
-                    gap.reason_text,
-                )
-            ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# --- the region's matrix as Excel -------------------------------------------------------------------
-
-NOTHING_SHARED_TEXT = "Inget delat"
-
-
-def region_sheet_title(report: RegionReport) -> str:
-    """The sheet says which area the figures are for: "Glapp, område 2" or "Glapp, alla områden"."""
-    title = f"Glapp, område {report.area}" if report.area else "Glapp, alla områden"
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
-
-
-def region_gaps_columns() -> list[Column]:
-    """The municipality, its shared initiatives, then per stage the number of shared initiatives that
-    cover it and the state in words (Swedish headers)."""
-    with override("sv"):
-        stages = [str(label) for _code, label in Stage.choices]
-    per_stage = [
-        col for label in stages for col in (Column(f"{label}: antal", 14, "0"), Column(f"{label}: läge", 14))
-    ]
-    return [Column("Kommun", 28), Column("Delade initiativ", 14, "0"), *per_stage]
-
-
-def region_gaps_rows(report: RegionReport) -> list[list]:
-    """One row per municipality of `region_report`'s report (shared initiatives only); a municipality that
-    shared nothing says so in its state columns. Last, per stage, how many of the sharing municipalities
-    are covered."""
-    rows = []
-    with override("sv"):
-        for row in report.rows:
-            cells = []
-            for cell in row.cells:
-                if row.nothing_shared:
-                    cells += [None, NOTHING_SHARED_TEXT]
-                else:
-                    cells += [cell.count, str(STATE_LABELS[State(cell.state)])]
-            rows.append([row.municipality.name, row.shared, *cells])
-    covered = [value for n in report.covered for value in (n, None)]
-    rows.append([f"Kommuner med täckning (av {report.sharing} som delar)", None, *covered])
-    return rows
-
-
-def region_gaps_workbook(report: RegionReport) -> bytes:
-    """The region's municipalities × stages as an .xlsx file; the sheet's title names the chosen area."""
-    return workbook_bytes([(region_sheet_title(report), region_gaps_columns(), region_gaps_rows(report))])
-
-
-def region_export_filename(region: Organisation, *, area: str | None, today: date) -> str:
-    """A safe ASCII file name: region-<name>-glapp[-omrade-<code>]-<date>.xlsx."""
-    name = slugify(region.name).removeprefix("region-") or "region"
-    chosen = f"-omrade-{slugify(area.replace('.', '-')) or 'valt'}" if area else ""
-    return f"region-{name}-glapp{chosen}-{today.isoformat()}.xlsx"

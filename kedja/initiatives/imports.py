@@ -17,9 +17,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
-from kedja.core.spreadsheets import uncell_text
+from kedja.core.spreadsheets import UnreadableWorkbook, read_sheet_rows, uncell_text
 from kedja.core.uploads import FileRefused, check_workbook
 from kedja.frameworks.models import FrameworkVersion, Node
 from kedja.organisations.models import Organisation
@@ -185,19 +184,10 @@ def _xlsx_rows(raw: bytes):
     except FileRefused as refused:
         raise ImportFileError([str(refused)]) from None
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file; all mean the same
+        rows = read_sheet_rows(raw, sheet=DATA_SHEET, max_col=MAX_COLUMNS, max_row=MAX_SCAN_ROWS + 1)
+    except UnreadableWorkbook:
         raise ImportFileError([_("The file could not be read as an Excel workbook (.xlsx).")]) from None
-    sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
-    try:
-        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            yield number, cells
-            if number > MAX_SCAN_ROWS:
-                break
-    except Exception:  # as above
-        raise ImportFileError([_("The file could not be read as an Excel workbook (.xlsx).")]) from None
-    finally:
-        workbook.close()
+    yield from enumerate(rows, start=1)
 
 
 def _csv_rows(raw: bytes):

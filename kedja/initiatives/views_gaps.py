@@ -4,19 +4,20 @@ Thin: the access layer decides who may, gap_report gathers, gaps.py holds the ru
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from kedja.core.files import download_response
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.access import visible_frameworks
 from kedja.frameworks.chain import WHOLE, area_stages, effective, group_exists
 from kedja.frameworks.models import Framework, FrameworkVersion
+from kedja.frameworks.selectors import is_default_framework
 
-from . import gap_report
+from . import exports, gap_report
 from .access import get_municipality_for_gaps, get_region_for_gaps
 from .gap_report import AREA, GROUP
 from .models import Stage, TargetGroup
@@ -42,9 +43,7 @@ def _chosen_framework(request, frameworks: list[Framework]) -> Framework | None:
         if chosen is None:
             raise Http404()
         return chosen
-    steam = next(
-        (f for f in frameworks if f.owner_id is None and f.key == gap_report.DEFAULT_FRAMEWORK_KEY), None
-    )
+    steam = next((f for f in frameworks if is_default_framework(f)), None)
     return steam or (frameworks[0] if frameworks else None)
 
 
@@ -126,15 +125,8 @@ def gaps_export(request, municipality_id):
         raise Http404()
     today = timezone.localdate()
     report = gap_report.municipality_report(municipality, framework, today=today)
-    return HttpResponse(
-        gap_report.gaps_workbook(report),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, gap_report.export_filename(municipality, today=today)
-            )
-        },
-    )
+    name = exports.gaps_filename(municipality, today=today)
+    return download_response(exports.gaps_workbook(report), filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 def _region_report(request, region_id):
@@ -173,9 +165,7 @@ def region_gaps_export(request, region_id):
     report = context["report"]
     if report is None:
         raise Http404()
-    name = gap_report.region_export_filename(report.region, area=report.area, today=timezone.localdate())
-    return HttpResponse(
-        gap_report.region_gaps_workbook(report),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
+    name = exports.region_export_filename(report.region, area=report.area, today=timezone.localdate())
+    return download_response(
+        exports.region_gaps_workbook(report), filename=name, content_type=XLSX_CONTENT_TYPE
     )

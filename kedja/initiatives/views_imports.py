@@ -20,21 +20,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from kedja.core.files import download_response
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from kedja.core.uploads import check_upload, extension_of
+from kedja.frameworks.selectors import default_framework_version
 from kedja.organisations.access import member_municipality_ids
 
 from . import exports, imports
 from .access import require_owners, visible_initiatives
-from .fileformat import COLUMNS, steam_version
+from .fileformat import COLUMNS
 from .filters import filter_initiatives
 
 PENDING_KEY = "initiatives_import"
@@ -135,11 +135,9 @@ def remove_stale_uploads(*, now: float | None = None) -> None:
 @require_safe
 def import_template(request):
     workbook = exports.template_workbook(
-        owners=(owners := _owners(request.user)), version=steam_version(owners)
+        owners=(owners := _owners(request.user)), version=default_framework_version(owners)
     )
-    response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "insatser-mall.xlsx")
-    return response
+    return download_response(workbook, filename="insatser-mall.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 DUPLICATE_CHOICES = ("skip", "import")  # rows already registered: leave them out, or import them again
@@ -170,7 +168,7 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = imports.parse_table(form.table, owners=owners, version=steam_version(owners))
+            parsed = imports.parse_table(form.table, owners=owners, version=default_framework_version(owners))
         except imports.ImportFileError as error:
             for problem in error.problems:
                 form.add_error("file", problem)
@@ -204,7 +202,9 @@ def import_commit(request):
     raw, suffix, name = pending  # one import per check, whatever happens below
     try:
         parsed = imports.parse_table(
-            imports.read_table(raw, f"import.{suffix}"), owners=owners, version=steam_version(owners)
+            imports.read_table(raw, f"import.{suffix}"),
+            owners=owners,
+            version=default_framework_version(owners),
         )
     except imports.ImportFileError as error:
         messages.error(request, " ".join(error.problems))
@@ -252,18 +252,14 @@ def _export_rows(request, today):
     return exports.export_rows(exports.export_queryset(found), today=today)
 
 
-def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 @require_safe
 def export_xlsx(request):
     today = timezone.localdate()
     body = exports.export_workbook(_export_rows(request, today))
-    return _download(body, XLSX_CONTENT_TYPE, exports.export_filename("xlsx", today=today))
+    return download_response(
+        body, filename=exports.export_filename("xlsx", today=today), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @login_required
@@ -271,4 +267,6 @@ def export_xlsx(request):
 def export_csv(request):
     today = timezone.localdate()
     body = exports.export_csv(_export_rows(request, today))
-    return _download(body, CSV_CONTENT_TYPE, exports.export_filename("csv", today=today))
+    return download_response(
+        body, filename=exports.export_filename("csv", today=today), content_type=CSV_CONTENT_TYPE
+    )

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,8 +28,9 @@ from django.views.decorators.http import require_POST
 from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.core.texts import pick
-from kedja.frameworks.models import Framework, FrameworkVersion, Node, Publication
-from kedja.organisations.access import active_membership, ancestor_ids_of_memberships, member_municipality_ids
+from kedja.frameworks.models import Node
+from kedja.frameworks.selectors import offered_items
+from kedja.organisations.access import active_membership, member_municipality_ids, membership_organisations
 from kedja.organisations.models import Organisation
 
 from . import actions
@@ -50,7 +50,6 @@ from .risks import Risks, initiative_risks
 
 PER_PAGE = 50
 SHARED = "shared"
-DEFAULT_FRAMEWORK_KEY = "steam-municipal"
 
 STAGE_SHORT = {
     Stage.PRESCHOOL: pgettext_lazy("stage, short", "Preschool"),
@@ -285,37 +284,6 @@ def initiative_detail(request, initiative_id):
 # --- creating and editing ---------------------------------------------------------------------------
 
 
-def offered_items(user, *, keep=()):
-    """The framework items the form offers: the latest STEAM framework shipped with Kedja, the latest
-    version of each framework offered to the person's regions, and the items already chosen (`keep`,
-    which may be of an older version)."""
-    version_ids = set()
-    steam = Framework.objects.filter(owner=None, key=DEFAULT_FRAMEWORK_KEY).first()
-    latest = steam.latest_published() if steam else None
-    if latest is not None:
-        version_ids.add(latest.pk)
-    region_ids = ancestor_ids_of_memberships(user)
-    offered: dict[int, tuple[int, int]] = {}
-    for framework_id, number, pk in Publication.objects.filter(
-        region_id__in=region_ids, version__status=FrameworkVersion.Status.PUBLISHED
-    ).values_list("version__framework_id", "version__number", "version_id"):
-        if framework_id not in offered or number > offered[framework_id][0]:
-            offered[framework_id] = (number, pk)
-    version_ids |= {pk for _number, pk in offered.values()}
-    first = latest.pk if latest is not None else 0
-    return (
-        Node.objects.filter(kind=Node.Kind.ITEM)
-        .filter(Q(framework_version_id__in=version_ids) | Q(pk__in=list(keep)))
-        .select_related("framework_version__framework")
-        .annotate(
-            steam_first=Case(
-                When(framework_version_id=first, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("steam_first", "framework_version__framework__key", "framework_version__number", "position")
-    )
-
-
 def default_owner(user, session, owners) -> Organisation | None:
     """The organisation of the membership the person works as now, else the municipality above it, else
     the first they may choose."""
@@ -363,7 +331,7 @@ def initiative_new(request):
     form = InitiativeForm(
         request.POST or None,
         owners=owners,
-        items=offered_items(user),
+        items=offered_items(membership_organisations(user)),
         initial={
             "owner": owner.pk if owner else None,
             "funding": Funding.ORDINARY,
@@ -393,7 +361,10 @@ def initiative_edit(request, initiative_id):
     owners = owners_when_editing(user, initiative)
     keep = list(initiative.items.values_list("pk", flat=True))
     form = InitiativeForm(
-        request.POST or None, owners=owners, items=offered_items(user, keep=keep), initiative=initiative
+        request.POST or None,
+        owners=owners,
+        items=offered_items(membership_organisations(user), keep=keep),
+        initiative=initiative,
     )
     if request.method == "POST" and form.is_valid():
         try:

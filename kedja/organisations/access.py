@@ -189,6 +189,11 @@ def regions_of(user) -> list[Organisation]:
     )
 
 
+def membership_organisations(user) -> list[Organisation]:
+    """The organisations the person holds a role at (once each, in membership order)."""
+    return list(dict.fromkeys(m.organisation for m in memberships(user)))
+
+
 def ancestor_ids_of_memberships(user) -> set[int]:
     """Every organisation at or above one of the person's memberships."""
     return {i for m in memberships(user) for i in m.organisation.ancestor_ids()}

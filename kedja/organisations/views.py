@@ -5,17 +5,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import apply_errors
 from kedja.core.identifiers import canonical_email
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
@@ -110,11 +109,7 @@ def member_list(request, org):
 def member_list_xlsx(request, org):
     """The people page's list as an Excel file, for those who see the page."""
     name = exports.filename(org, today=timezone.localdate())
-    return HttpResponse(
-        exports.members_workbook(org),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    return download_response(exports.members_workbook(org), filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -22,6 +22,7 @@ from kedja.assessments.models import Priority, Round
 from kedja.core.texts import pick
 from kedja.frameworks.chain import stage_label
 from kedja.frameworks.models import Framework, Node
+from kedja.frameworks.selectors import default_framework
 from kedja.indicators.models import Goal
 from kedja.initiatives import gap_report
 from kedja.initiatives.models import TargetGroup
@@ -82,7 +83,7 @@ def gap_label(key: tuple[str, str, str], area_titles: dict | None = None) -> str
 
 def area_titles(framework: Framework | None = None) -> dict[str, object]:
     """Area code → title (a translated JSON text) of the STEAM framework's latest published version."""
-    framework = framework or gap_report.default_framework()
+    framework = framework or default_framework()
     version = framework.latest_published() if framework else None
     return {a.code: a.title for a in version.areas()} if version else {}
 
@@ -169,7 +170,7 @@ class Coverage:
 def ranked_gaps(organisation: Organisation, today: date | None = None) -> list:
     """The municipality's ranked gaps exactly as its gap page lists them (gap_report.ranked_gaps with the
     STEAM framework); none for other kinds of organisation or without the framework."""
-    framework = gap_report.default_framework()
+    framework = default_framework()
     if organisation.kind != Kind.MUNICIPALITY or framework is None:
         return []
     return gap_report.ranked_gaps(organisation, framework, today or timezone.localdate())

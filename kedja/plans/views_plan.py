@@ -6,21 +6,20 @@ Thin: the access layer decides who sees (404) and who may change (403), rules.py
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
+from kedja.core.files import download_response
 from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import actions, plan_workbook, rules
+from . import actions, exports, rules
 from .access import CHANGE, get_action_for, get_plan_organisation_for, get_plan_version_for
 from .forms_plan import ActionForm, AdoptForm, SelectionForm
 from .models import Action, ActionStatus, PlanVersion
@@ -315,12 +314,9 @@ def version(request, version_id):
 def plan_xlsx(request, org_id):
     org = get_plan_organisation_for(request.user, org_id)
     today = timezone.localdate()
-    return HttpResponse(
-        plan_workbook.plan_workbook(org, today=today),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={
-            "Content-Disposition": content_disposition_header(True, plan_workbook.filename(org, today=today))
-        },
+    body = exports.plan_workbook(org, today=today)
+    return download_response(
+        body, filename=exports.filename(org, today=today), content_type=XLSX_CONTENT_TYPE
     )
 
 
@@ -328,12 +324,8 @@ def plan_xlsx(request, org_id):
 @require_safe
 def coverage_xlsx(request, org_id):
     org = get_plan_organisation_for(request.user, org_id)
-    name = f"tackning-{slugify(org.name)}-{timezone.localdate().isoformat()}.xlsx"
-    return HttpResponse(
-        plan_workbook.coverage_workbook(org),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    name = exports.coverage_filename(org, today=timezone.localdate())
+    return download_response(exports.coverage_workbook(org), filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -341,9 +333,6 @@ def coverage_xlsx(request, org_id):
 def version_changes_xlsx(request, version_id):
     plan_version = get_plan_version_for(request.user, version_id)
     org = plan_version.organisation
-    name = f"andringar-{slugify(org.name)}-version-{plan_version.number}.xlsx"
-    return HttpResponse(
-        plan_workbook.changes_workbook(org, plan_version),
-        content_type=XLSX_CONTENT_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
+    name = exports.changes_filename(org, plan_version)
+    body = exports.changes_workbook(org, plan_version)
+    return download_response(body, filename=name, content_type=XLSX_CONTENT_TYPE)

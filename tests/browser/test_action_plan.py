@@ -18,8 +18,8 @@ from django.urls import reverse
 from kedja.assessments.factories import make_round
 from kedja.assessments.models import Priority
 from kedja.frameworks.actions import load_shipped_frameworks
+from kedja.frameworks.selectors import default_framework_version
 from kedja.indicators.factories import make_goal
-from kedja.initiatives.fileformat import steam_version
 from kedja.plans.models import Action, ActionStatus, PlanVersion
 from tests.browser.test_journeys import sign_in, t, url_of
 from tests.world import build_world
@@ -39,7 +39,7 @@ def test_coordinator_drafts_edits_and_adopts_the_action_plan(page, live_server, 
     w = build_world()
     load_shipped_frameworks()
     org = w.municipality
-    version = steam_version()
+    version = default_framework_version()
     priority = Priority.objects.create(round=make_round(org, version), node=version.nodes.get(code="2.a"))
     goal = make_goal(org, title=GOAL)
 

@@ -21,8 +21,9 @@ from openpyxl import load_workbook
 
 from kedja.core.texts import pick
 from kedja.frameworks.actions import load_shipped_frameworks
+from kedja.frameworks.selectors import default_framework_version
 from kedja.initiatives.factories import make_initiative
-from kedja.initiatives.fileformat import DATA_SHEET, HELP_SHEET, steam_version
+from kedja.initiatives.fileformat import DATA_SHEET, HELP_SHEET
 from kedja.initiatives.models import Initiative, Stage
 from kedja.organisations.factories import make_municipality
 from tests.browser.test_journeys import assert_no_sideways_scrolling, sign_in, t, url_of
@@ -129,7 +130,7 @@ def test_coordinator_imports_20_initiatives_and_finds_the_gaps(
 ):
     w = build_world()
     load_shipped_frameworks()
-    version = steam_version()
+    version = default_framework_version()
     nodes = {n.code: n for n in version.nodes.all()}
     area_label = f"{AREA} {pick(nodes[AREA].title, 'sv')}"
     # A neighbour in the same region shares one initiative with "all" in a cell Norrby leaves empty; one

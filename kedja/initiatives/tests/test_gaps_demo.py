@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from kedja.assessments.demo import build_assessment_demo
 from kedja.frameworks.chain import WHOLE, area_stages, effective, group_exists
+from kedja.frameworks.selectors import default_framework
 from kedja.initiatives import gap_report
 from kedja.initiatives.demo import build_initiative_demo
 from kedja.initiatives.models import Stage
@@ -48,7 +49,7 @@ def wasted(gaps, version) -> int:
 
 def test_the_coordinators_top_ten_are_ten_different_real_questions(demo, client):
     orebro = Organisation.objects.get(kind="municipality", code="1880")
-    framework = gap_report.default_framework()
+    framework = default_framework()
     version = framework.latest_published()
     gaps = gap_report.ranked_gaps(orebro, framework, timezone.localdate())
     top = gaps[:10]

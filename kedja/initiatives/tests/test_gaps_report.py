@@ -12,7 +12,7 @@ from kedja.assessments.actions import mark_priority
 from kedja.assessments.factories import make_round
 from kedja.assessments.models import Round
 from kedja.frameworks.factories import make_framework_version
-from kedja.initiatives import gap_report
+from kedja.initiatives import exports, gap_report
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.gaps import RankedGap, State
 from kedja.initiatives.models import Stage
@@ -242,7 +242,7 @@ def test_gaps_workbook_has_one_row_per_ranked_gap_and_guards_formulas(world, ver
         neighbour, name="=HYPERLINK(1)", items=[item(version, "1.a")], stages=["f3"], sharing="all"
     )
     report = gap_report.municipality_report(world.municipality, version.framework, today=TODAY)
-    sheet = load_workbook(io.BytesIO(gap_report.gaps_workbook(report))).active
+    sheet = load_workbook(io.BytesIO(exports.gaps_workbook(report))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Rank", "Stage", "Area or target group", "State", "Score")
     assert len(rows) == 1 + len(report.gaps)

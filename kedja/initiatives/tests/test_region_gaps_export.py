@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kedja.frameworks.factories import make_framework_version
-from kedja.initiatives import gap_report
+from kedja.initiatives import exports, gap_report
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.models import Stage
 from kedja.organisations.factories import make_municipality, make_region
@@ -76,7 +76,7 @@ def stage_cells(row, stage: str):
 
 
 def test_swedish_headers_and_the_chosen_area_in_the_title(world, version, small_region):
-    sheet = sheet_of(gap_report.region_gaps_workbook(report_for(world, version)))
+    sheet = sheet_of(exports.region_gaps_workbook(report_for(world, version)))
     headers = [c.value for c in sheet[1]]
     assert headers[:6] == [
         "Kommun",
@@ -88,14 +88,12 @@ def test_swedish_headers_and_the_chosen_area_in_the_title(world, version, small_
     ]
     assert len(headers) == 2 + 2 * len(STAGES)
     assert sheet.title == "Glapp, alla områden"
-    assert (
-        sheet_of(gap_report.region_gaps_workbook(report_for(world, version, "2"))).title == "Glapp, område 2"
-    )
+    assert sheet_of(exports.region_gaps_workbook(report_for(world, version, "2"))).title == "Glapp, område 2"
 
 
 def test_counts_are_numbers_and_states_are_words_from_shared_initiatives_only(world, version, small_region):
     report = report_for(world, version)
-    rows = rows_by_name(sheet_of(gap_report.region_gaps_workbook(report)))
+    rows = rows_by_name(sheet_of(exports.region_gaps_workbook(report)))
     norrby = rows["Norrby kommun"]
     assert norrby[1].value == 2 and norrby[1].data_type == "n" and norrby[1].number_format == "0"
     count, state = stage_cells(norrby, "f3")
@@ -116,7 +114,7 @@ def test_counts_are_numbers_and_states_are_words_from_shared_initiatives_only(wo
 
 
 def test_the_area_filter_is_respected(world, version, small_region):
-    rows = rows_by_name(sheet_of(gap_report.region_gaps_workbook(report_for(world, version, "2"))))
+    rows = rows_by_name(sheet_of(exports.region_gaps_workbook(report_for(world, version, "2"))))
     assert [c.value for c in stage_cells(rows["Norrby kommun"], "f3")] == [1, "Sårbar"]
 
 
@@ -124,11 +122,10 @@ def test_file_names_are_ascii_and_name_the_area():
     region = make_region(name="Region Skåne")
     day = date(2026, 11, 27)
     assert (
-        gap_report.region_export_filename(region, area=None, today=day)
-        == "region-skane-glapp-2026-11-27.xlsx"
+        exports.region_export_filename(region, area=None, today=day) == "region-skane-glapp-2026-11-27.xlsx"
     )
     assert (
-        gap_report.region_export_filename(region, area="1.2", today=day)
+        exports.region_export_filename(region, area="1.2", today=day)
         == "region-skane-glapp-omrade-1-2-2026-11-27.xlsx"
     )
 

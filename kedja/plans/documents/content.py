@@ -27,10 +27,12 @@ from kedja.core.charts import BarChart, BarGroupData, bar_chart, format_value
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE_LABEL
 from kedja.frameworks.models import Framework
+from kedja.frameworks.selectors import default_framework
 from kedja.indicators.models import Goal, Indicator, IndicatorValue
 from kedja.indicators.series import counted_totals
-from kedja.indicators.status import Status, status_for
-from kedja.initiatives.gap_report import GapReport, default_framework, municipality_report
+from kedja.indicators.status import Status, indicator_status
+from kedja.indicators.tree import goal_tree
+from kedja.initiatives.gap_report import GapReport, municipality_report
 from kedja.initiatives.models import Initiative
 from kedja.organisations.models import Organisation
 
@@ -281,15 +283,7 @@ def actions_table(caption: str, actions: list[ActionLine]) -> Table:
 
 def _indicator_line(indicator: Indicator, today_year: int) -> IndicatorLine:
     totals = counted_totals(indicator)
-    status = status_for(
-        totals,
-        baseline=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-        target=indicator.target_value,
-        target_year=indicator.target_year,
-        direction=indicator.direction,
-        today_year=today_year,
-    )
+    status = indicator_status(indicator, totals=totals, today_year=today_year)
     latest_year = max(totals) if totals else None
     baseline = format_value(indicator.baseline_value)
     if indicator.baseline_value is not None and indicator.baseline_year:
@@ -314,18 +308,6 @@ def _goal_sections(organisation: Organisation, today: date):
     queries."""
     today_year = today.year
     values = Prefetch("values", queryset=IndicatorValue.objects.order_by("period"))
-    goals = list(
-        Goal.objects.filter(organisation=organisation)
-        .order_by("position", "pk")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.filter(organisation=organisation)
-                .order_by("name")
-                .prefetch_related(values),
-            )
-        )
-    )
     actions = list(
         Action.objects.filter(organisation=organisation)
         .select_related("goal")
@@ -340,22 +322,16 @@ def _goal_sections(organisation: Organisation, today: date):
     by_goal: dict[int | None, list[ActionLine]] = defaultdict(list)
     for line in lines:
         by_goal[line.action.goal_id].append(line)
-    children: dict[int | None, list[Goal]] = defaultdict(list)
-    for goal in goals:
-        children[goal.parent_id].append(goal)
     sections: list[GoalSection] = []
     indicators: list[IndicatorLine] = []
-
-    def walk(parent_id, depth, root):
-        for goal in children.get(parent_id, []):
-            own = [_indicator_line(i, today_year) for i in goal.indicators.all()]
-            indicators.extend(own)
-            section = GoalSection(goal, depth, goal.title, own, by_goal.get(goal.pk, []))
-            section.main = root or section
-            sections.append(section)
-            walk(goal.pk, depth + 1, section.main)
-
-    walk(None, 0, None)
+    main = None
+    for goal, depth in goal_tree(organisation, indicators=True):
+        own = [_indicator_line(i, today_year) for i in goal.indicators.all()]
+        indicators.extend(own)
+        section = GoalSection(goal, depth, goal.title, own, by_goal.get(goal.pk, []))
+        main = section if depth == 0 else main
+        section.main = main
+        sections.append(section)
     if by_goal.get(None):
         sections.append(GoalSection(None, 0, _("Actions not tied to a goal"), [], by_goal[None]))
     loose = Indicator.objects.filter(organisation=organisation, goal=None).order_by("name")

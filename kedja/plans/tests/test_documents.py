@@ -384,7 +384,7 @@ def test_who_may_ask_and_download(plan, client):
     assert client.get(reverse("plans:document_file", args=[queued.pk])).status_code == 404
 
 
-# --- the goal tree as Excel (kedja/indicators/exports_goals.py) -----------------------------------------
+# --- the goal tree as Excel (kedja/indicators/exports.py) -----------------------------------------
 
 
 def test_goals_export_has_typed_columns(world, client):

@@ -21,9 +21,9 @@ from kedja.home import attention
 from kedja.indicators.factories import make_goal
 from kedja.organisations.models import AuditEvent
 from kedja.plans import rules
+from kedja.plans.exports import HEADERS
 from kedja.plans.factories import make_action, make_plan_version
 from kedja.plans.models import Action, ActionStatus, PlanVersion
-from kedja.plans.plan_workbook import HEADERS
 from kedja.plans.reminders import send_reminders
 
 pytestmark = pytest.mark.django_db

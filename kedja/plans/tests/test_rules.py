@@ -13,6 +13,7 @@ from kedja.assessments.factories import make_round
 from kedja.assessments.models import Priority
 from kedja.core.concurrency import EditConflict
 from kedja.frameworks.factories import make_framework_version
+from kedja.frameworks.selectors import default_framework
 from kedja.indicators.factories import make_goal
 from kedja.initiatives import gap_report
 from kedja.organisations.models import AuditEvent
@@ -69,7 +70,7 @@ def test_coverage_lists_priority_items_and_ranked_gaps_without_action(world, ste
     round_ = make_round(org, steam)
     first = Priority.objects.create(round=round_, node=steam.nodes.get(code="1.a"))
     second = Priority.objects.create(round=round_, node=steam.nodes.get(code="2.b"))
-    ranked = gap_report.ranked_gaps(org, gap_report.default_framework(), timezone.localdate())
+    ranked = gap_report.ranked_gaps(org, default_framework(), timezone.localdate())
     assert ranked, "without initiatives every cell is a gap"
 
     before = rules.coverage(org)
@@ -253,7 +254,7 @@ def test_the_coverage_list_and_the_changes_since_adoption_download_as_excel(clie
     org = world.municipality
     round_ = make_round(org, steam)
     priority = Priority.objects.create(round=round_, node=steam.nodes.get(code="1.a"))
-    ranked = gap_report.ranked_gaps(org, gap_report.default_framework(), timezone.localdate())
+    ranked = gap_report.ranked_gaps(org, default_framework(), timezone.localdate())
     make_action(
         org, title="Teknikdagar", gaps=[rules.gap_cell(rules.gap_key(ranked[0]))], priorities=[priority]
     )

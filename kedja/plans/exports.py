@@ -142,3 +142,11 @@ def changes_workbook(organisation: Organisation, version) -> bytes:
             for f in change.fields:
                 rows.append([change.title, change.kind_label, str(f.label), f.before, f.after])
     return workbook_bytes([(f"Ändringar sedan version {version.number}", CHANGE_COLUMNS, rows)])
+
+
+def coverage_filename(organisation: Organisation, *, today: date) -> str:
+    return f"tackning-{slugify(organisation.name)}-{today.isoformat()}.xlsx"
+
+
+def changes_filename(organisation: Organisation, version) -> str:
+    return f"andringar-{slugify(organisation.name)}-version-{version.number}.xlsx"
