@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import VersionedForm
 from kedja.core.uploads import FileRefused, check_text_data, check_upload
 
 from . import schema
@@ -60,11 +61,9 @@ class ImportForm(forms.Form):
         return upload
 
 
-class NodeForm(forms.Form):
+class NodeForm(VersionedForm):
     """A node's title and summary per language (Swedish title required), and the version the editor
     started from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, node=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kedja.access import assessments as access
 from kedja.access.decorators import get_framework_for, get_node_for, get_version_for
-from kedja.core.concurrency import EditConflict
+from kedja.core.forms import refreshed
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -196,26 +196,19 @@ def node_edit(request, node_id):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form.saving(current=lambda: refreshed(node)):
                 actions.update_node(
                     node,
                     title=form.texts("title"),
                     summary=form.texts("summary"),
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=form.expected_version,
                     by=request.user,
                 )
-            except EditConflict as conflict:
-                node.refresh_from_db()
-                form.add_error(None, conflict.message)
-                form.data = form.data.copy()
-                form.data["version"] = node.version
-                context["current"] = node
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 messages.success(request, _("%(code)s has been saved.") % {"code": node.code})
                 return redirect(f"{reverse('frameworks:version', args=[version.pk])}#node-{node.pk}")
+            if form.conflict:
+                context["current"] = node
+            status = form.response_status
     context["form"] = form
     return render(request, "frameworks/node_edit.html", context, status=status)
 
