@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, VersionedForm
 from kedja.core.texts import pick
 from kedja.frameworks.models import Node
 from kedja.organisations.models import Organisation
@@ -87,7 +87,10 @@ def lines(text: str) -> str:
 DATE = {"type": "date"}
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(VersionedForm):
+    version_required = False  # a new initiative has none
+    conflict_message = None  # the page shows what is saved now, and says so
+
     owner = OwnerChoiceField(
         label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
@@ -182,7 +185,6 @@ class InitiativeForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Everyone working in the municipality always sees its initiatives."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, owners, items, initiative: Initiative | None = None, **kwargs):
         """`owners`: organisations the person may choose as owner; `items`: the framework items offered
