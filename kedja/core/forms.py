@@ -146,13 +146,16 @@ class VersionedForm(forms.Form):
     model form: `class F(VersionedForm, forms.ModelForm)`.
 
     Per form: `version_required = False` where the form also creates (nothing saved yet, so no version);
-    `version_field` where the model counts in another field (a meeting's `sequence`); `conflict_message`,
+    `version_field` where the model counts in another field (a meeting's `sequence`); `version_unread`, the
+    expected version when none was sent or it could not be read (-1: a conflict, since no saved version
+    matches; None: the action decides); `conflict_message`,
     the message shown above the form after a conflict — None where the page shows what is saved now beside
     the form and says so itself."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     version_field = "version"
     version_required = True
+    version_unread = None
     conflict_message = EditConflict.message
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +167,8 @@ class VersionedForm(forms.Form):
 
     @property
     def expected_version(self) -> int | None:
-        return self.cleaned_data.get(self.version_field)
+        version = getattr(self, "cleaned_data", {}).get(self.version_field)
+        return self.version_unread if version is None else version
 
     def version_of(self, saved) -> int | str:
         """The version to put in the form after a conflict: the saved object's ("" when there is none)."""

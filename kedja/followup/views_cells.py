@@ -3,15 +3,13 @@
 per cell). Thin: reading.py checks who may fill in the group (404 for everyone else), actions_grid.py checks
 every cell with the one rule, writes and logs."""
 
-import json
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions_grid, reading
+from .forms import CellForm, CellsForm
 from .guard import student_rows_view
 from .models import Round
 from .scheme import Layout
@@ -31,19 +29,17 @@ def cell(request, round_id, row_id):
     round_ = Round.objects.select_related("school_unit", "scheme_version").filter(pk=round_id).first()
     if round_ is None:
         raise Http404()
+    code, value, expected = CellForm(request.POST).cell()
     try:
         row = reading.cell_row(
             request.user,
             round_,
             row_id,
             context="grid cell",
-            column=_column_label(round_, request.POST.get("code", "")),
+            column=_column_label(round_, code),
         )
     except PermissionDenied:
         raise Http404() from None
-    code = request.POST.get("code", "")
-    value = request.POST.get("value", "").strip()
-    expected = request.POST.get("expected", "").strip() or None
     layout = Layout(round_.scheme_version)
     state, message, status, scores = "saved", "", 200, row.scores
     try:
@@ -91,15 +87,11 @@ def cells(request, round_id, group_id):
         rows = reading.editable_rows(request.user, group, round_)
     except PermissionDenied:
         raise Http404() from None
+    form = CellsForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["cells"])}, status=400)
     try:
-        raw = json.loads(request.POST.get("cells", ""))
-        changes = [
-            (int(r), str(c), "" if v is None else str(v), "" if e is None else str(e)) for r, c, v, e in raw
-        ]
-    except (ValueError, TypeError):
-        return JsonResponse({"error": _("The cells could not be read.")}, status=400)
-    try:
-        outcomes, fresh = actions_grid.save_cells(round_, rows, changes, by=request.user)
+        outcomes, fresh = actions_grid.save_cells(round_, rows, form.cleaned_data["cells"], by=request.user)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     layout = Layout(round_.scheme_version)

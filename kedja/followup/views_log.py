@@ -5,19 +5,18 @@ import csv
 import io
 from datetime import datetime, time
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, cell_text
 
 from . import reading
+from .forms import LogFilter
 from .guard import student_rows_view
 from .models import AccessAction, StudentDataAccess
 from .views_unit import _unit_for
@@ -26,33 +25,6 @@ LOG_PAGE_SIZE = 50
 
 
 # --- the access log --------------------------------------------------------------------------------------
-
-
-class LogFilter(forms.Form):
-    person = forms.TypedChoiceField(
-        label=gettext_lazy("Person"), required=False, coerce=int, empty_value=None
-    )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = (
-            StudentDataAccess.objects.filter(school_unit=unit, user__isnull=False)
-            .values_list("user_id", "user_label")
-            .order_by("user_label")
-            .distinct()
-        )
-        seen, choices = set(), [("", _("Everyone"))]
-        for user_id, label in people:
-            if user_id not in seen:
-                seen.add(user_id)
-                choices.append((user_id, label))
-        self.fields["person"].choices = choices
 
 
 def _log_entries(request, unit_):
