@@ -198,3 +198,26 @@ class EvidenceForm(forms.Form):
         kwargs.setdefault("auto_id", f"item{node.pk}_%s")
         super().__init__(*args, **kwargs)
         self.node = node
+
+
+class PriorityForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("mark", _("Mark")), ("unmark", _("Unmark"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Why it is a priority"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The action plan picks up the priorities and their notes."),
+    )
+
+
+class SharingForm(forms.Form):
+    """The round page's "share with the region" / "stop sharing" button: shares=on shares, anything else stops."""
+
+    shares = forms.CharField(required=False)
+
+    @property
+    def shares_with_region(self) -> bool:
+        return self.is_valid() and self.cleaned_data["shares"] == "on"

@@ -42,6 +42,7 @@ class ReviewForm(VersionedForm):
     one nobody saved from: a conflict, as before any form."""
 
     version_required = False
+    version_unread = -1
     comment = forms.CharField(required=False, strip=False)
 
     def __init__(self, *args, criteria, **kwargs):
@@ -50,11 +51,6 @@ class ReviewForm(VersionedForm):
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.CharField(required=False, strip=False)
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(required=False, strip=False)
-
-    @property
-    def expected_version(self) -> int:
-        version = super().expected_version
-        return -1 if version is None else version
 
     def scores(self) -> dict:
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
@@ -67,13 +63,9 @@ class DecisionForm(VersionedForm):
     """The organiser's decision on an application and its justification (checked by actions_review.decide)."""
 
     version_required = False
+    version_unread = -1
     decision = forms.CharField(required=False)
     justification = forms.CharField(required=False, strip=False)
-
-    @property
-    def expected_version(self) -> int:
-        version = super().expected_version
-        return -1 if version is None else version
 
 
 def shown_errors(form) -> tuple[dict[str, list[str]], list[str]]:

@@ -125,8 +125,39 @@ def posted_int(value, default: int | None = None) -> int | None:
 
 
 def posted_ids(values) -> list[int]:
-    """The positive ids among `values` (e.g. request.POST.getlist("student")); the rest are left out."""
+    """The positive ids among `values` (e.g. the ticked rows of a TextListField); the rest are left out."""
     return [n for n in (posted_int(v) for v in values) if n is not None and n > 0]
+
+
+class TextListField(forms.Field):
+    """Every value sent under one name (e.g. one textarea per question, one checkbox per row), as text."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(v) for v in value or []]
+
+
+class ConfirmForm(forms.Form):
+    """A step that asks before it acts: the second click, from the page that says what it does, sends
+    confirm=yes."""
+
+    confirm = forms.CharField(required=False, strip=False)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["confirm"] == "yes"
+
+
+class NextForm(forms.Form):
+    """Where to go after a step (`next`), sent with a post or in the address; checked by the caller
+    (url_has_allowed_host_and_scheme) before it is used."""
+
+    next = forms.CharField(required=False, strip=False)
+
+    @property
+    def next_url(self) -> str:
+        return self.cleaned_data["next"] if self.is_valid() else ""
 
 
 # --- editing what is saved with optimistic locking (core.concurrency) ---------------------------------------

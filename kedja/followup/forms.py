@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from kedja.core.forms import (
     ModelChoiceField,
     ModelMultipleChoiceField,
+    TextListField,
     VersionedForm,
     apply_errors,
     posted_ids,
@@ -30,15 +31,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
 MAX_SCAN_ROWS = 20_000  # rows a sheet may declare, empty (formatted) ones included
 XLSX_MAGIC = b"PK\x03\x04"
-
-
-class TextListField(forms.Field):
-    """Every value sent under one name (e.g. one textarea per question), as text."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        return [str(v) for v in value or []]
 
 
 # --- the unit, its groups and students ---------------------------------------------------------------------

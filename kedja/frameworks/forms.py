@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import VersionedForm
+from kedja.core.forms import ModelChoiceField, VersionedForm
 from kedja.core.uploads import FileRefused, check_text_data, check_upload
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
 
 from . import schema
 
@@ -97,3 +99,14 @@ class NodeForm(VersionedForm):
             for lang in schema.LANGUAGES
             if self.cleaned_data.get(f"{prefix}_{lang}", "").strip()
         }
+
+
+class OfferForm(forms.Form):
+    """The region a framework version is offered to (whether the person may offer to it is the view's
+    question)."""
+
+    region = ModelChoiceField(queryset=Organisation.objects.filter(kind=Kind.REGION))
+
+    @property
+    def region_chosen(self):
+        return self.cleaned_data["region"] if self.is_valid() else None

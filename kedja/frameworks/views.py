@@ -17,11 +17,9 @@ from django.views.decorators.http import require_POST, require_safe
 from kedja.access import assessments as access
 from kedja.access.decorators import get_framework_for, get_node_for, get_version_for
 from kedja.core.forms import refreshed
-from kedja.organisations.models import Organisation
-from kedja.organisations.roles import Kind
 
 from . import actions, schema
-from .forms import ImportForm, NodeForm
+from .forms import ImportForm, NodeForm, OfferForm
 from .models import Framework, FrameworkVersion, Node, Publication
 
 CHANGE = "frameworks.change_framework"
@@ -234,10 +232,7 @@ def publish(request, version_id):
 @require_POST
 def offer(request, version_id):
     version = get_version_for(request.user, version_id)
-    try:
-        region = Organisation.objects.filter(pk=int(request.POST.get("region", "")), kind=Kind.REGION).first()
-    except ValueError:
-        region = None
+    region = OfferForm(request.POST).region_chosen
     if region is None or not request.user.has_perm("frameworks.offer_to_region", region):
         raise PermissionDenied()
     try:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from kedja.access import policy
 
 from . import attention
+from .forms import SwitchForm
 
 ACTIVE_KEY = "kedja_active_membership"
 
@@ -27,16 +28,16 @@ def start(request):
 @require_POST
 def switch_organisation(request):
     """Choose which of my memberships I work as; only my own memberships can be chosen."""
-    try:
-        wanted = int(request.POST.get("membership", ""))
-    except ValueError:
-        raise Http404() from None
+    form = SwitchForm(request.POST)
+    if not form.is_valid():
+        raise Http404()
+    wanted = form.cleaned_data["membership"]
     chosen = next((m for m in policy.memberships(request.user) if m.pk == wanted), None)
     if chosen is None:
         raise Http404()
     request.session[ACTIVE_KEY] = chosen.pk
     messages.success(request, chosen.now_working_as())
-    nxt = request.POST.get("next", "")
+    nxt = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

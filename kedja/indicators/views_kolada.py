@@ -23,6 +23,7 @@ from kedja.kolada.client import KoladaUnavailable, failure_in
 from kedja.kolada.models import FetchRun, Kpi
 
 from . import actions, tasks
+from .forms_kolada import FetchForm, FollowKpiForm
 from .kolada_sync import comparison_areas, fetch_years, followed_kpis, kolada_area, sync_indicator
 from .models import Goal, Indicator, Source
 
@@ -138,18 +139,19 @@ def kolada_catalogue(request, org_id):
 @require_POST
 def kolada_follow(request, org_id):
     org = _editable(request, org_id)
-    back = _back_to_catalogue(org, request.POST)
-    kpi = Kpi.objects.filter(pk=request.POST.get("kpi", "").strip().upper()[:16]).first()
+    posted = FollowKpiForm(request.POST).values
+    back = _back_to_catalogue(org, posted)
+    kpi = Kpi.objects.filter(pk=posted.get("kpi", "")).first()
     if kpi is None:
         messages.error(request, _("Choose a KPI from the catalogue."))
         return redirect(back)
     goal = None
-    if request.POST.get("goal", "").strip():
-        goal = _goal_of(org, request.POST["goal"])
+    if posted.get("goal"):
+        goal = _goal_of(org, posted["goal"])
         if goal is None:
             messages.error(request, _("That goal does not belong to this organisation."))
             return redirect(back)
-        back = _back_to_catalogue(org, request.POST, goal)
+        back = _back_to_catalogue(org, posted, goal)
     try:
         indicator = actions.follow_kpi(org, kpi, by=request.user, goal=goal)
     except ValidationError as e:
@@ -183,7 +185,7 @@ def kolada_fetch(request, org_id):
     if area is None:
         messages.error(request, _("This organisation has no Kolada code, so there is nothing to fetch."))
         return redirect(back)
-    asked = [k.strip().upper() for k in request.POST.getlist("kpi") if k.strip()]
+    asked = FetchForm(request.POST).asked()
     wrong = [k for k in asked if not KPI_ID.match(k)]
     if wrong or len(asked) > MAX_FETCH_KPIS:
         messages.error(

@@ -17,7 +17,7 @@ from kedja.access import policy
 from kedja.access.decorators import get_membership_for, require_org_perm
 from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
-from kedja.core.forms import CONFLICT, apply_errors, refreshed
+from kedja.core.forms import CONFLICT, ConfirmForm, apply_errors, refreshed
 from kedja.core.identifiers import canonical_email
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -185,9 +185,9 @@ def person_deactivate(request, membership_id):
         request.user, person, person.memberships.active().select_related("organisation")
     ):
         raise PermissionDenied()
-    if (
-        request.POST.get("confirm") != "yes"
-    ):  # one click only asks; the second, on the page that says what it does
+    if not ConfirmForm(
+        request.POST
+    ).confirmed:  # one click only asks; the second, on the page that says what it does
         return render(
             request,
             "organisations/person_deactivate_confirm.html",
