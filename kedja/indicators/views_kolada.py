@@ -2,7 +2,8 @@
 with source Kolada), starting a background fetch and watching it run.
 
 Thin: the access layer decides who sees (404 otherwise) and who may act (403: `indicators.change_goals`
-on the organisation); indicators.actions.follow_kpi and indicators.tasks do the work.
+on the organisation); indicators.actions (follow_kpi, request_kolada_fetch) and
+indicators.tasks do the work.
 """
 
 import re
@@ -22,7 +23,7 @@ from kedja.access.decorators import get_fetch_run_for, get_goal_organisation_for
 from kedja.kolada.client import KoladaUnavailable, failure_in
 from kedja.kolada.models import FetchRun, Kpi
 
-from . import actions, tasks
+from . import actions
 from .forms_kolada import FetchForm, FollowKpiForm
 from .kolada_sync import comparison_areas, fetch_years, followed_kpis, kolada_area, sync_indicator
 from .models import Goal, Indicator, Source
@@ -197,7 +198,9 @@ def kolada_fetch(request, org_id):
     if not kpi_ids:
         messages.error(request, _("Follow a KPI in the catalogue first; then its values can be fetched."))
         return redirect(back)
-    run = tasks.enqueue(kpi_ids, comparison_areas(area), fetch_years(), organisation=org, by=request.user)
+    run = actions.request_kolada_fetch(
+        kpi_ids, comparison_areas(area), fetch_years(), organisation=org, by=request.user
+    )
     return redirect("indicators:kolada_run", run.pk)
 
 

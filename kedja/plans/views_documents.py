@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kedja.access.decorators import get_plan_organisation_for
 from kedja.core.files import stored_file_response
 
-from . import tasks
+from . import actions, tasks
 from .documents.forms import DocumentForm
 from .models import Document
 
@@ -48,7 +48,7 @@ def documents(request, org_id):
         if not form.is_valid():
             return render(request, "plans/documents.html", _context(request, org, form), status=400)
         data = form.cleaned_data
-        document = tasks.request_document(
+        document = actions.request_document(
             org,
             kind=data["kind"],
             format=data["format"],
