@@ -33,7 +33,7 @@ class DeclarationForm(forms.Form):
 
     @property
     def has_conflict(self) -> bool:
-        return self.cleaned_data["conflict"] == "yes"
+        return self.is_valid() and self.cleaned_data["conflict"] == "yes"
 
 
 class ReviewForm(VersionedForm):

@@ -89,3 +89,20 @@ def test_a_domain_rule_refusal_goes_beside_its_field_with_400():
     with form.saving(current=lambda: pytest.fail("no conflict here")):
         raise ValidationError({"title": "Taken."})
     assert form.errors["title"] == ["Taken."] and form.conflict is None and form.response_status == 400
+
+
+def test_the_small_forms_for_buttons_and_lists():
+    from kedja.core.forms import ConfirmForm, NextForm, TextListField
+
+    assert ConfirmForm(QueryDict("confirm=yes")).confirmed
+    assert not ConfirmForm(QueryDict("confirm=no")).confirmed and not ConfirmForm(QueryDict("")).confirmed
+    assert (
+        NextForm(QueryDict("next=/plans/")).next_url == "/plans/" and NextForm(QueryDict("")).next_url == ""
+    )
+
+    class Texts(forms.Form):
+        question = TextListField(required=False)
+
+    form = Texts(QueryDict("question=a&question=&question=b"))
+    assert form.is_valid() and form.cleaned_data["question"] == ["a", "", "b"]
+    assert Texts(QueryDict("")).is_valid()
