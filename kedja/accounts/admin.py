@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from kedja.accounts.sessions import end_sessions
+from kedja.accounts.actions import end_sessions
 
 from .models import SecurityEvent, User
 
@@ -37,7 +37,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    """Read only: the record of second-factor changes is written by kedja.accounts.second_factor alone."""
+    """Read only: the record of account changes is written by kedja.accounts.second_factor and
+    kedja.accounts.actions alone."""
 
     list_display = ["at", "verb", "email", "actor"]
     list_filter = ["verb"]

@@ -94,9 +94,10 @@ class UserSession(models.Model):
 
 
 class SecurityEvent(models.Model):
-    """Append-only record of changes to how a person signs in (second factor set up, replaced, removed,
-    reset by an admin). The organisations app keeps its own audit of roles; this one belongs to accounts,
-    which sits below organisations and cannot write there."""
+    """Append-only record of changes to a person's account: how they sign in (second factor set up,
+    replaced, removed, reset by an admin) and their own details (accounts.actions.update_account). The
+    organisations app keeps its own audit of roles; this one belongs to accounts, which sits below
+    organisations and cannot write there."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

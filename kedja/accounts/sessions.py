@@ -1,9 +1,9 @@
-"""Rules about sign-in sessions: recorded at sign-in, ended on the server at sign-out and deactivation."""
+"""Rules about sign-in sessions: recorded at sign-in, their lifetime, stale records. Ending them on the server
+(sign-out everywhere else, a password change, deactivation) is accounts.actions.end_sessions."""
 
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.utils import timezone
 
 from kedja.core.identifiers import canonical_email
@@ -53,15 +53,6 @@ def session_expired(
         return False
     last = max(session.get(SEEN_AT_KEY, login_at), seen_at or 0)
     return now - last > idle_seconds or now - login_at > absolute_seconds
-
-
-@transaction.atomic
-def end_sessions(user: User) -> int:
-    """Delete every server-side session of this person; returns how many were ended."""
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
-    return len(keys)
 
 
 def purge_stale_records(*, older_than: timedelta) -> int:

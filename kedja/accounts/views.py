@@ -4,7 +4,6 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.sessions.models import Session
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import second_factor
+from . import actions, second_factor
 from .forms import AccountForm, ChangePasswordForm, CodeForm, NewPasswordForm, ResetForm, SignInForm
 from .models import UserSession
 from .sessions import record_session
@@ -91,10 +90,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # Other sessions no longer match the password hash and are dropped; keep the record tidy.
-        UserSession.objects.filter(user=self.request.user).exclude(
-            session_key=self.request.session.session_key
-        ).delete()
+        # Other sessions no longer match the password hash: end them on the server too.
+        actions.end_sessions(self.request.user, keep=self.request.session.session_key)
         record_session(self.request.user, self.request.session)
         messages.success(self.request, _("Your password has been changed. Other sessions were signed out."))
         return response
@@ -105,11 +102,11 @@ def account(request):
     """My account: name, phone, language, password, and where I am signed in."""
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        translation.activate(form.instance.language)
+        actions.update_account(request.user, data=form.cleaned_data, by=request.user)
+        translation.activate(request.user.language)
         messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:account")
-        response.set_cookie("django_language", form.instance.language, samesite="Lax", httponly=True)
+        response.set_cookie("django_language", request.user.language, samesite="Lax", httponly=True)
         return response
     return render_account(request, form=form)
 
@@ -135,13 +132,10 @@ def render_account(request, *, form=None, remove_form=None, status=200):
 @require_POST
 def end_other_sessions(request):
     """Sign out everywhere else: every other session of mine is deleted on the server."""
-    others = UserSession.objects.filter(user=request.user).exclude(session_key=request.session.session_key)
-    keys = list(others.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    others.delete()
+    ended = actions.end_sessions(request.user, keep=request.session.session_key)
     messages.success(
         request,
-        ngettext("Signed out of %(n)d other session.", "Signed out of %(n)d other sessions.", len(keys))
-        % {"n": len(keys)},
+        ngettext("Signed out of %(n)d other session.", "Signed out of %(n)d other sessions.", ended)
+        % {"n": ended},
     )
     return redirect("accounts:account")

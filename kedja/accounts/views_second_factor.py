@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kedja.core.forms import NextForm
+
 from . import second_factor
 from .forms import CodeForm
 from .second_factor import Check, Outcome
@@ -29,7 +31,8 @@ def _code_error(result: Check) -> str:
 
 
 def _next(request, default: str) -> str:
-    return second_factor.safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+    wanted = NextForm(request.POST).next_url or NextForm(request.GET).next_url
+    return second_factor.safe_next(request, wanted or None, default)
 
 
 @login_required

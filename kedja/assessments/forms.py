@@ -7,7 +7,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import ModelChoiceField
+from kedja.core.forms import ModelChoiceField, VersionedForm
 from kedja.frameworks.models import FrameworkVersion
 
 from .models import LEVEL_HELP, Answer, Level, RespondentGroup, Round
@@ -89,8 +89,12 @@ class RespondentForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.email})"
 
 
-class AnswerForm(forms.Form):
-    """One item's answer. `level` is 0–4 or "don't know"; cleaned data is shaped for actions.save_answer."""
+class AnswerForm(VersionedForm):
+    """One item's answer. `level` is 0–4 or "don't know"; cleaned data is shaped for actions.save_answer.
+    `recovering`: the item was showing errors or a conflict when it was sent (the page swaps it whole)."""
+
+    version_required = False  # the first answer to an item has none
+    conflict_message = None  # the item shows the saved answer beside, and says so
 
     level = forms.ChoiceField(
         label=_("Level"),
@@ -116,7 +120,7 @@ class AnswerForm(forms.Form):
     next_step = forms.CharField(
         label=_("Next step"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    recovering = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, node, answer: Answer | None = None, **kwargs):
         kwargs.setdefault("auto_id", f"item{node.pk}_%s")
@@ -163,6 +167,7 @@ class AnswerForm(forms.Form):
         data = dict(self.cleaned_data)
         level = data.pop("level", "")
         data.pop("version", None)
+        data.pop("recovering", None)
         data["dont_know"] = level == DONT_KNOW
         data["level"] = int(level) if level not in ("", None, DONT_KNOW) else None
         return data
@@ -193,3 +198,26 @@ class EvidenceForm(forms.Form):
         kwargs.setdefault("auto_id", f"item{node.pk}_%s")
         super().__init__(*args, **kwargs)
         self.node = node
+
+
+class PriorityForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("mark", _("Mark")), ("unmark", _("Unmark"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Why it is a priority"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The action plan picks up the priorities and their notes."),
+    )
+
+
+class SharingForm(forms.Form):
+    """The round page's "share with the region" / "stop sharing" button: shares=on shares, anything else stops."""
+
+    shares = forms.CharField(required=False)
+
+    @property
+    def shares_with_region(self) -> bool:
+        return self.is_valid() and self.cleaned_data["shares"] == "on"

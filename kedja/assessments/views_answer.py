@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kedja.core.concurrency import EditConflict
 from kedja.core.files import stored_file_response
-from kedja.core.forms import apply_errors
 from kedja.frameworks.models import Node
 
 from . import actions
@@ -137,20 +136,17 @@ def answer_item(request, round_id, node_id):
         return _render_item(request, respondent, entry, 400)
     if not form.is_valid():
         return _render_item(request, respondent, _entry(node, current, form=form), 400)
-    try:
+    with form.saving(current=lambda: Answer.objects.filter(respondent=respondent, node=node).first()):
         saved = actions.save_answer(
-            respondent, node, data=form.answer_data(), expected_version=form.cleaned_data["version"]
+            respondent, node, data=form.answer_data(), expected_version=form.expected_version
         )
-    except EditConflict:
-        current = Answer.objects.filter(respondent=respondent, node=node).first()
-        form.data = form.data.copy()
-        form.data["version"] = current.version if current is not None else ""
+    if form.conflict:
+        current = None if form.conflict is True else form.conflict  # True: the answer was removed
         entry = _entry(node, current, form=form, conflict=current)
-        return _render_item(request, respondent, entry, 409)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return _render_item(request, respondent, _entry(node, current, form=form), 400)
-    if request.htmx and request.POST.get("recovering"):
+        return _render_item(request, respondent, entry, form.response_status)
+    if form.errors:  # refused by a rule of save_answer
+        return _render_item(request, respondent, _entry(node, current, form=form), form.response_status)
+    if request.htmx and form.cleaned_data["recovering"]:
         # The item was showing errors or a conflict: swap the whole item so they go away.
         saved.refresh_from_db()
         return _render_item(request, respondent, _entry(node, saved), 200)

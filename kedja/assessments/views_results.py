@@ -1,7 +1,6 @@
 """A round's result: the page, priorities, and the PDF and Excel exports. Thin: the access layer fetches
 (404 outside, 403 without the right), exports.result_report gathers, actions change."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kedja.core.files import download_response
@@ -19,22 +17,10 @@ from kedja.frameworks.models import Node
 from . import actions
 from .access import get_round_for
 from .exports import answers_workbook, export_filename, report_pdf, result_report
+from .forms import PriorityForm
 from .models import Priority
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class PriorityForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("mark", gettext_lazy("Mark")), ("unmark", gettext_lazy("Unmark"))], widget=forms.HiddenInput
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Why it is a priority"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("The action plan picks up the priorities and their notes."),
-    )
 
 
 def priority_form(node, priority=None, data=None) -> PriorityForm:

@@ -36,7 +36,7 @@ from .access import (
     respondent_for,
     rounds_with_result,
 )
-from .forms import RespondentForm, RoundForm
+from .forms import RespondentForm, RoundForm, SharingForm
 from .models import Respondent, Round
 
 # --- fetching through the access layer ------------------------------------------------------------
@@ -239,7 +239,7 @@ def round_reopen(request, round_id):
 @require_POST
 def round_sharing(request, round_id):
     round_ = get_round_for(request.user, round_id, "assessments.manage_round")
-    shares = request.POST.get("shares") == "on"
+    shares = SharingForm(request.POST).shares_with_region
     actions.set_sharing(round_, shares=shares, by=request.user)
     if shares:
         messages.success(request, _("The region can now see the round's levels per area once it is closed."))

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kedja.core.forms import ModelMultipleChoiceField
+from kedja.core.forms import ModelMultipleChoiceField, VersionedForm
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -42,11 +42,11 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=LOCAL_INPUT)
 
 
-class CallDetailsForm(forms.Form):
+class CallDetailsForm(VersionedForm):
     """The call's details. Times are typed as local date and time (Europe/Stockholm, summer time included)
     and stored as aware datetimes."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    conflict_message = None  # the page shows what is saved now, and says so
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     description = forms.CharField(
         label=gettext_lazy("Description"),

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kedja.core.forms import UploadField
+from kedja.core.forms import UploadField, VersionedForm
 from kedja.core.identifiers import validate_org_number, validate_phone
 
 from .models import Call, CallField, FieldKind
@@ -228,3 +228,15 @@ def prefill_answers(call: Call, org) -> dict:
         elif field.kind == FieldKind.ORG_NUMBER and org.org_number:
             answers[field.key] = org.org_number
     return answers
+
+
+VERSION = "_version"  # the posted name of the version an application form was opened at (beside the answers)
+
+
+class StartedFromForm(VersionedForm):
+    """The version of the application the page was opened at. None sent, or one that cannot be read: a
+    page opened before a colleague started the application, so a conflict (-1 matches no version)."""
+
+    version_field = VERSION
+    version_required = False
+    version_unread = -1

@@ -25,11 +25,10 @@ from kedja.core.pdf import html_to_pdf
 from . import access as call_access
 from . import actions_apply as actions
 from .access import get_application_for, get_call_for
-from .forms_render import build_form, prefill_answers
+from .forms_render import VERSION, StartedFromForm, build_form, prefill_answers
 from .models import Application, ApplicationFile, Call, CallField, FieldKind
 from .rules import is_open, overflow, text_length
 
-VERSION = "_version"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -139,10 +138,9 @@ def _posted_version(request, application: Application, created: bool) -> int:
     before a colleague started the application has none (a conflict)."""
     if created:
         return application.version
-    try:
-        return int(request.POST.get(VERSION, ""))
-    except ValueError:
-        return -1
+    started_from = StartedFromForm(request.POST)
+    started_from.is_valid()
+    return started_from.expected_version
 
 
 def _store_uploads(form, application, user) -> None:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.forms import apply_errors
 from kedja.organisations.access import get_organisation_for
 
@@ -141,34 +140,26 @@ def _builder_context(call: Call, step: str, **extra) -> dict:
 def call_edit(request, call_id):
     call = get_call_for(request.user, call_id, manage=True)
     form = CallDetailsForm(request.POST or None, call=call, initial=_details_initial(call))
-    saved = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form.saving(current=lambda: Call.objects.get(pk=call.pk)):
             actions.update_call(
                 call,
                 data,
                 by=request.user,
-                expected_version=data["version"],
+                expected_version=form.expected_version,
                 reviewers=data["reviewers"],
                 eligible_organisations=data["eligible_organisations"],
             )
-        except EditConflict:
-            saved = Call.objects.get(pk=call.pk)
-            form.data = form.data.copy()
-            form.data["version"] = saved.version  # saving again replaces what is saved, knowingly
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The call's details have been saved."))
             if data.get("confirm_tightening"):
                 actions.record_tightening(call, by=request.user)
             return redirect("calls:edit", call.pk)
-    status = 409 if saved else (400 if form.errors else 200)
+    saved = form.conflict
     context = _builder_context(call, "details", form=form, saved=saved)
     if saved:
         context["saved_html"] = render_description(saved)
-    return render(request, "calls/builder_details.html", context, status=status)
+    return render(request, "calls/builder_details.html", context, status=form.response_status)
 
 
 # --- fields -------------------------------------------------------------------------------------------

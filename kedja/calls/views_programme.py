@@ -6,7 +6,6 @@ writes, ics builds the calendar."""
 
 from pathlib import PurePosixPath
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,130 +14,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response, stored_file_response
-from kedja.core.forms import UploadField, apply_errors
+from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import access as call_access
 from . import actions_programme as actions
 from . import exports
 from .access import get_meeting_for, get_participant_for, get_programme_call_for
+from .forms_programme import DeliverableForm, MeetingForm, ProgrammeForm, StatusForm
 from .ics import calendar_filename, programme_calendar
-from .models import Call, Meeting, Participant, Programme
+from .models import Call, Meeting, Programme
 from .templates_data import UnknownTemplate, load_template, year_of
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-class ProgrammeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
-    starts = forms.DateField(label=gettext_lazy("Starts"), required=False, widget=DateInput)
-    ends = forms.DateField(label=gettext_lazy("Ends"), required=False, widget=DateInput)
-    named_persons = forms.MultipleChoiceField(
-        label=gettext_lazy("Resource persons named in the accepted applications"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    resource_persons = forms.CharField(
-        label=gettext_lazy("Other resource persons"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Who else leads the work, e.g. the national centre."),
-    )
-    steering_group = forms.CharField(
-        label=gettext_lazy("Steering group"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    deliverable_title = forms.CharField(
-        label=gettext_lazy("Deliverable"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("For example: development plan for mathematics teaching."),
-    )
-    deliverable_due = forms.DateField(label=gettext_lazy("Deliverable due"), required=False, widget=DateInput)
-
-    def __init__(self, *args, named: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["named_persons"].choices = [(line, line) for line in named]
-
-    def programme_data(self) -> dict:
-        """The cleaned data with the chosen people and the other text joined into `resource_persons`."""
-        data = dict(self.cleaned_data)
-        data["resource_persons"] = actions.join_resource_persons(
-            data.pop("named_persons", []), data.get("resource_persons", "")
-        )
-        return data
-
-
-class MeetingForm(forms.Form):
-    sequence = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    date = forms.DateField(
-        label=gettext_lazy("Date"),
-        required=False,
-        widget=DateInput,
-        help_text=gettext_lazy("Leave empty while the date is not confirmed."),
-    )
-    month = forms.DateField(
-        label=gettext_lazy("Month, if the date is not confirmed"),
-        required=False,
-        widget=MonthInput,
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-        help_text=gettext_lazy("For example 2027-01."),
-    )
-    starts = forms.TimeField(label=gettext_lazy("Starts"), required=False, widget=TimeInput)
-    ends = forms.TimeField(label=gettext_lazy("Ends"), required=False, widget=TimeInput)
-    place = forms.CharField(
-        label=gettext_lazy("Place"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("Leave empty while the place is not confirmed."),
-    )
-
-
-class DeliverableForm(forms.Form):
-    file = UploadField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("PDF, Word (docx) or OpenDocument (odt), at most 20 MB."),
-        extensions=actions.DELIVERABLE_EXTENSIONS,
-        max_bytes=actions.DELIVERABLE_MAX_BYTES,
-        wrong_type=gettext_lazy("Upload a PDF, Word (docx) or OpenDocument (odt) file."),
-    )
-
-
-class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=Participant._meta.get_field("deliverable_status").choices
-    )
-
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -219,30 +108,16 @@ def programme_edit(request, call_id):
         "resource_persons": other,
     }
     form = ProgrammeForm(request.POST or None, initial=initial, named=named)
-    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.programme_data()
-        try:
+        with form.saving(current=lambda: Programme.objects.get(call=call)):
             saved = actions.ensure_programme(call) if prog.pk is None else prog
-            actions.update_programme(saved, data, by=request.user, expected_version=data["version"])
-        except EditConflict:
-            conflict = True
-            form.data = form.data.copy()
-            form.data["version"] = Programme.objects.get(call=call).version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved the programme while you were editing. Your text is kept below; "
-                    "save again to replace what they saved."
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+            actions.update_programme(saved, data, by=request.user, expected_version=form.expected_version)
             messages.success(request, _("The programme has been saved."))
             return redirect("calls:programme", call.pk)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render(request, "calls/programme_edit.html", {"call": call, "form": form}, status=status)
+    return render(
+        request, "calls/programme_edit.html", {"call": call, "form": form}, status=form.response_status
+    )
 
 
 @login_required
@@ -288,35 +163,22 @@ def meeting_edit(request, meeting_id):
         "sequence": meeting.sequence
     }
     form = MeetingForm(request.POST or None, initial=initial)
-    conflict = False
     if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data["sequence"]
-        try:
+        expected = form.expected_version
+        with form.saving(current=lambda: Meeting.objects.get(pk=meeting.pk)):
             actions.update_meeting(
                 meeting,
                 form.cleaned_data,
                 by=request.user,
                 expected_sequence=meeting.sequence if expected is None else expected,
             )
-        except EditConflict:
-            conflict = True
-            form.data = form.data.copy()
-            form.data["sequence"] = Meeting.objects.get(pk=meeting.pk).sequence
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this meeting while you were editing. Your changes are kept below; "
-                    "save again to replace what they saved."
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The meeting %(title)s has been saved.") % {"title": meeting.title})
             return redirect(_back(call, f"meeting-{meeting.pk}"))
-    status = 409 if conflict else (400 if form.errors else 200)
     return render(
-        request, "calls/meeting_form.html", {"call": call, "form": form, "meeting": meeting}, status=status
+        request,
+        "calls/meeting_form.html",
+        {"call": call, "form": form, "meeting": meeting},
+        status=form.response_status,
     )
 
 
@@ -374,28 +236,21 @@ def deliverable_status(request, participant_id):
     if not form.is_valid():
         messages.error(request, _("Choose one of the statuses."))
         return redirect(_back(call, f"participant-{participant.pk}"))
-    try:
+    with form.saving(current=lambda: participant):
         actions.set_deliverable_status(
             participant,
             form.cleaned_data["status"],
             by=request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.expected_version,
         )
-    except EditConflict:
-        messages.error(
-            request,
-            _(
-                "The deliverable changed while you were looking at it (see its status now). Nothing was changed."
-            ),
-        )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
         messages.success(
             request,
             _("%(org)s: the deliverable is now “%(status)s”.")
             % {"org": participant.organisation.name, "status": participant.get_deliverable_status_display()},
         )
+    for errors in form.errors.values():  # a conflict or a refusal: said on the programme page
+        for message in errors:
+            messages.error(request, message)
     return redirect(_back(call, f"participant-{participant.pk}"))
 
 

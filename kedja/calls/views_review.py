@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response
-from kedja.core.forms import posted_int
+from kedja.core.forms import apply_errors, refreshed
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import access as call_access
@@ -30,20 +29,13 @@ from . import actions_review as actions
 from .access import get_application_to_decide, get_application_to_review, get_call_for
 from .conflicts import membership_conflicts
 from .exports import applications_workbook, decision_summary_pdf
+from .forms_review import DecisionForm, DeclarationForm, ReviewActionForm, ReviewForm, shown_errors
 from .models import Application, Call, Review, Score
 from .ranking import SPREAD_FLAG, ranking, review_score
 from .rules import accepted_count, has_closed
 from .views_apply import answer_rows
 
 SORTS = ("mean", "-mean")
-
-
-def _error_dict(error: ValidationError) -> tuple[dict[str, list[str]], list[str]]:
-    """(messages per field, messages for the whole form) of a ValidationError."""
-    if hasattr(error, "error_dict"):
-        fields = {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
-        return {k: v for k, v in fields.items() if k != "__all__"}, fields.get("__all__", [])
-    return {}, list(error.messages)
 
 
 # --- reviewers ------------------------------------------------------------------------------------------
@@ -139,71 +131,73 @@ def review(request, application_id):
     own = Review.objects.filter(application=application, reviewer=request.user).first()
     errors: dict[str, list[str]] = {}
     general: list[str] = []
-    posted = None
+    declaration = DeclarationForm(request.POST if request.method == "POST" else None)
+    form = None  # the scores, when they were sent
+    status = 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "declare":
-                conflict = request.POST.get("conflict") == "yes"
-                if request.POST.get("conflict") not in ("yes", "no"):
-                    raise ValidationError({"conflict": _("Say whether you have a conflict of interest.")})
-                actions.declare(
-                    application,
-                    reviewer=request.user,
-                    conflict=conflict,
-                    reason=request.POST.get("conflict_reason", ""),
-                )
-                if conflict:
-                    messages.success(
-                        request,
-                        _("Your conflict of interest is recorded. You will not review this application."),
+        action = ReviewActionForm(request.POST).pressed
+        if action == "declare":
+            if declaration.is_valid():
+                try:
+                    actions.declare(
+                        application,
+                        reviewer=request.user,
+                        conflict=declaration.has_conflict,
+                        reason=declaration.cleaned_data["conflict_reason"],
                     )
-                    return redirect("calls:reviews", call.pk)
-                return redirect("calls:review", application.pk)
-            if action in ("save", "submit") and own is not None:
-                posted = request.POST
-                criteria = list(call.criteria.all())
-                actions.save_review(
-                    own,
-                    scores={c.pk: request.POST.get(f"score_{c.pk}", "") for c in criteria},
-                    comments={c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria},
-                    comment=request.POST.get("comment", ""),
-                    expected_version=posted_int(request.POST.get("version"), -1),
-                    submit=action == "submit",
-                )
-                if action == "submit":
-                    messages.success(request, _("Your review is submitted."))
+                except ValidationError as error:
+                    apply_errors(declaration, error)
                 else:
-                    messages.success(
-                        request,
-                        _("Draft saved %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
+                    if declaration.has_conflict:
+                        messages.success(
+                            request,
+                            _("Your conflict of interest is recorded. You will not review this application."),
+                        )
+                        return redirect("calls:reviews", call.pk)
+                    return redirect("calls:review", application.pk)
+            errors, general = shown_errors(declaration)
+        elif action in ("save", "submit") and own is not None:
+            form = ReviewForm(request.POST, criteria=call.criteria.all())
+            if form.is_valid():
+                with form.saving(current=lambda: refreshed(own)):
+                    actions.save_review(
+                        own,
+                        scores=form.scores(),
+                        comments=form.comments(),
+                        comment=form.cleaned_data["comment"],
+                        expected_version=form.expected_version,
+                        submit=action == "submit",
                     )
-                return redirect("calls:review", application.pk)
+                    if action == "submit":
+                        messages.success(request, _("Your review is submitted."))
+                    else:
+                        messages.success(
+                            request,
+                            _("Draft saved %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
+                        )
+                    return redirect("calls:review", application.pk)
+            errors, general = shown_errors(form)
+        else:
             general.append(_("Unknown action."))
-        except ValidationError as e:
-            errors, general = _error_dict(e)
-        except EditConflict as e:
-            general = [str(e.message)]
-            own.refresh_from_db()
+        status = form.response_status if form is not None else 400
     context = {
         "call": call,
         "application": application,
         "review": own,
         "errors": errors,
         "general": general,
-        "conflict_value": request.POST.get("conflict", "") if request.method == "POST" else "",
-        "conflict_reason": request.POST.get("conflict_reason", "") if request.method == "POST" else "",
+        "conflict_value": declaration.data.get("conflict", ""),
+        "conflict_reason": declaration.data.get("conflict_reason", ""),
     }
     if own is not None:
         context["rows"] = answer_rows(application)
-        context["criteria_rows"] = _criteria_rows(call, own, posted)
+        context["criteria_rows"] = _criteria_rows(call, own, form.data if form is not None else None)
         for row in context["criteria_rows"]:
             row["errors"] = errors.get(f"score_{row['criterion'].pk}", [])
-        context["comment"] = posted.get("comment", "") if posted is not None else own.comment
+        context["comment"] = form.data.get("comment", "") if form is not None else own.comment
         if own.submitted_at and call_access.can_see_scores_of_others(request.user, application):
             context["own_weighted"] = review_score(own, list(call.criteria.all()))
             context["others"] = _other_reviews(application, exclude_reviewer=request.user)
-    status = 400 if (errors or general) else 200
     return render(request, "calls/review_form.html", context, status=status)
 
 
@@ -248,31 +242,29 @@ def decide(request, application_id):
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     values = {"decision": application.decision, "justification": application.justification}
-    version = application.version
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         values = {
-            "decision": request.POST.get("decision", ""),
-            "justification": request.POST.get("justification", ""),
+            "decision": form.data.get("decision", ""),
+            "justification": form.data.get("justification", ""),
         }
-        try:
-            actions.decide(
-                application,
-                decision=values["decision"],
-                justification=values["justification"],
-                by=request.user,
-                expected_version=posted_int(request.POST.get("version"), -1),
-            )
-            messages.success(
-                request,
-                _("Decision saved for %(organisation)s.") % {"organisation": application.organisation.name},
-            )
-            return redirect(reverse("calls:ranking", args=[call.pk]) + f"#application-{application.pk}")
-        except ValidationError as e:
-            errors, general = _error_dict(e)
-        except EditConflict as e:
-            general = [str(e.message)]
-            application.refresh_from_db()
-            version = application.version
+        if form.is_valid():
+            with form.saving(current=lambda: refreshed(application)):
+                actions.decide(
+                    application,
+                    decision=form.cleaned_data["decision"],
+                    justification=form.cleaned_data["justification"],
+                    by=request.user,
+                    expected_version=form.expected_version,
+                )
+                messages.success(
+                    request,
+                    _("Decision saved for %(organisation)s.")
+                    % {"organisation": application.organisation.name},
+                )
+                return redirect(reverse("calls:ranking", args=[call.pk]) + f"#application-{application.pk}")
+        errors, general = shown_errors(form)
+    version = application.version
     return render(
         request,
         "calls/decision_form.html",
@@ -292,7 +284,7 @@ def decide(request, application_id):
             "can_decide": application.status == Application.Status.SUBMITTED
             and call.status == Call.Status.PUBLISHED,
         },
-        status=400 if (errors or general) else 200,
+        status=form.response_status,
     )
 
 

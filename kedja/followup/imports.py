@@ -1,7 +1,7 @@
 """Importing a school unit's students from Excel/CSV (docs/followup.md, "The principal's part"): columns given
 name, family name, gender, group and local reference; every row is checked and the file is imported whole or
 not at all, with a row-by-row report (the row numbers are the sheet's). Reading the file is
-views_grid.read_sheet's job (the same rules for both uploads); this module checks the rows, writes them and
+forms.read_sheet's job (the same rules for both uploads); this module checks the rows, writes them and
 makes the template."""
 
 from dataclasses import dataclass, field

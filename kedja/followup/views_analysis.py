@@ -3,14 +3,12 @@ the unit in a round, and the municipality's analysis questions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kedja.core.concurrency import EditConflict
-from kedja.core.forms import posted_int
+from kedja.core.forms import refreshed
 from kedja.core.texts import pick
 
 from . import access, actions
@@ -20,6 +18,7 @@ from .access import (
     get_unit_for,
     require_group_analysis_writer,
 )
+from .forms import AnalysisForm, QuestionsForm
 from .guard import student_rows_view
 from .models import QuestionSet, Round
 
@@ -42,20 +41,16 @@ def _analysis_page(request, *, round_, group, answered_by, template_context, edi
     if request.method == "POST" and group is not None:
         require_group_analysis_writer(request.user, group)  # the same rule as `editable`
     if request.method == "POST":
-        answers = {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in questions}
-        version = request.POST.get("version", "")
-        try:
-            actions.save_analysis(
-                analysis, answers, expected_version=posted_int(version, -1), by=request.user
-            )
-        except EditConflict as conflict:
-            problem, status = str(conflict.message), 409
-            analysis.refresh_from_db()
-        except ValidationError as error:
-            errors, status = {k: " ".join(v) for k, v in error.message_dict.items()}, 400
-        else:
-            messages.success(request, _("The analysis has been saved."))
-            return redirect(request.path)
+        form = AnalysisForm(request.POST, questions=questions)
+        if form.is_valid():
+            with form.saving(current=lambda: refreshed(analysis)):
+                actions.save_analysis(
+                    analysis, form.answers(), expected_version=form.expected_version, by=request.user
+                )
+                messages.success(request, _("The analysis has been saved."))
+                return redirect(request.path)
+        answers, errors, status = form.answers(), form.question_errors(), form.response_status
+        problem = " ".join(form.non_field_errors() + form.errors.get("version", []))
     items = [
         q | {"answer": answers.get(q["code"], ""), "error": errors.get(q["code"], "")} for q in questions
     ]
@@ -119,26 +114,18 @@ def questions(request, municipality_id):
     sets = {s: actions.question_set(municipality, s) for s in QuestionSet.For.values}
     typed, problems, status = {}, {}, 200
     if request.method == "POST":
-        which = request.POST.get("answered_by", "")
+        form = QuestionsForm(request.POST)
+        which = form.which
         if which not in sets:
             raise Http404()
-        texts = request.POST.getlist("question")
-        version = request.POST.get("version", "")
-        try:
-            actions.save_questions(
-                sets[which],
-                texts,
-                expected_version=posted_int(version, -1),
-                by=request.user,
-            )
-        except EditConflict as conflict:
-            typed[which], problems[which], status = texts, str(conflict.message), 409
-            sets[which].refresh_from_db()
-        except ValidationError as error:
-            typed[which], problems[which], status = texts, " ".join(error.messages), 400
-        else:
-            messages.success(request, _("The questions have been saved."))
-            return redirect("followup:questions", municipality.pk)
+        if form.is_valid():
+            with form.saving(current=lambda: refreshed(sets[which])):
+                actions.save_questions(
+                    sets[which], form.texts(), expected_version=form.expected_version, by=request.user
+                )
+                messages.success(request, _("The questions have been saved."))
+                return redirect("followup:questions", municipality.pk)
+        typed[which], problems[which], status = form.texts(), form.problem(), form.response_status
     blocks = []
     for value, label in QuestionSet.For.choices:
         question_set = sets[value]

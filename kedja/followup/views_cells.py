@@ -3,16 +3,14 @@
 per cell). Thin: reading.py checks who may fill in the group (404 for everyone else), actions_grid.py checks
 every cell with the one rule, writes and logs."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions_grid, reading
 from .access import get_round_and_group, get_round_for_cells
+from .forms import CellForm, CellsForm
 from .guard import student_rows_view
 from .scheme import Layout
 from .views_grid import _level_label, sum_text
@@ -29,16 +27,10 @@ def _column_label(round_, code: str) -> str:
 def cell(request, round_id, row_id):
     """Save one cell (grid.js): a small HTML fragment with the cell's state, the row's sum and level."""
     round_ = get_round_for_cells(request.user, round_id)
+    code, value, expected = CellForm(request.POST).cell()
     row = reading.cell_row(
-        request.user,
-        round_,
-        row_id,
-        context="grid cell",
-        column=_column_label(round_, request.POST.get("code", "")),
+        request.user, round_, row_id, context="grid cell", column=_column_label(round_, code)
     )
-    code = request.POST.get("code", "")
-    value = request.POST.get("value", "").strip()
-    expected = request.POST.get("expected", "").strip() or None
     layout = Layout(round_.scheme_version)
     state, message, status, scores = "saved", "", 200, row.scores
     try:
@@ -83,15 +75,11 @@ def cells(request, round_id, group_id):
     is checked; the good ones are saved in one transaction even when others are refused."""
     round_, group = get_round_and_group(request.user, round_id, group_id)
     rows = reading.editable_rows(request.user, group, round_)
+    form = CellsForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["cells"])}, status=400)
     try:
-        raw = json.loads(request.POST.get("cells", ""))
-        changes = [
-            (int(r), str(c), "" if v is None else str(v), "" if e is None else str(e)) for r, c, v, e in raw
-        ]
-    except (ValueError, TypeError):
-        return JsonResponse({"error": _("The cells could not be read.")}, status=400)
-    try:
-        outcomes, fresh = actions_grid.save_cells(round_, rows, changes, by=request.user)
+        outcomes, fresh = actions_grid.save_cells(round_, rows, form.cleaned_data["cells"], by=request.user)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     layout = Layout(round_.scheme_version)

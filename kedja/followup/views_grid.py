@@ -7,12 +7,9 @@ reading.py checks again, logs and returns the rows, actions.py writes. Every vie
 second factor (accounts.second_factor.second_factor_required).
 """
 
-import csv
-import io
 import json
 from html import escape
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,28 +19,21 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.files import download_response
 from kedja.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
-    UnreadableWorkbook,
-    read_sheet_rows,
-    uncell_text,
 )
-from kedja.core.uploads import check_upload, check_workbook, extension_of
 
 from . import access, actions_grid, exports, reading
 from .access import get_round_and_group
+from .forms import GridForm, ImportForm
 from .guard import student_rows_view
 from .models import AccessAction, Level, Round
 
 LEVEL_RANK = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2, Level.GREEN: 3, Level.NOT_ASSESSED: 4}
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 500
-MAX_SCAN_ROWS = 20_000  # rows a sheet may declare, empty (formatted) ones included
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 def _level_label(level: str) -> str:
@@ -86,32 +76,6 @@ def my_groups(request):
 
 
 # --- the grid --------------------------------------------------------------------------------------------
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Filled-in sheet"),
-        help_text=gettext_lazy(
-            "An Excel file (.xlsx) or a CSV file (.csv, UTF-8) laid out as the template: a column “id” "
-            "and one column per code. An empty cell clears the score. All rows are imported or none."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_upload(  # size, extension, content
-            upload,
-            extensions=("xlsx", "csv"),
-            max_bytes=MAX_BYTES,
-            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
-        )
-        suffix = extension_of(upload.name)
-        try:
-            self.headers, self.rows = read_sheet(upload.read(MAX_BYTES + 1), suffix)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-        return upload
 
 
 def _cells_html(row, name: str, columns: list, typed: dict, problems: dict, readonly: str) -> str:
@@ -246,33 +210,21 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
     """Save every cell the form changed (compared with the value the page showed, sent back per row as
     "was-<row>"). Refused and conflicting cells keep what was typed and get a message; the others are saved."""
     layout = rows.layout
+    form = GridForm(request.POST, layout=layout)
     typed, problems, saved = {}, {}, 0
     for line in rows.lines:
         row = line.row
         row.round = round_
-        try:
-            was = json.loads(request.POST.get(f"was-{row.pk}", "{}"))
-        except ValueError:
-            was = {}
-        if not isinstance(was, dict):
-            was = {}
-        for column in layout.columns:
-            name = f"c-{row.pk}-{column.code}"
-            if name not in request.POST:
-                continue
-            text = request.POST[name].strip()
-            before = was.get(column.code)
-            if text == ("" if before is None else str(before)):
-                continue
-            key = (row.pk, column.code)
+        for code, text, before in form.changes(row):
+            key = (row.pk, code)
             try:
-                result = actions_grid.save_cell(row, column.code, text, expected=before, by=request.user)
+                result = actions_grid.save_cell(row, code, text, expected=before, by=request.user)
             except actions_grid.CellConflict as conflict:
                 typed[key], problems[key] = text, conflict.message
                 if conflict.current is None:
-                    row.scores.pop(column.code, None)
+                    row.scores.pop(code, None)
                 else:
-                    row.scores[column.code] = conflict.current
+                    row.scores[code] = conflict.current
             except ValidationError as error:
                 typed[key], problems[key] = text, " ".join(error.messages)
             else:
@@ -284,46 +236,6 @@ def _save_grid(request, round_, rows) -> tuple[dict, dict, int]:
 
 
 # --- the grid as a sheet ---------------------------------------------------------------------------------
-
-
-def read_sheet(raw: bytes, suffix: str) -> tuple[list, list]:
-    """(header cells, [(row number, cells)]) of an .xlsx (first sheet) or .csv file (UTF-8, ";", "," or tab
-    separated); empty rows are left out. ValueError with a message for a file that cannot be read."""
-    if len(raw) > MAX_BYTES:
-        raise ValueError(_("The file is larger than 2 MB."))
-    if suffix == "xlsx":
-        if not raw.startswith(XLSX_MAGIC):
-            raise ValueError(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or CSV UTF-8."))
-        # What the archive declares, before anything is unpacked (FileRefused is a ValueError).
-        check_workbook(raw, max_rows=MAX_SCAN_ROWS)
-        try:
-            lines = read_sheet_rows(raw, max_col=80, max_row=MAX_ROWS + 50)
-        except UnreadableWorkbook:
-            raise ValueError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(
-                _("The file must be saved as UTF-8. In Excel, choose “CSV UTF-8” when you save it.")
-            ) from None
-        first = text.split("\n", 1)[0]
-        delimiter = max(("\t", ";", ","), key=first.count)
-        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header, rows = None, []
-    for number, cells in enumerate(lines, start=1):
-        cells = [uncell_text(c.strip()) if isinstance(c, str) else c for c in cells]
-        if all(c is None or c == "" for c in cells):
-            continue
-        if header is None:
-            header = list(cells)
-            continue
-        rows.append((number, list(cells)))
-        if len(rows) > MAX_ROWS:
-            raise ValueError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    if header is None:
-        raise ValueError(_("The file is empty."))
-    return header, rows
 
 
 @require_safe

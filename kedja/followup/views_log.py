@@ -3,12 +3,10 @@ as a page and as CSV. Who may is decided as on the unit's other pages (followup.
 
 from datetime import datetime, time
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from kedja.core.files import download_response
@@ -16,6 +14,7 @@ from kedja.core.spreadsheets import CSV_CONTENT_TYPE
 
 from . import exports, reading
 from .access import get_unit_for
+from .forms import LogFilter
 from .guard import student_rows_view
 from .models import AccessAction, StudentDataAccess
 
@@ -23,33 +22,6 @@ LOG_PAGE_SIZE = 50
 
 
 # --- the access log --------------------------------------------------------------------------------------
-
-
-class LogFilter(forms.Form):
-    person = forms.TypedChoiceField(
-        label=gettext_lazy("Person"), required=False, coerce=int, empty_value=None
-    )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = (
-            StudentDataAccess.objects.filter(school_unit=unit, user__isnull=False)
-            .values_list("user_id", "user_label")
-            .order_by("user_label")
-            .distinct()
-        )
-        seen, choices = set(), [("", _("Everyone"))]
-        for user_id, label in people:
-            if user_id not in seen:
-                seen.add(user_id)
-                choices.append((user_id, label))
-        self.fields["person"].choices = choices
 
 
 def _log_entries(request, unit_):

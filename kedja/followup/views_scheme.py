@@ -10,18 +10,15 @@ no second factor and write nothing to the student data access log.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors, posted_int
-
 from . import access, actions
 from .access import get_scheme_municipality_for
+from .forms import SchemeBaseForm
 from .models import SchemeVersion
 from .scheme import Layout, highest_possible_sum
 from .scheme_forms import SchemeEdit
@@ -84,11 +81,12 @@ def scheme_edit(request, municipality_id):
     base, problem, status = current.number, "", 200
     edit = SchemeEdit(current, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        posted = request.POST.get("expected_number", "")
-        base = posted_int(posted, -1)
+        started = SchemeBaseForm(request.POST, scheme_form=edit.form)
+        started.is_valid()  # a number that cannot be read is a stale one: new_scheme_version answers
+        base = started.expected_version
         status = 400
         if edit.is_valid():
-            try:
+            with started.saving(current=lambda: current):
                 version = actions.new_scheme_version(
                     municipality,
                     definition=edit.definition(),
@@ -97,17 +95,18 @@ def scheme_edit(request, municipality_id):
                     expected_number=base,
                     by=request.user,
                 )
-            except EditConflict as conflict:
-                problem, status, base = str(conflict.message), 409, current.number
-            except ValidationError as error:
-                apply_errors(edit.form, error)
-            else:
                 messages.success(
                     request,
                     _("Version %(number)s of the scheme has been saved. Rounds opened from now on use it.")
                     % {"number": version.number},
                 )
                 return redirect("followup:scheme", municipality.pk)
+            if started.conflict:
+                problem, status, base = (
+                    " ".join(started.non_field_errors()),
+                    started.response_status,
+                    current.number,
+                )
     return render(
         request,
         "followup/scheme_edit.html",

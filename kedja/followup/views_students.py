@@ -3,51 +3,26 @@ students between groups, the Excel/CSV import, and the student's rights (access 
 Who may is decided as on the unit's other pages (followup.access.get_unit_for); these ask for the second factor.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kedja.core.files import download_response
-from kedja.core.forms import ModelChoiceField, apply_errors, posted_ids, posted_int
+from kedja.core.forms import apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions, exports, imports, reading
 from .access import get_unit_for
+from .forms import EraseForm, ImportForm, MoveStudentsForm, StudentForm
 from .guard import student_rows_view
-from .models import Gender, Student, StudentGroup
-from .views_grid import ImportForm
+from .models import Student, StudentGroup
 from .views_unit import _student_of
 
 # --- students --------------------------------------------------------------------------------------------
-
-
-class StudentForm(forms.Form):
-    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=100)
-    family_name = forms.CharField(label=gettext_lazy("Family name"), max_length=100)
-    gender = forms.ChoiceField(label=gettext_lazy("Gender"), choices=Gender.choices, initial=Gender.OTHER)
-    local_ref = forms.CharField(
-        label=gettext_lazy("Local reference"),
-        max_length=40,
-        required=False,
-        help_text=gettext_lazy(
-            "The school's own reference, e.g. from the school platform. Not an identity number."
-        ),
-    )
-    group = ModelChoiceField(
-        label=gettext_lazy("Group"), queryset=None, required=False, empty_label=gettext_lazy("No group")
-    )
-
-    def __init__(self, *args, unit, with_group: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if with_group:
-            self.fields["group"].queryset = StudentGroup.objects.filter(school_unit=unit, is_active=True)
-        else:
-            del self.fields["group"]
 
 
 @require_safe
@@ -124,14 +99,14 @@ def student_edit(request, unit_id, student_id=None):
 @student_rows_view
 def students_move(request, unit_id):
     unit_ = get_unit_for(request.user, unit_id)
-    ids = posted_ids(request.POST.getlist("student"))
-    target = request.POST.get("group", "")
+    form = MoveStudentsForm(request.POST)
+    form.is_valid()  # every field is optional text: always valid
     group = None
-    if target:
-        group = StudentGroup.objects.filter(pk=posted_int(target, 0), school_unit=unit_).first()
+    if form.group_id() is not None:
+        group = StudentGroup.objects.filter(pk=form.group_id(), school_unit=unit_).first()
         if group is None:
             raise Http404()
-    chosen = list(Student.objects.filter(school_unit=unit_, pk__in=ids))
+    chosen = list(Student.objects.filter(school_unit=unit_, pk__in=form.student_ids()))
     if not chosen:
         messages.error(request, _("Choose the students to move."))
         return redirect("followup:students", unit_.pk)
@@ -208,7 +183,8 @@ def student_erase(request, unit_id, student_id):
     _student_of(unit_, student_id)
     problem = ""
     if request.method == "POST":
-        if request.POST.get("confirm") == "yes":
+        form = EraseForm(request.POST)
+        if form.is_valid():
             student = Student.objects.get(pk=student_id)
             rows = actions.erase_student(student, by=request.user)
             messages.success(
@@ -221,7 +197,7 @@ def student_erase(request, unit_id, student_id):
                 % {"count": rows},
             )
             return redirect("followup:students", unit_.pk)
-        problem = _("Tick the box to confirm that the student's data is to be erased.")
+        problem = " ".join(form.errors["confirm"])
     student = reading.unit_students(request.user, unit_, student_ids=[student_id], context="erasure page")[0]
     return render(
         request,

@@ -11,7 +11,6 @@ second factor (accounts.second_factor.second_factor_required).
 
 from html import escape
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -21,16 +20,16 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, apply_errors
+from kedja.core.forms import apply_errors
 
 from . import actions, reading
 from .access import get_unit_for
 from .counts import CATEGORIES
+from .forms import GroupForm, RoundForm
 from .guard import student_rows_view
-from .models import Gender, Level, Round, Student, StudentGroup, Term
+from .models import Gender, Level, Round, Student, StudentGroup
 
 # --- who may ---------------------------------------------------------------------------------------------
 
@@ -88,11 +87,6 @@ def _group_rows(summary, chosen) -> list[dict]:
 
 
 # --- the unit overview -----------------------------------------------------------------------------------
-
-
-class RoundForm(forms.Form):
-    term = forms.ChoiceField(label=gettext_lazy("Term"), choices=Term.choices)
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
 
 
 def _unit_page(request, unit, *, round_form=None, status=200):
@@ -184,29 +178,6 @@ def round_open(request, unit_id):
 
 
 # --- groups ----------------------------------------------------------------------------------------------
-
-
-class GroupForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
-    school_year = forms.IntegerField(
-        label=gettext_lazy("School year"), min_value=0, max_value=13, required=False
-    )
-    mentor = ModelChoiceField(
-        label=gettext_lazy("Mentor"), queryset=None, required=False, empty_label=gettext_lazy("No mentor")
-    )
-    teachers = ModelMultipleChoiceField(
-        label=gettext_lazy("Teachers"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("The teachers who fill in the group's follow-up. The mentor does so too."),
-    )
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        staff = actions.group_staff(unit)
-        self.fields["mentor"].queryset = staff
-        self.fields["teachers"].queryset = staff
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -120,13 +120,9 @@ def require_importer(user) -> list[Organisation]:
     return owners
 
 
-def region_to_offer_to(user, region_id) -> Organisation:
-    """The region a version is offered to: 403 unless it is a region the person offers frameworks in (the
-    id comes from the offer form, so an unknown one is refused the same way)."""
-    try:
-        region = Organisation.objects.filter(pk=int(region_id or ""), kind=Kind.REGION).first()
-    except ValueError:
-        region = None
+def region_to_offer_to(user, region: Organisation | None) -> Organisation:
+    """The region a version is offered to (chosen in the offer form): 403 unless it is a region the person
+    offers frameworks in; a choice that is no region at all is refused the same way."""
     require(user, lambda u, r: r is not None and u.has_perm("frameworks.offer_to_region", r), region)
     return region
 

@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kedja.core.forms import ModelChoiceField, VersionedForm
 from kedja.core.uploads import FileRefused, check_text_data, check_upload
+from kedja.organisations.models import Organisation
+from kedja.organisations.roles import Kind
 
 from . import schema
 
@@ -60,11 +63,9 @@ class ImportForm(forms.Form):
         return upload
 
 
-class NodeForm(forms.Form):
+class NodeForm(VersionedForm):
     """A node's title and summary per language (Swedish title required), and the version the editor
     started from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, node=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,3 +99,14 @@ class NodeForm(forms.Form):
             for lang in schema.LANGUAGES
             if self.cleaned_data.get(f"{prefix}_{lang}", "").strip()
         }
+
+
+class OfferForm(forms.Form):
+    """The region a framework version is offered to (whether the person may offer to it is asked of
+    frameworks.access.region_to_offer_to)."""
+
+    region = ModelChoiceField(queryset=Organisation.objects.filter(kind=Kind.REGION))
+
+    @property
+    def region_chosen(self):
+        return self.cleaned_data["region"] if self.is_valid() else None

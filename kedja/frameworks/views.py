@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response
+from kedja.core.forms import refreshed
 
 from . import access, actions, schema
 from .access import get_framework_for, get_node_for, get_version_for
-from .forms import ImportForm, NodeForm
+from .forms import ImportForm, NodeForm, OfferForm
 from .models import Framework, FrameworkVersion, Node, Publication
 
 CHANGE = access.CHANGE
@@ -182,26 +182,19 @@ def node_edit(request, node_id):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form.saving(current=lambda: refreshed(node)):
                 actions.update_node(
                     node,
                     title=form.texts("title"),
                     summary=form.texts("summary"),
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=form.expected_version,
                     by=request.user,
                 )
-            except EditConflict as conflict:
-                node.refresh_from_db()
-                form.add_error(None, conflict.message)
-                form.data = form.data.copy()
-                form.data["version"] = node.version
-                context["current"] = node
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
                 messages.success(request, _("%(code)s has been saved.") % {"code": node.code})
                 return redirect(f"{reverse('frameworks:version', args=[version.pk])}#node-{node.pk}")
+            if form.conflict:
+                context["current"] = node
+            status = form.response_status
     context["form"] = form
     return render(request, "frameworks/node_edit.html", context, status=status)
 
@@ -227,7 +220,7 @@ def publish(request, version_id):
 @require_POST
 def offer(request, version_id):
     version = get_version_for(request.user, version_id)
-    region = access.region_to_offer_to(request.user, request.POST.get("region"))
+    region = access.region_to_offer_to(request.user, OfferForm(request.POST).region_chosen)
     try:
         actions.publish_to_region(version, region, by=request.user)
     except ValidationError as error:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from kedja.organisations import access as organisation_access
 
 from . import attention
+from .forms import SwitchForm
 
 ACTIVE_KEY = "kedja_active_membership"
 
@@ -26,10 +27,12 @@ def start(request):
 @require_POST
 def switch_organisation(request):
     """Choose which of my memberships I work as; only my own memberships can be chosen."""
-    chosen = organisation_access.get_own_membership(request.user, request.POST.get("membership"))
+    form = SwitchForm(request.POST)
+    wanted = form.cleaned_data["membership"] if form.is_valid() else None
+    chosen = organisation_access.get_own_membership(request.user, wanted)
     request.session[ACTIVE_KEY] = chosen.pk
     messages.success(request, chosen.now_working_as())
-    nxt = request.POST.get("next", "")
+    nxt = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

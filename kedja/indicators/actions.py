@@ -10,8 +10,10 @@ from kedja.core.concurrency import save_versioned
 from kedja.frameworks.chain import WHOLE
 from kedja.frameworks.models import Node
 from kedja.initiatives.models import Stage, TargetGroup
+from kedja.kolada.models import FetchRun
 from kedja.organisations.actions import record_event
 
+from . import tasks
 from .models import Gender, Goal, GoalKind, Indicator, IndicatorValue, Source, Unit
 from .status import check_value, value_range
 
@@ -429,3 +431,21 @@ def follow_kpi(organisation, kpi, *, by, goal: Goal | None = None) -> Indicator:
         area=area,
     )
     return indicator
+
+
+# --- Kolada fetches (run by tasks.fetch_kolada_for_indicators) --------------------------------------------
+
+
+def request_kolada_fetch(kpi_ids, area_codes, years, *, organisation=None, by=None) -> FetchRun:
+    """A person's "fetch now": record the run (progress 0 %), then hand it to the task backend
+    (tasks.fetch_kolada_for_indicators); the run page polls it."""
+    run = FetchRun.objects.create(
+        kpi_ids=list(kpi_ids),
+        area_codes=list(area_codes),
+        years=[int(y) for y in years],
+        organisation=organisation,
+        requested_by=by if by is not None and by.pk else None,
+    )
+    tasks.fetch_kolada_for_indicators.enqueue(run.pk)
+    run.refresh_from_db()
+    return run

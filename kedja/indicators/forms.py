@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, VersionedForm
 from kedja.core.texts import pick
 from kedja.frameworks.chain import WHOLE, WHOLE_LABEL, area_stages, effective, group_exists, stage_label
 from kedja.frameworks.models import Node
@@ -90,9 +90,12 @@ class GoalChoiceField(ModelChoiceField):
         return f"{obj.get_kind_display()}: {obj.title}"
 
 
-class GoalForm(forms.Form):
+class GoalForm(VersionedForm):
     """Creates and edits a goal. `parent` is offered only when creating (moving is MoveGoalForm's job);
     `gaps` only for a municipality (`areas` given)."""
+
+    version_required = False  # a new goal has none
+    conflict_message = None  # the page shows what is saved now, and says so
 
     parent = GoalChoiceField(
         label=_("Part of"),
@@ -124,7 +127,6 @@ class GoalForm(forms.Form):
     gaps = forms.MultipleChoiceField(
         label=_("Gaps addressed"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, organisation, items, areas=None, goal: Goal | None = None, **kwargs):
         """`items`: the framework item nodes offered; `areas`: (code, title) of the framework areas for
@@ -273,10 +275,12 @@ def initial_for_goal(goal: Goal) -> dict:
     }
 
 
-class MoveGoalForm(forms.Form):
+class MoveGoalForm(VersionedForm):
     """Where a goal hangs (None: it becomes a main goal) and its place among the goals there. Any goal of
     the organisation is accepted here so that move_goal's own reason (e.g. "under one of its own parts")
     reaches the person; the list offers only the places that can work."""
+
+    conflict_message = None  # the page says so itself
 
     parent = GoalChoiceField(
         label=_("Part of"),
@@ -290,7 +294,6 @@ class MoveGoalForm(forms.Form):
         min_value=1,
         help_text=_("1 puts it first among the goals at that level; leave empty to put it last."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, goal: Goal, below: set[int], **kwargs):
         """`below`: ids of the goals under `goal` (they are not offered)."""
@@ -310,7 +313,10 @@ class MoveGoalForm(forms.Form):
 # --- indicators -----------------------------------------------------------------------------------------
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(VersionedForm):
+    version_required = False  # a new indicator has none
+    conflict_message = None  # the page shows what is saved now, and says so
+
     name = forms.CharField(label=_("Name"), max_length=300)
     definition = forms.CharField(
         label=_("Definition"),
@@ -349,7 +355,6 @@ class IndicatorForm(forms.Form):
     )
     baseline_value = forms.FloatField(label=_("Baseline"), required=False, localize=True)
     baseline_year = forms.IntegerField(label=_("Baseline year"), required=False, min_value=1900)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, organisation, indicator: Indicator | None = None, **kwargs):
         if indicator is not None and not kwargs.get("initial"):

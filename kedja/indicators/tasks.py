@@ -33,20 +33,6 @@ def fetch_kolada_for_indicators(run_id: int) -> str:
     return fetch_and_sync(run).status
 
 
-def enqueue(kpi_ids, area_codes, years, *, organisation=None, by=None) -> FetchRun:
-    """Record the run (progress 0 %), then hand it to the task backend; the run page polls it."""
-    run = FetchRun.objects.create(
-        kpi_ids=list(kpi_ids),
-        area_codes=list(area_codes),
-        years=[int(y) for y in years],
-        organisation=organisation,
-        requested_by=by if by is not None and by.pk else None,
-    )
-    fetch_kolada_for_indicators.enqueue(run.pk)
-    run.refresh_from_db()
-    return run
-
-
 def refresh_followed(client: KoladaClient | None = None) -> list[FetchRun]:
     """The schedule: fetch and sync every followed KPI (kolada_sync.refresh_plan), one run per county, in
     this process. A failed run leaves what is stored untouched; the others still run."""

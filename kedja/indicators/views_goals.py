@@ -13,9 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response
-from kedja.core.forms import apply_errors
+from kedja.core.forms import CONFLICT, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.core.texts import pick
 from kedja.frameworks.selectors import offered_items
@@ -108,24 +107,21 @@ def goal_edit(request, goal_id):
     org = goal.organisation
     form = _goal_form(request, org, goal=goal)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(
+            current=lambda: Goal.objects.select_related("organisation", "parent").get(pk=goal.pk)
+        ):
             actions.save_goal(
                 goal,
                 data=form.save_data(),
                 items=form.chosen_items(),
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
             )
-        except EditConflict:
-            current = Goal.objects.select_related("organisation", "parent").get(pk=goal.pk)
-            form.data = form.data.copy()
-            form.data["version"] = current.version  # saving again replaces what is saved, knowingly
-            return _render_goal_form(request, form, org=org, goal=current, saved=current, status=409)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The goal %(title)s has been saved.") % {"title": goal.title})
             return redirect(f"{_goals_url(org)}#goal-{goal.pk}")
+        if form.conflict:
+            current = form.conflict
+            return _render_goal_form(request, form, org=org, goal=current, saved=current, status=CONFLICT)
     return _render_goal_form(request, form, org=org, goal=goal, status=400 if form.errors else 200)
 
 
@@ -135,34 +131,28 @@ def goal_move(request, goal_id):
     goal = get_goal_for(request.user, goal_id, CHANGE)
     org = goal.organisation
     form = MoveGoalForm(request.POST or None, goal=goal, below=actions.descendant_ids(goal))
-    conflict = False
     if request.method == "POST" and form.is_valid():
         parent, place = form.cleaned_data["parent"], form.cleaned_data["place"]
         there = Goal.objects.filter(organisation=org, parent=parent).exclude(pk=goal.pk).count()
-        try:
+        with form.saving(
+            current=lambda: Goal.objects.select_related("organisation", "parent").get(pk=goal.pk)
+        ):
             actions.move_goal(
                 goal,
                 parent=parent,
                 position=min(place - 1, there) if place else there,  # empty: last
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
             )
-        except EditConflict:
-            goal = Goal.objects.select_related("organisation", "parent").get(pk=goal.pk)
-            form.data = form.data.copy()
-            form.data["version"] = goal.version
-            conflict = True
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The goal %(title)s has been moved.") % {"title": goal.title})
             return redirect(f"{_goals_url(org)}#goal-{goal.pk}")
-    status = 409 if conflict else (400 if form.errors else 200)
+        goal = form.conflict or goal
+    conflict = form.conflict is not None
     return render(
         request,
         "indicators/goal_move.html",
         {"organisation": org, "goal": goal, "form": form, "conflict": conflict, "goals_url": _goals_url(org)},
-        status=status,
+        status=form.response_status,
     )
 
 
@@ -246,25 +236,22 @@ def indicator_edit(request, indicator_id):
     org = indicator.organisation
     form = IndicatorForm(request.POST or None, organisation=org, indicator=indicator)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(
+            current=lambda: Indicator.objects.select_related("organisation", "goal").get(pk=indicator.pk)
+        ):
             actions.save_indicator(
                 indicator,
                 data=form.indicator_data(),
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
             )
-        except EditConflict:
-            current = Indicator.objects.select_related("organisation", "goal").get(pk=indicator.pk)
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-            return _render_indicator_form(
-                request, form, org=org, indicator=current, saved=current, status=409
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The indicator %(name)s has been saved.") % {"name": indicator.name})
             return redirect("indicators:indicator", indicator.pk)
+        if form.conflict:
+            current = form.conflict
+            return _render_indicator_form(
+                request, form, org=org, indicator=current, saved=current, status=CONFLICT
+            )
     return _render_indicator_form(
         request, form, org=org, indicator=indicator, status=400 if form.errors else 200
     )

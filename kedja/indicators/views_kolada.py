@@ -2,7 +2,8 @@
 following a KPI (an indicator with source Kolada), starting a background fetch and watching it run.
 
 Thin: the access layer decides who sees (404 otherwise) and who may act (403: `indicators.change_goals`
-on the organisation); indicators.actions.follow_kpi and indicators.tasks do the work.
+on the organisation); indicators.actions (follow_kpi, request_kolada_fetch) and
+indicators.tasks do the work.
 """
 
 import re
@@ -21,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kedja.kolada.client import KoladaUnavailable, failure_in
 from kedja.kolada.models import FetchRun, Kpi
 
-from . import actions, tasks
+from . import actions
 from .access import CHANGE, get_fetch_run_for, get_goal_organisation_for
+from .forms_kolada import FetchForm, FollowKpiForm
 from .kolada_sync import comparison_areas, fetch_years, followed_kpis, kolada_area, sync_indicator
 from .models import Goal, Indicator, Source
 from .tree import goal_tree
@@ -121,18 +123,19 @@ def kolada_catalogue(request, org_id):
 @require_POST
 def kolada_follow(request, org_id):
     org = get_goal_organisation_for(request.user, org_id, CHANGE)
-    back = _back_to_catalogue(org, request.POST)
-    kpi = Kpi.objects.filter(pk=request.POST.get("kpi", "").strip().upper()[:16]).first()
+    posted = FollowKpiForm(request.POST).values
+    back = _back_to_catalogue(org, posted)
+    kpi = Kpi.objects.filter(pk=posted.get("kpi", "")).first()
     if kpi is None:
         messages.error(request, _("Choose a KPI from the catalogue."))
         return redirect(back)
     goal = None
-    if request.POST.get("goal", "").strip():
-        goal = _goal_of(org, request.POST["goal"])
+    if posted.get("goal"):
+        goal = _goal_of(org, posted["goal"])
         if goal is None:
             messages.error(request, _("That goal does not belong to this organisation."))
             return redirect(back)
-        back = _back_to_catalogue(org, request.POST, goal)
+        back = _back_to_catalogue(org, posted, goal)
     try:
         indicator = actions.follow_kpi(org, kpi, by=request.user, goal=goal)
     except ValidationError as e:
@@ -166,7 +169,7 @@ def kolada_fetch(request, org_id):
     if area is None:
         messages.error(request, _("This organisation has no Kolada code, so there is nothing to fetch."))
         return redirect(back)
-    asked = [k.strip().upper() for k in request.POST.getlist("kpi") if k.strip()]
+    asked = FetchForm(request.POST).asked()
     wrong = [k for k in asked if not KPI_ID.match(k)]
     if wrong or len(asked) > MAX_FETCH_KPIS:
         messages.error(
@@ -178,7 +181,9 @@ def kolada_fetch(request, org_id):
     if not kpi_ids:
         messages.error(request, _("Follow a KPI in the catalogue first; then its values can be fetched."))
         return redirect(back)
-    run = tasks.enqueue(kpi_ids, comparison_areas(area), fetch_years(), organisation=org, by=request.user)
+    run = actions.request_kolada_fetch(
+        kpi_ids, comparison_areas(area), fetch_years(), organisation=org, by=request.user
+    )
     return redirect("indicators:kolada_run", run.pk)
 
 

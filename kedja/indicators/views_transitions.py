@@ -5,20 +5,18 @@ indicators.transitions; this module only words them and draws the chart."""
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kedja.core.charts import GRID_COLOUR, MUTED_TEXT, SERIES_COLOURS, TEXT_COLOUR, format_value, wrap
-from kedja.core.concurrency import EditConflict
 
 from . import transitions
 from .access import CHANGE, get_goal_organisation_for
+from .forms_transitions import ChainForm
 from .transitions import ChainReport, GenderChain, Step, Transition
 
 GENDER_LABELS = {
@@ -286,28 +284,6 @@ def transitions_view(request, org_id):
 # --- choosing the chain --------------------------------------------------------------------------------
 
 
-class ChainForm(forms.Form):
-    """One KPI id per step (named by the step's key) and the version the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, steps: list[Step], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.steps = steps
-        for step in steps:
-            self.fields[f"kpi_{step.key}"] = forms.CharField(
-                label=step.label_text,
-                max_length=16,
-                help_text=_("Kolada KPI id, e.g. %(id)s.") % {"id": step.kpi},
-            )
-
-    def kpi_fields(self):
-        return [self[f"kpi_{s.key}"] for s in self.steps]
-
-    def chosen(self) -> dict[str, str]:
-        return {s.key: self.cleaned_data.get(f"kpi_{s.key}", "") for s in self.steps}
-
-
 def _initial(steps: list[Step], row) -> dict:
     return {"version": row.version if row else 0, **{f"kpi_{s.key}": s.kpi for s in steps}}
 
@@ -324,29 +300,17 @@ def transitions_chain(request, org_id):
         form = ChainForm(request.POST, steps=steps)
         status = 400
         if form.is_valid():
-            try:
-                if request.POST.get("action") == "reset":
-                    transitions.reset_chain(
-                        org, by=request.user, expected_version=form.cleaned_data["version"]
-                    )
+            with form.saving(current=lambda: transitions.chain_for(org)[1]):
+                if form.resets:
+                    transitions.reset_chain(org, by=request.user, expected_version=form.expected_version)
                     messages.success(request, _("The chain is back to the default."))
                 else:
                     transitions.save_chain(
-                        org, form.chosen(), by=request.user, expected_version=form.cleaned_data["version"]
+                        org, form.chosen(), by=request.user, expected_version=form.expected_version
                     )
                     messages.success(request, _("The chain has been saved."))
-            except EditConflict as conflict:
-                form.add_error(None, conflict.message)
-                form.data = form.data.copy()
-                _current_steps, current = transitions.chain_for(org)
-                form.data["version"] = current.version if current else 0
-                status = 409
-            except ValidationError as error:
-                for key, errs in error.message_dict.items():
-                    name = f"kpi_{key}"
-                    form.add_error(name if name in form.fields else None, errs)
-            else:
                 return redirect("indicators:transitions", org.pk)
+            status = form.response_status
     return render(
         request,
         "indicators/transitions_chain.html",

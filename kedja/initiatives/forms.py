@@ -7,11 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, VersionedForm
 from kedja.core.texts import pick
+from kedja.core.uploads import check_upload, extension_of
 from kedja.frameworks.models import Node
 from kedja.organisations.models import Organisation
 
+from . import imports
 from .actions import check_initiative
 from .models import EvidenceBase, Funding, Initiative, Sharing, Stage, TargetGroup
 
@@ -87,7 +89,10 @@ def lines(text: str) -> str:
 DATE = {"type": "date"}
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(VersionedForm):
+    version_required = False  # a new initiative has none
+    conflict_message = None  # the page shows what is saved now, and says so
+
     owner = OwnerChoiceField(
         label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
@@ -182,7 +187,6 @@ class InitiativeForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Everyone working in the municipality always sees its initiatives."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, owners, items, initiative: Initiative | None = None, **kwargs):
         """`owners`: organisations the person may choose as owner; `items`: the framework items offered
@@ -301,3 +305,41 @@ class SharingForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "ds-input"}),
         help_text=_("Everyone working in the municipality always sees its initiatives."),
     )
+
+
+# --- importing from Excel/CSV (views_imports.py) -----------------------------------------------------------
+
+SUFFIXES = ("xlsx", "csv")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An Excel file (.xlsx) or a CSV file (.csv, UTF-8), at most 2 MB and 2,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(  # size, extension, content
+            upload,
+            extensions=SUFFIXES,
+            max_bytes=imports.MAX_BYTES,
+            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
+        )
+        suffix = extension_of(upload.name)
+        self.raw = upload.read(imports.MAX_BYTES + 1)
+        self.suffix = suffix
+        try:
+            self.table = imports.read_table(self.raw, f"import.{suffix}")
+        except imports.ImportFileError as error:
+            raise ValidationError(error.problems) from None
+        return upload
+
+
+class ImportCommitForm(forms.Form):
+    """The preview's "Import" button: the token of the checked file waiting on disk and, when some rows are
+    already registered, what to do with them ("skip" or "import"; anything else asks again)."""
+
+    token = forms.CharField(required=False, strip=False)
+    duplicates = forms.CharField(required=False, strip=False)

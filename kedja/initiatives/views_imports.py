@@ -15,7 +15,6 @@ import secrets
 import time
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,12 +22,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from kedja.core.files import download_response
 from kedja.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from kedja.core.uploads import check_upload, extension_of
 from kedja.frameworks.selectors import default_framework_version
 from kedja.organisations.access import member_municipality_ids
 
@@ -36,37 +34,10 @@ from . import exports, imports
 from .access import require_owners, visible_initiatives
 from .fileformat import COLUMNS
 from .filters import filter_initiatives
+from .forms import ImportCommitForm, UploadForm
 
 PENDING_KEY = "initiatives_import"
 PENDING_MAX_AGE = 60 * 60  # seconds
-SUFFIXES = ("xlsx", "csv")
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "An Excel file (.xlsx) or a CSV file (.csv, UTF-8), at most 2 MB and 2,000 rows."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_upload(  # size, extension, content
-            upload,
-            extensions=SUFFIXES,
-            max_bytes=imports.MAX_BYTES,
-            wrong_type=_("Choose an Excel file (.xlsx) or a CSV file (.csv)."),
-        )
-        suffix = extension_of(upload.name)
-        self.raw = upload.read(imports.MAX_BYTES + 1)
-        self.suffix = suffix
-        try:
-            self.table = imports.read_table(self.raw, f"import.{suffix}")
-        except imports.ImportFileError as error:
-            raise ValidationError(error.problems) from None
-        return upload
 
 
 def _owners(user) -> list:
@@ -193,7 +164,9 @@ def import_upload(request):
 @require_POST
 def import_commit(request):
     owners = _owners(request.user)
-    pending = claim_pending(request.session, request.POST.get("token", ""))
+    form = ImportCommitForm(request.POST)
+    form.is_valid()  # plain text fields: always readable
+    pending = claim_pending(request.session, form.cleaned_data["token"])
     if pending is None:
         messages.warning(
             request, _("There is no checked file waiting to be imported. Upload the file and check it again.")
@@ -215,7 +188,7 @@ def import_commit(request):
         )
         return _preview(request, parsed, token=None, filename=name)
     imports.mark_duplicates(parsed)
-    choice = request.POST.get("duplicates", "")
+    choice = form.cleaned_data["duplicates"]
     if parsed.duplicates and choice not in DUPLICATE_CHOICES:
         # Ask, and keep the checked file for the answer: nothing is imported until the person chooses.
         token = store_pending(request.session, raw, suffix, name)

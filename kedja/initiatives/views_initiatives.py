@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from kedja.core.concurrency import EditConflict
-from kedja.core.forms import apply_errors
+from kedja.core.forms import CONFLICT, apply_errors
 from kedja.core.texts import pick
 from kedja.frameworks.models import Node
 from kedja.frameworks.selectors import offered_items
@@ -367,26 +366,23 @@ def initiative_edit(request, initiative_id):
         initiative=initiative,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(
+            current=lambda: Initiative.objects.select_related("owner", "municipality").get(pk=initiative.pk)
+        ):
             actions.save_initiative(
                 initiative,
                 data=form.initiative_data(),
                 items=form.chosen_items(),
                 by=user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
             )
-        except EditConflict:
-            current = Initiative.objects.select_related("owner", "municipality").get(pk=initiative.pk)
-            form.data = form.data.copy()
-            form.data["version"] = current.version  # saving again replaces what is saved, knowingly
-            return _render_form(request, form, initiative=current, saved=current, status=409)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request, _("The initiative %(name)s has been saved.") % {"name": initiative.name}
             )
             return redirect("initiatives:detail", initiative_id=initiative.pk)
+        if form.conflict:
+            current = form.conflict
+            return _render_form(request, form, initiative=current, saved=current, status=CONFLICT)
     return _render_form(request, form, initiative=initiative, status=400 if form.errors else 200)
 
 

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kedja.accounts.actions import end_sessions
 from kedja.accounts.models import User
-from kedja.accounts.sessions import end_sessions
 from kedja.core.concurrency import EditConflict, save_versioned
 from kedja.core.identifiers import canonical_email
 

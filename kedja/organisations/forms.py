@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from kedja.accounts.models import User
-from kedja.core.forms import EmailField, UploadField
+from kedja.core.forms import EmailField, UploadField, VersionedForm
 from kedja.core.identifiers import normalise_org_number
 
 from .models import Organisation
@@ -15,12 +15,6 @@ from .roles import Role
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG"}
 LOGO_EXTENSIONS = ("png", "jpg", "jpeg")
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the editor started from, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class OrganisationForm(VersionedForm, forms.ModelForm):

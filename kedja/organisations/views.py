@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kedja.accounts.models import User
 from kedja.accounts.sessions import record_session
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response
-from kedja.core.forms import apply_errors
+from kedja.core.forms import CONFLICT, ConfirmForm, apply_errors, refreshed
 from kedja.core.identifiers import canonical_email
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -42,23 +41,19 @@ def organisation_detail(request, org):
 def organisation_edit(request, org):
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(current=lambda: refreshed(org)):
             actions.update_organisation(
-                org, data=form.cleaned_data, expected_version=form.cleaned_data["version"], by=request.user
+                org, data=form.cleaned_data, expected_version=form.expected_version, by=request.user
             )
-        except EditConflict as conflict:
-            org.refresh_from_db()
-            form.add_error(None, conflict.message)
-            form.data = form.data.copy()
-            form.data["version"] = org.version
-            return render(
-                request,
-                "organisations/edit.html",
-                {"org": org, "form": form, "current": org, **_crumbs(request, org)},
-                status=409,
-            )
-        messages.success(request, _("The details have been saved."))
-        return redirect("organisations:detail", org_id=org.pk)
+            messages.success(request, _("The details have been saved."))
+            return redirect("organisations:detail", org_id=org.pk)
+    if form.conflict:
+        return render(
+            request,
+            "organisations/edit.html",
+            {"org": org, "form": form, "current": org, **_crumbs(request, org)},
+            status=CONFLICT,
+        )
     return render(request, "organisations/edit.html", {"org": org, "form": form, **_crumbs(request, org)})
 
 
@@ -127,27 +122,18 @@ def membership_edit(request, membership_id):
         form.fields["role"].disabled = True
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(current=lambda: refreshed(membership)):
             actions.change_membership(
                 membership,
                 role=form.cleaned_data["role"],
                 title=form.cleaned_data["title"],
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
                 grantable=grantable,
                 by=request.user,
             )
-        except EditConflict as conflict:
-            membership.refresh_from_db()
-            form.add_error(None, conflict.message)
-            form.data = form.data.copy()
-            form.data["version"] = membership.version
-            status = 409
-        except ValidationError as error:
-            apply_errors(form, error)
-            status = 400
-        else:
             messages.success(request, _("The membership has been updated."))
             return redirect("organisations:members", org_id=org.pk)
+        status = form.response_status
     person_memberships = list(membership.user.memberships.active().select_related("organisation"))
     return render(
         request,
@@ -183,9 +169,9 @@ def person_deactivate(request, membership_id):
     membership = get_membership_for(request.user, membership_id)
     access.require(request.user, access.may_deactivate_person, membership)
     person = membership.user
-    if (
-        request.POST.get("confirm") != "yes"
-    ):  # one click only asks; the second, on the page that says what it does
+    if not ConfirmForm(
+        request.POST
+    ).confirmed:  # one click only asks; the second, on the page that says what it does
         return render(
             request,
             "organisations/person_deactivate_confirm.html",

@@ -16,8 +16,8 @@ from kedja.indicators.models import Goal
 from kedja.organisations.actions import record_event
 from kedja.organisations.models import Organisation
 
-from . import rules
-from .models import Action, ActionStatus, PlanVersion
+from . import rules, tasks
+from .models import Action, ActionStatus, Document, PlanVersion
 
 ACTION_FIELDS = [
     "goal",
@@ -215,3 +215,26 @@ def adopt_plan(
     )
     record_event("plan.adopted", by=by, organisation=organisation, version=version.pk, number=version.number)
     return version
+
+
+# --- documents (made by tasks.generate_document) ---------------------------------------------------------
+
+
+def request_document(organisation, *, kind: str, format: str, by=None, period_start=None, period_end=None):
+    """Record the document (queued, 0 %), audited, and hand it to the task backend (tasks.generate_document). With the database backend the task
+    row is written in the same transaction as the document, so the worker never sees one without the other."""
+    document = Document.objects.create(
+        organisation=organisation,
+        kind=kind,
+        format=format,
+        period_start=period_start if kind == Document.Kind.FOLLOW_UP else None,
+        period_end=period_end if kind == Document.Kind.FOLLOW_UP else None,
+        requested_by=by if by is not None and by.pk else None,
+    )
+    record_event(
+        "plan.document_requested", by=by, organisation=organisation, document=document.pk, kind=kind,
+        format=format,
+    )  # fmt: skip
+    tasks.generate_document.enqueue(document.pk)
+    document.refresh_from_db()
+    return document

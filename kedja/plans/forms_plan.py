@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from kedja.core.forms import ModelChoiceField, ModelMultipleChoiceField, VersionedForm
 from kedja.core.texts import pick
 from kedja.indicators.models import Goal
 from kedja.organisations.models import Membership, Organisation
@@ -49,8 +49,9 @@ class PriorityChoice(ModelMultipleChoiceField):
         return f"{obj.node.code} {pick(obj.node.title)}"
 
 
-class ActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ActionForm(VersionedForm):
+    version_required = False  # a new action has none
+    conflict_message = None  # the page shows what is saved now, and says so
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

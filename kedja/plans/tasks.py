@@ -1,8 +1,8 @@
 """The documents as background tasks (docs/plans.md, "Documents"): made in the background because they can
 take more than a second, with progress shown and the file kept for download. The view records a Document
-(queued) and enqueues `generate_document`; with django-tasks-db a `manage.py db_worker` runs it, in tests the
-ImmediateBackend runs it at once. The Document row carries status, progress and the error either way, and the
-file is saved through the default storage (MEDIA_ROOT)."""
+(queued) through actions.request_document, which enqueues `generate_document`; with django-tasks-db a
+`manage.py db_worker` runs it, in tests the ImmediateBackend runs it at once. The Document row carries status,
+progress and the error either way, and the file is saved through the default storage (MEDIA_ROOT)."""
 
 import logging
 
@@ -11,8 +11,6 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-
-from kedja.organisations.actions import record_event
 
 from .models import Document
 
@@ -72,23 +70,3 @@ def generate_document(document_id: int) -> str:
             finished_at=timezone.now(),
         )
         return Document.Status.FAILED
-
-
-def request_document(organisation, *, kind: str, format: str, by=None, period_start=None, period_end=None):
-    """Record the document (queued, 0 %) and hand it to the task backend. With the database backend the task
-    row is written in the same transaction as the document, so the worker never sees one without the other."""
-    document = Document.objects.create(
-        organisation=organisation,
-        kind=kind,
-        format=format,
-        period_start=period_start if kind == Document.Kind.FOLLOW_UP else None,
-        period_end=period_end if kind == Document.Kind.FOLLOW_UP else None,
-        requested_by=by if by is not None and by.pk else None,
-    )
-    record_event(
-        "plan.document_requested", by=by, organisation=organisation, document=document.pk, kind=kind,
-        format=format,
-    )  # fmt: skip
-    generate_document.enqueue(document.pk)
-    document.refresh_from_db()
-    return document

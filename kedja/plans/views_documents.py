@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kedja.core.files import stored_file_response
 
-from . import tasks
+from . import actions, tasks
 from .access import CHANGE, get_document_for, get_plan_organisation_for, require_change
 from .documents.forms import DocumentForm
 from .models import Document
@@ -45,7 +45,7 @@ def documents(request, org_id):
         if not form.is_valid():
             return render(request, "plans/documents.html", _context(request, org, form), status=400)
         data = form.cleaned_data
-        document = tasks.request_document(
+        document = actions.request_document(
             org,
             kind=data["kind"],
             format=data["format"],

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kedja.core.concurrency import EditConflict
 from kedja.core.files import download_response
-from kedja.core.forms import apply_errors
+from kedja.core.forms import CONFLICT, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import actions, exports, rules
@@ -147,24 +146,21 @@ def action_edit(request, action_id):
     org = action.organisation
     form = _action_form(request, org, action=action)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form.saving(
+            current=lambda: Action.objects.select_related("organisation", "goal").get(pk=action.pk)
+        ):
             actions.save_action(
                 action,
                 data=form.action_data(),
                 by=request.user,
-                expected_version=form.cleaned_data["version"],
+                expected_version=form.expected_version,
                 **_related(form),
             )
-        except EditConflict:
-            current = Action.objects.select_related("organisation", "goal").get(pk=action.pk)
-            form.data = form.data.copy()
-            form.data["version"] = current.version  # saving again replaces what is saved, knowingly
-            return _render_action_form(request, form, org=org, action=current, saved=current, status=409)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("The action %(title)s has been saved.") % {"title": action.title})
             return redirect(f"{_plan_url(org)}#action-{action.pk}")
+        if form.conflict:
+            current = form.conflict
+            return _render_action_form(request, form, org=org, action=current, saved=current, status=CONFLICT)
     return _render_action_form(request, form, org=org, action=action, status=400 if form.errors else 200)
 
 

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kedja.accounts import sessions
+from kedja.accounts.actions import end_sessions
 from kedja.accounts.middleware import ACTIVITY_COOKIE
 from kedja.accounts.models import User, UserSession
-from kedja.accounts.sessions import LOGIN_AT_KEY, SEEN_AT_KEY, end_sessions, session_expired
+from kedja.accounts.sessions import LOGIN_AT_KEY, SEEN_AT_KEY, session_expired
 from kedja.organisations.factories import make_user
 
 PASSWORD = "correct-horse-battery-9"

@@ -314,7 +314,7 @@ def test_a_decision_needs_a_justification_and_a_known_choice(client, world, call
     assert "Choose accepted, reserve or not accepted." in body
     assert "Write a justification for the decision." in body
     stale = client.post(url, {"decision": "rejected", "justification": "Nej.", "version": 99})
-    assert stale.status_code == 400 and "Someone else saved this" in stale.content.decode()
+    assert stale.status_code == 409 and "Someone else saved this" in stale.content.decode()
 
 
 def test_publishing_is_refused_before_the_deadline_and_while_applications_are_undecided(

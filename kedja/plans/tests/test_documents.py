@@ -20,7 +20,7 @@ from PIL import Image
 
 from bench.reports import make_plan_data
 from kedja.frameworks.actions import load_shipped_frameworks
-from kedja.plans import tasks
+from kedja.plans import actions, tasks
 from kedja.plans.documents import docx, pdf
 from kedja.plans.documents.content import follow_up_content, strategy_content
 from kedja.plans.factories import make_action, make_plan_version
@@ -331,14 +331,14 @@ def test_a_failure_is_recorded_with_a_message(plan, monkeypatch):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(pdf, "render_pdf", broken)
-    document = tasks.request_document(plan.municipality, kind="strategy", format="pdf")
+    document = actions.request_document(plan.municipality, kind="strategy", format="pdf")
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
     assert "no fonts" in document.error and not document.file
 
 
 def test_a_finished_document_is_not_made_twice(plan):
-    document = tasks.request_document(plan.municipality, kind="strategy", format="docx")
+    document = actions.request_document(plan.municipality, kind="strategy", format="docx")
     name = Document.objects.get(pk=document.pk).file.name
     assert tasks.generate_document.call(document.pk) == Document.Status.READY
     assert Document.objects.get(pk=document.pk).file.name == name
@@ -373,7 +373,7 @@ def test_who_may_ask_and_download(plan, client):
     client.force_login(plan.people["reader"])
     assert client.get(url).status_code == 200
     assert client.post(url, {"kind": "strategy", "format": "pdf"}).status_code == 403
-    document = tasks.request_document(plan.municipality, kind="strategy", format="docx")
+    document = actions.request_document(plan.municipality, kind="strategy", format="docx")
     file_url = reverse("plans:document_file", args=[document.pk])
     assert client.get(file_url).status_code == 200
     client.force_login(plan.people["outsider"])
