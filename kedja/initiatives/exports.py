@@ -35,7 +35,8 @@ from .fileformat import (
     MAX_ROWS,
     swedish_label,
 )
-from .gap_report import STATE_LABELS, GapReport, RegionReport
+from .gap_region import RegionReport
+from .gap_report import STATE_LABELS, GapReport
 from .gaps import State
 from .models import EvidenceBase, Funding, Initiative, Sharing, Stage, TargetGroup
 from .risks import initiative_risks, is_active

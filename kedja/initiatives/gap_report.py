@@ -4,8 +4,8 @@ the municipality or region through the access layer first, then call these funct
 
 - `municipality_report` — both matrices, the ranked gaps with suggestions (the municipality's page);
 - `ranked_gaps` — the ranked gap list alone, for the action plan;
-- `cell_detail` — the initiatives behind one cell and what could close it;
-- `region_report` — the region's municipalities × stages, from shared initiatives only.
+- gap_cell.py `cell_detail` — the initiatives behind one cell and what could close it;
+- gap_region.py `region_report` — the region's municipalities × stages, from shared initiatives only.
 
 The Excel files of both reports are in exports.py.
 
@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language, gettext_lazy, ngettext
-from django.utils.translation import gettext as _
 
 from kedja.assessments.models import Priority, Round
 from kedja.core.texts import pick
@@ -31,9 +30,8 @@ from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
 from . import gap_evidence
-from .gaps import CellSummary, Evidence, RankedGap, State, build_matrix, rank_cells, region_rows
-from .models import UNDER_REPRESENTED, Cell, Funding, Initiative, Sharing, Stage, TargetGroup
-from .risks import initiative_risks, is_active, person_dependent
+from .gaps import CellSummary, Evidence, RankedGap, State, build_matrix, rank_cells
+from .models import UNDER_REPRESENTED, Cell, Sharing, Stage, TargetGroup
 
 EXAMPLES_PER_GAP = 5
 EXAMPLES_PER_CELL = 25
@@ -588,189 +586,3 @@ def ranked_gaps(municipality: Organisation, framework: Framework, today: date) -
     close it — for the action plan, which ties its actions to gaps (docs/gap-analysis.md, "For the action
     plan")."""
     return municipality_report(municipality, framework, today=today).gaps
-
-
-# --- one cell --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CellInitiative:
-    initiative: Initiative
-    robust: bool
-    active: bool
-    reasons: list[str]  # why it is not robust
-    risks: list[str]  # every risk flag, as people read it
-
-
-def fragility_reasons(initiative: Initiative) -> list[str]:
-    """Why an initiative is not robust (risks.is_robust): funded by something else than the ordinary
-    budget, or person-dependent."""
-    reasons = []
-    if initiative.funding != Funding.ORDINARY:
-        reasons.append(_("Funded by %(funding)s") % {"funding": initiative.get_funding_display().lower()})
-    if person_dependent(people=initiative.people(), responsible_function=initiative.responsible_function):
-        reasons.append(str(RISK_LABELS["person_dependent"]))
-    return reasons
-
-
-@dataclass
-class CellDetail(FromSummary):
-    municipality: Organisation
-    framework: Framework
-    kind: str
-    stage: str
-    column: str
-    area: Node | None
-    initiatives: list[CellInitiative]  # active ones first
-    summary: CellSummary
-    suggestions: Suggestions
-
-    @property
-    def ended(self) -> list[CellInitiative]:
-        return [i for i in self.initiatives if not i.active]
-
-
-def cell_detail(
-    municipality: Organisation,
-    framework: Framework,
-    *,
-    kind: str,
-    stage: str,
-    column: str,
-    area: Node | None,
-    today: date,
-    version: FrameworkVersion | None = None,
-) -> CellDetail:
-    """The initiatives of the municipality in one cell (ended ones too, marked as not counted), the cell's
-    state from the active ones, and the suggestions for it."""
-    where = Q(framework=framework, area=column) if kind == AREA else Q(area="", target_group=column)
-    if stage != WHOLE:  # a municipality-wide area's cell holds the area's initiatives at any stage
-        where &= Q(stage=stage)
-    cells = (
-        Cell.objects.filter(where, municipality=municipality)
-        .select_related("initiative__owner")
-        .order_by("initiative__name", "initiative_id")
-    )
-    rows = []
-    seen: set[int] = set()
-    for cell in cells:
-        initiative = cell.initiative
-        if initiative.pk in seen:
-            continue
-        seen.add(initiative.pk)
-        rows.append(
-            CellInitiative(
-                initiative,
-                robust=cell.robust,
-                active=is_active(ends=cell.ends, today=today),
-                reasons=[] if cell.robust else fragility_reasons(initiative),
-                risks=[str(RISK_LABELS[f]) for f in initiative_risks(initiative, today=today).flags()],
-            )
-        )
-    rows.sort(key=lambda r: not r.active)
-    summary = build_matrix(
-        [(stage, column, r.initiative.pk, r.robust) for r in rows if r.active], rows=[stage], columns=[column]
-    )[(stage, column)]
-    priorities = priority_codes(priority_round(municipality, framework))
-    version = version or framework.latest_published()
-    items = cell_items(
-        kind,
-        stage,
-        column,
-        items=area_items(version),
-        applies=gap_evidence.item_applies(version),
-        priorities=priorities,
-    )
-    found, total = region_examples(
-        municipality, framework, [(kind, stage, column)], today=today, limit=EXAMPLES_PER_CELL
-    ).get((kind, stage, column), ([], 0))
-    return CellDetail(
-        municipality,
-        framework,
-        kind,
-        stage,
-        column,
-        area,
-        rows,
-        summary,
-        Suggestions(items, frozenset(priorities), tuple(found), max(0, total - len(found))),
-    )
-
-
-# --- the region -------------------------------------------------------------------------------------
-
-REGION_SHARING = (Sharing.REGION, Sharing.ALL)
-
-
-@dataclass
-class RegionRow:
-    municipality: Organisation
-    shared: int  # initiatives shared with the region, active or not
-    cells: list[MatrixCell]
-
-    @property
-    def nothing_shared(self) -> bool:
-        return self.shared == 0
-
-
-@dataclass
-class RegionReport:
-    region: Organisation
-    framework: Framework
-    area: str | None
-    stages: list[tuple[str, str]]
-    rows: list[RegionRow]
-    covered: list[int]  # per stage: municipalities with at least one robust shared initiative
-    sharing: int  # municipalities that shared anything
-
-
-def region_report(
-    region: Organisation, framework: Framework, *, area: str | None, today: date
-) -> RegionReport:
-    """Municipalities × stages from cells the municipalities shared with the region ("region" or "all"):
-    initiatives in that stage with an item in `area` of `framework` (every area of it when None).
-    Three queries, whatever the number of municipalities: the municipalities, the cells grouped by
-    municipality and stage, the shared initiatives per municipality."""
-    municipalities = list(
-        Organisation.objects.filter(
-            kind=Kind.MUNICIPALITY, path__startswith=region.path, is_active=True
-        ).order_by("name")
-    )
-    ids = [m.pk for m in municipalities]
-    stages = list(Stage.values)
-    cells = Cell.objects.filter(
-        municipality_id__in=ids, sharing__in=REGION_SHARING, framework=framework
-    ).filter(active(today))
-    cells = cells.filter(area=area) if area else cells.exclude(area="")
-    facts = (
-        cells.values("municipality_id", "stage")
-        .annotate(
-            count=Count("initiative_id", distinct=True),
-            robust_count=Count("initiative_id", filter=Q(robust=True), distinct=True),
-        )
-        .values_list("municipality_id", "stage", "count", "robust_count")
-        .order_by()
-    )
-    table = region_rows(facts, municipalities=ids, stages=stages)
-    shared = dict(
-        Initiative.objects.filter(municipality_id__in=ids, sharing__in=REGION_SHARING)
-        .values("municipality_id")
-        .annotate(n=Count("id"))
-        .values_list("municipality_id", "n")
-        .order_by()
-    )
-    rows = [
-        RegionRow(m, shared.get(m.pk, 0), [MatrixCell(s, table[m.pk][s]) for s in stages])
-        for m in municipalities
-    ]
-    sharing_rows = [r for r in rows if not r.nothing_shared]
-    covered = [sum(1 for r in sharing_rows if r.cells[i].state == State.COVERED) for i in range(len(stages))]
-    return RegionReport(
-        region=region,
-        framework=framework,
-        area=area,
-        stages=stage_columns(),
-        rows=rows,
-        covered=covered,
-        sharing=len(sharing_rows),
-    )

@@ -1,6 +1,6 @@
 """The gap analysis pages ("glapp i kedjan", docs/gap-analysis.md): a municipality's matrices and ranked gaps,
 one cell's initiatives (page or htmx side panel), the Excel export, and the region's municipalities × stages.
-Thin: the access layer decides who may, gap_report gathers, gaps.py holds the rules."""
+Thin: the access layer decides who may, gap_report, gap_cell and gap_region gather, gaps.py holds the rules."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
@@ -19,6 +19,8 @@ from kedja.frameworks.selectors import is_default_framework
 
 from . import exports, gap_report
 from .access import get_municipality_for_gaps, get_region_for_gaps
+from .gap_cell import cell_detail
+from .gap_region import region_report
 from .gap_report import AREA, GROUP
 from .models import Stage, TargetGroup
 
@@ -102,7 +104,7 @@ def gap_cell(request, municipality_id):
         ):
             raise Http404()
         kind, column = GROUP, group
-    detail = gap_report.cell_detail(
+    detail = cell_detail(
         municipality,
         framework,
         kind=kind,
@@ -145,7 +147,7 @@ def _region_report(request, region_id):
         context.update(
             areas=areas,
             area=area,
-            report=gap_report.region_report(region, framework, area=area, today=timezone.localdate()),
+            report=region_report(region, framework, area=area, today=timezone.localdate()),
         )
     return context
 

@@ -12,7 +12,7 @@ from kedja.assessments.actions import mark_priority
 from kedja.assessments.factories import make_round
 from kedja.assessments.models import Round
 from kedja.frameworks.factories import make_framework_version
-from kedja.initiatives import exports, gap_report
+from kedja.initiatives import exports, gap_cell, gap_region, gap_report
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.gaps import RankedGap, State
 from kedja.initiatives.models import Stage
@@ -192,7 +192,7 @@ def test_cell_detail_lists_the_initiatives_with_why_they_are_fragile_and_ended_o
         ends=TODAY - timedelta(days=2),
     )
     area = version.areas().get(code="1")
-    detail = gap_report.cell_detail(
+    detail = gap_cell.cell_detail(
         world.municipality, version.framework, kind="area", stage="f3", column="1", area=area, today=TODAY
     )
     rows = {r.initiative.name: r for r in detail.initiatives}
@@ -217,7 +217,7 @@ def test_region_report_counts_only_initiatives_shared_with_the_region(world, ver
     make_initiative(world.municipality, items=[a], stages=["y7_9"], sharing="municipality")  # not shared
     make_initiative(quiet, items=[a], stages=["f3"], sharing="municipality")
     make_initiative(world.other_municipality, items=[a], stages=["f3"], sharing="all")  # another region
-    report = gap_report.region_report(world.region, version.framework, area=None, today=TODAY)
+    report = gap_region.region_report(world.region, version.framework, area=None, today=TODAY)
     rows = {r.municipality.name: r for r in report.rows}
     assert set(rows) == {"Norrby kommun", "Tystby kommun"}
     norrby = {c.stage: c for c in rows["Norrby kommun"].cells}
@@ -231,7 +231,7 @@ def test_region_report_counts_only_initiatives_shared_with_the_region(world, ver
     assert rows["Tystby kommun"].nothing_shared and not rows["Norrby kommun"].nothing_shared
     assert report.sharing == 1
     assert report.covered[[s for s, _ in report.stages].index("f3")] == 1
-    only_2 = gap_report.region_report(world.region, version.framework, area="2", today=TODAY)
+    only_2 = gap_region.region_report(world.region, version.framework, area="2", today=TODAY)
     norrby_2 = {c.stage: c for c in only_2.rows[0].cells}
     assert (norrby_2["f3"].summary.count, norrby_2["f3"].state) == (1, State.FRAGILE)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kedja.frameworks.factories import make_framework_version
-from kedja.initiatives import exports, gap_report
+from kedja.initiatives import exports, gap_region
 from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.models import Stage
 from kedja.organisations.factories import make_municipality, make_region
@@ -58,7 +58,7 @@ def small_region(world, version):
 
 
 def report_for(world, version, area=None):
-    return gap_report.region_report(world.region, version.framework, area=area, today=TODAY)
+    return gap_region.region_report(world.region, version.framework, area=area, today=TODAY)
 
 
 def sheet_of(content: bytes):
