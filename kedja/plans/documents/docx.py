@@ -5,7 +5,7 @@ properties, and page numbers from a PAGE field in the footer ("Sida 1").
 
 The page is A4 with 20 mm margins; every table has explicit column widths (w:tblGrid, each cell's w:tcW and
 a fixed layout) that together fill the text width, shared by the words the columns hold
-(content.column_widths), so neither Word nor LibreOffice squeezes a word into a narrow column. The table of
+(blocks.column_widths), so neither Word nor LibreOffice squeezes a word into a narrow column. The table of
 contents field is written with its entries (the document's headings), so a reader that does not update
 fields (LibreOffice, a phone) shows the contents rather than a request to update; Word adds the page numbers
 when it updates the field on opening. Times are Swedish time and the file's created/modified properties the
@@ -30,7 +30,7 @@ from docx.table import _Cell
 from kedja.core.charts import chart_png
 from kedja.core.texts import pick
 
-from .content import ActionLine, ChartBlock, DocumentContent, Table, actions_table, column_widths
+from .blocks import ActionLine, ChartBlock, DocumentContent, Table, actions_table, column_widths
 
 CHART_WIDTH = Cm(8)  # the 280-unit-wide chart then prints its labels at about 12 pt
 CHART_PIXELS = 945  # 8 cm at 300 dpi

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from kedja.core.pdf import html_to_pdf
 
-from .content import DocumentContent
+from .blocks import DocumentContent
 
 TEMPLATES = {"strategy": "plans/doc_strategy.html", "follow_up": "plans/doc_follow_up.html"}
 DOCUMENT_CSS = Path(__file__).with_name("document.css")

@@ -157,7 +157,7 @@ def test_word_charts_are_pictures_drawn_from_the_screen_svg_with_their_data_tabl
 
 
 def test_pdf_column_widths_fit_every_word_and_give_the_rest_to_long_text():
-    from kedja.plans.documents.content import CHAR_EM, PT_MM, TABLE_WIDTH_MM, column_widths
+    from kedja.plans.documents.blocks import CHAR_EM, PT_MM, TABLE_WIDTH_MM, column_widths
 
     headers = ["Ansvarig funktion", "Aktiviteter", "Klar", "Genomsnittligt förlopp (%)", "Mål"]
     goals = ", ".join(f"Mål {n}: Fler flickor väljer teknik och naturvetenskap i åk {n}" for n in range(6))
