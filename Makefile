@@ -4,10 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kedja-setup
 PYTEST := $(PY) -m pytest
-WORKERS ?= 2
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# The PostgreSQL run of `make test`: on a developer's machine only the tests that can differ between the
+# databases (marker `db`, see pyproject.toml); in CI (CI=true) every test but the browser journeys and the
+# fresh-clone setup, which run once, on SQLite. `make test-postgres PG_TESTS="not browser and not setup"`
+# runs them all locally.
+ifeq ($(shell printf '%s' "$$CI" | tr '[:upper:]' '[:lower:]'),true)
+PG_TESTS ?= not browser and not setup
+else
+PG_TESTS ?= (db or postgres) and not browser and not setup
+endif
 PORT ?= 8000
 
-.PHONY: help setup demo run serve test test-sqlite test-postgres test-browser check-setup bench lint messages clean
+.PHONY: help setup demo run serve test test-fast test-sqlite test-postgres test-browser check-setup bench lint messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,18 +58,19 @@ serve: # the web server and, next to it, the task worker (Kolada fetches, docume
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup ## Lint, then the whole suite: SQLite (incl. browser tests in Chromium), then PostgreSQL
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --no-cache
+test: lint ## Lint, every test on SQLite (browser journeys too), then the `db` tests on PostgreSQL (in CI all)
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
-	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser and not setup"
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "$(PG_TESTS)"
 
-test-sqlite: setup ## Only the SQLite run
-	$(PYTEST) -n $(WORKERS)
+test-fast: setup ## The inner loop: every test on SQLite but the browser journeys and the fresh-clone setup
+	$(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser and not setup"
 
-test-postgres: setup ## Only the PostgreSQL run (starts a throwaway server)
-	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -m "not browser and not setup"
+test-sqlite: setup ## Only the SQLite run (browser journeys too)
+	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
+
+test-postgres: setup ## Only the PostgreSQL run of `make test` (starts a throwaway server)
+	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "$(PG_TESTS)"
 
 test-browser: setup ## Only the journeys in headless Chromium
 	$(PYTEST) -m browser
@@ -71,10 +81,11 @@ check-setup: ## Install a fresh clone with the bundled installer and check that 
 bench: setup ## Run every benchmark; writes var/bench/results.json
 	$(PY) -m bench
 
-lint: setup ## ruff, formatting and import contracts
+lint: setup ## ruff, formatting, import contracts and type checks of the domain modules (mypy)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 messages: setup ## Extract translatable strings into the catalogs (then translate and run make setup)
 	cd kedja && ../$(PY) ../manage.py makemessages -l sv -l nb -l en --no-obsolete --ignore "static_vendor/*"

@@ -23,6 +23,8 @@ from kedja.frameworks.factories import make_framework_version
 from kedja.plans.models import Document
 from tests.world import build_world
 
+pytestmark = pytest.mark.db  # a file copy of SQLite, a dump of PostgreSQL
+
 PDF_PLAN = b"%PDF-1.7\n% the municipality's STEAM plan\n"
 PDF_APPLICATION = b"%PDF-1.4\n% an application attachment\n"
 PDF_EVIDENCE = b"%PDF-1.4\n% evidence\n"

@@ -56,6 +56,7 @@ def test_demo_data_is_refused_in_production(tmp_path):
     assert "refused in production" in result.stderr
 
 
+@pytest.mark.db
 @pytest.mark.django_db
 def test_health_reports_database_ok():
     response = Client().get(reverse("health"))
@@ -87,6 +88,7 @@ def test_swedish_is_the_default_and_other_languages_can_be_chosen(settings):
     assert client.get(reverse("accounts:login"))["Content-Language"] == "nb"
 
 
+@pytest.mark.db
 @pytest.mark.django_db
 def test_the_configured_database_is_the_one_in_use():
     """The PostgreSQL run really runs on PostgreSQL (DATABASE_URL), the default run on SQLite."""

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from kedja.accounts.factories import verify_second_factor
 from tests.test_url_matrix import MATRIX
-from tests.world import build_world
 
 PREFERRED = ("admin", "regional_officer", "coordinator", "principal", "head_of_schools", "teacher", "reader")
 
@@ -25,9 +24,8 @@ def _is_download(response) -> bool:
     return response.get("Content-Disposition", "").startswith("attachment")
 
 
-@pytest.mark.django_db
-def test_every_download_refuses_post():
-    w = build_world()
+def test_every_download_refuses_post(world):
+    w = world
     downloads, refused, answered = [], [], []
     for name, entry in sorted(MATRIX.items()):
         persona = _persona(entry)

@@ -37,7 +37,7 @@ from openpyxl import load_workbook
 from kedja.accounts.factories import verify_second_factor
 from kedja.followup.factories import add_students, fill_round, make_group, make_round
 from kedja.followup.models import Row, Student, StudentDataAccess, Term
-from tests.world import build_world
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +145,7 @@ def test_every_followup_url_is_in_the_table():
     assert not stale, f"log cases for URLs that no longer exist: {stale}"
 
 
-def _data() -> Data:
-    w = build_world()
+def _data(w: World) -> Data:
     teacher = w.people["teacher"]
     group = make_group(w.school, name="7B", students=0, teachers=[teacher], mentor=teacher)
     students = add_students(group, 12)
@@ -209,10 +208,10 @@ def _context_holds_student_data(response) -> bool:
 
 
 @pytest.mark.parametrize("name", [n for n in sorted(CASES)])
-def test_every_student_level_read_is_logged(name):
+def test_every_student_level_read_is_logged(world, name):
     if name not in followup_url_names():
         pytest.fail(f"{name} is in CASES but not a URL any more")
-    d = _data()
+    d = _data(world)
     names = set(Student.objects.values_list("family_name", flat=True))
     refs = set(Student.objects.values_list("local_ref", flat=True))
     for case in CASES[name]:

@@ -10,10 +10,12 @@ anonymous and as every persona; the persona's answer must be what the entry says
 Every response carries the security headers; every POST is refused without a CSRF token.
 """
 
+import copy
 import importlib
 import pkgutil
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,7 +23,7 @@ import tests
 from kedja.accounts.factories import verify_second_factor
 from kedja.organisations.factories import make_user
 from tests.matrix_base import EVERYONE, SIGNED_IN, Entry, membership_of, org_of, own_membership
-from tests.world import PASSWORD, PERSONAS, World, build_world, open_invitation
+from tests.world import PASSWORD, PERSONAS, World, open_invitation
 
 TOKEN = "tok-open-invitation-0123456789"
 
@@ -140,15 +142,10 @@ def _request(client: Client, entry: Entry, url: str, w: World, persona: str):
     return client.post(url, entry.data(w, persona))
 
 
-@pytest.mark.parametrize("persona", ("anonymous", *PERSONAS))
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access_matrix(db, name, persona):
-    entry = MATRIX[name]
-    w = build_world()
-    url = reverse(name, args=entry.args(w))
+def _check(name: str, entry: Entry, url: str, w: World, persona: str) -> None:
     client = Client()
     if persona != "anonymous":
-        assert client.login(username=w.people[persona].email, password=PASSWORD)
+        assert client.login(username=w.people[persona].email, password=PASSWORD), "could not sign in"
         if entry.verified:
             verify_second_factor(client, w.people[persona])
     response = _request(client, entry, url, w, persona)
@@ -180,10 +177,32 @@ def test_access_matrix(db, name, persona):
         assert w.school.name not in body, f"{name}: refused answer to {persona} names the organisation"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "post"))
-def test_posts_are_refused_without_csrf_token(db, name):
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(world, name):
+    """The URL as anonymous and as every persona. The entry's objects are made once; each persona's
+    request runs in a savepoint of its own that is rolled back, so what one persona's POST changes, the
+    next never sees. Every persona is checked even after one fails, and each failure names URL and persona."""
     entry = MATRIX[name]
-    w = build_world()
+    url = reverse(name, args=entry.args(world))
+    failures = []
+    for persona in ("anonymous", *PERSONAS):
+        try:
+            with transaction.atomic():
+                # A copy: what a helper caches on the world inside the savepoint must not outlive it
+                _check(name, entry, url, copy.copy(world), persona)
+                transaction.set_rollback(True)
+        except AssertionError as error:
+            failures.append(f"{name} as {persona}: {error}")
+        except Exception as error:
+            error.add_note(f"{name} as {persona}")
+            raise
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "post"))
+def test_posts_are_refused_without_csrf_token(world, name):
+    entry = MATRIX[name]
+    w = world
     persona = next(iter(sorted(entry.allowed))) if entry.allowed else "admin"
     client = Client(enforce_csrf_checks=True)
     client.force_login(w.people[persona])
@@ -192,17 +211,17 @@ def test_posts_are_refused_without_csrf_token(db, name):
 
 
 @pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "post"))
-def test_posts_do_not_change_anything_on_get(db, name):
+def test_posts_do_not_change_anything_on_get(world, name):
     entry = MATRIX[name]
-    w = build_world()
+    w = world
     client = Client()
     client.force_login(w.people["admin"])
     response = client.get(reverse(name, args=entry.args(w)))
     assert response.status_code in (405, 302) if name == "set_language" else response.status_code == 405
 
 
-def test_admin_is_staff_only(db):
-    w = build_world()
+def test_admin_is_staff_only(world):
+    w = world
     url = reverse("admin:index")
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]

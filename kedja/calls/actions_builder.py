@@ -3,7 +3,7 @@ audited (organisations.actions.record_event) and, for the call's details, optimi
 (core.concurrency.save_versioned). Fields and criteria are edited one at a time and only while the call is a
 draft; publishing bumps the call's version so a details form opened before it cannot overwrite it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,7 +57,7 @@ def create_call(
         "description": "",
         "eligible": Call.Eligible.MUNICIPALITIES_BELOW,
         "opens_at": now,
-        "closes_at": now + timezone.timedelta(days=30),
+        "closes_at": now + timedelta(days=30),
         "decision_by": None,
         "places": 1,
     }

@@ -13,6 +13,7 @@ calendar's SEQUENCE, so calendar programs replace the event they already have).
 
 from datetime import date, datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,7 +40,7 @@ PROGRAMME_FIELDS = [
 MEETING_FIELDS = ["title", "date", "month", "starts", "ends", "place"]
 DELIVERABLE_EXTENSIONS = ("pdf", "docx", "odt")
 DELIVERABLE_MAX_BYTES = 20 * 1024 * 1024
-STATUSES = [value for value, _label in Participant._meta.get_field("deliverable_status").choices]
+STATUSES = [value for value, _label in Participant._meta.get_field("deliverable_status").flatchoices]
 
 
 # --- the programme --------------------------------------------------------------------------------------
@@ -104,7 +105,8 @@ def named_resource_persons(call: Call) -> list[str]:
 
 def split_resource_persons(text: str, named: list[str]) -> tuple[list[str], str]:
     """The programme's resource-person text as (the named people it lists, the rest as written)."""
-    chosen, other = [], []
+    chosen: list[str] = []
+    other: list[str] = []
     for line in (text or "").splitlines():
         (chosen if line.strip() in named else other).append(line)
     return [line.strip() for line in chosen], "\n".join(other).strip()
@@ -167,7 +169,7 @@ def check_meeting(data: dict) -> dict:
         errors["ends" if starts else "starts"] = _("Give both the start and the end time, or neither.")
     if errors:
         raise ValidationError(errors)
-    values = {name: data.get(name) for name in MEETING_FIELDS}
+    values: dict[str, Any] = {name: data.get(name) for name in MEETING_FIELDS}
     values["title"] = values["title"].strip()
     values["place"] = (values.get("place") or "").strip()
     if values["date"]:

@@ -67,7 +67,8 @@ def check_scores(criteria: list[Criterion], scores: dict, *, complete: bool) -> 
     """`scores` {criterion id: text from the form} → {criterion id: whole number or None}. ValidationError
     keyed "score_<id>" for a score that is not a whole number 0..max, and, when `complete`, for one left
     empty."""
-    errors, clean = {}, {}
+    errors: dict[str, str] = {}
+    clean: dict[int, int | None] = {}
     for criterion in criteria:
         raw = str(scores.get(criterion.pk, "") or "").strip()
         if raw == "":

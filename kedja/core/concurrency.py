@@ -25,4 +25,4 @@ def save_versioned(obj: models.Model, *, expected_version: int, update_fields: l
     updated = manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1, **values)
     if updated != 1:
         raise EditConflict()
-    obj.version = expected_version + 1
+    obj.version = expected_version + 1  # type: ignore[attr-defined]  # every model saved here has `version`; Model's stubs cannot say so

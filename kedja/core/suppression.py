@@ -305,7 +305,7 @@ class _Table:
         sign × direction. Nodes: line i is i (0..R, R = the total line), column j is R + 1 + j."""
         if self._arc_cache is None:
             R, K = self.n_rows, self.n_cols
-            arcs = {node: [] for node in range(R + K + 2)}
+            arcs: dict[int, list[tuple[int, tuple[int, int], int]]] = {node: [] for node in range(R + K + 2)}
             for i, j in self.value:
                 s = self.sign((i, j))
                 arcs[i].append((R + 1 + j, (i, j), s))  # line → column moves the cell by +direction

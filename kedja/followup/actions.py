@@ -2,6 +2,8 @@
 saves. Each is atomic and audited; a cell save names the value it replaces so concurrent edits never overwrite
 each other silently."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -233,9 +235,8 @@ def move_students(unit: Organisation, students, to: StudentGroup | None, *, by) 
     for student in students:
         if student.school_unit_id != unit.pk:
             raise ValidationError(_("The student is not at this school unit."))
-        student.groups.remove(
-            *StudentGroup.objects.filter(school_unit=unit).exclude(pk=getattr(to, "pk", None))
-        )
+        others = StudentGroup.objects.filter(school_unit=unit)
+        student.groups.remove(*(others.exclude(pk=to.pk) if to is not None else others))
         if to is not None:
             to.students.add(student)
             for round_ in Round.objects.filter(school_unit=unit, status=Round.Status.OPEN):
@@ -289,7 +290,7 @@ def save_questions(question_set_: QuestionSet, texts: list[str], *, expected_ver
         raise ValidationError({"questions": _("Give at least one question.")})
     language = (get_language() or "sv").split("-")[0]
     old = list(question_set_.questions)
-    questions = []
+    questions: list[dict[str, Any]] = []
     for index, text in enumerate(texts):
         if index < len(old):
             item = {"code": old[index]["code"], "text": dict(old[index].get("text", {}))}

@@ -113,7 +113,8 @@ def save_cells(
         .select_related("student")
         .filter(round=round_, pk__in=allowed)
     }
-    outcomes, changed, written = [], set(), {}
+    outcomes, changed = [], set()
+    written: dict[int, list[str]] = {}
     for row_id, code, raw, shown in changes:
         row = fresh.get(row_id)
         if row is None:
@@ -211,7 +212,8 @@ def check_grid_sheet(layout: rules.Layout, headers: list, rows: list, students: 
         by_header[_header_key(column.code)] = column.code
         for name in column.name.values():
             by_header.setdefault(_header_key(name), column.code)
-    id_index, positions = None, []
+    id_index: int | None = None
+    positions: list[tuple[int, str]] = []
     for index, header in enumerate(headers):
         key = _header_key(header)
         if key == ID_HEADER and id_index is None:

@@ -297,6 +297,7 @@ def _share_of(count: Shown, base: Shown | None) -> Shown:
         return base if base is not None else count
     if count.hidden:
         return count
+    assert count.value is not None and base.value is not None  # a figure that is not hidden has its value
     return share(count.value, base.value, UNSUPPRESSED)
 
 

@@ -130,7 +130,8 @@ def save_goal(
 
 def descendant_ids(goal: Goal) -> set[int]:
     """The goals below `goal`, at any depth (one query per level; goal trees are a few levels deep)."""
-    found, level = set(), {goal.pk}
+    found: set[int] = set()
+    level = {goal.pk}
     while level:
         level = set(Goal.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - found
         found |= level
@@ -171,7 +172,7 @@ def move_goal(
         expected_version=goal.version if expected_version is None else expected_version,
         update_fields=fields,
     )
-    for place, sibling in enumerate(siblings[:position] + [None] + siblings[position:]):
+    for place, sibling in enumerate([*siblings[:position], None, *siblings[position:]]):
         if sibling is not None and sibling.position != place:
             Goal.objects.filter(pk=sibling.pk).update(position=place)
     record_event(
@@ -333,6 +334,7 @@ def save_values(indicator: Indicator, rows: list[dict], *, by, today_year: int |
             reasons.append(_("The same year and gender appear twice."))
         seen.add((period, gender))
         if not reasons:
+            assert isinstance(period, int)  # the checks above found a whole year
             try:
                 check_value(
                     0.0 if value is None else value,
@@ -346,9 +348,10 @@ def save_values(indicator: Indicator, rows: list[dict], *, by, today_year: int |
         if reasons:
             errors[index] = reasons
         else:
+            assert isinstance(period, int)  # (as above)
             cleaned.append((period, gender, value, row))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors)  # type: ignore[arg-type]  # keyed by row index: Django takes any key, its stubs only str
     now = timezone.now()
     for period, gender, value, row in cleaned:
         if value is None:

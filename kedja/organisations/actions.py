@@ -185,8 +185,10 @@ def update_organisation(org: Organisation, *, data: dict, expected_version: int,
     if "logo" in data:  # a new upload, False to remove, or the stored file unchanged
         org._meta.get_field("logo").save_form_data(org, data["logo"])
         fields.append("logo")
-        if org.logo and not org.logo._committed:  # save_versioned writes by UPDATE: store the file first
-            org.logo.save(org.logo.name, org.logo.file, save=False)
+        logo_name = org.logo.name
+        # save_versioned writes by UPDATE: store the file first (Django's own pre_save reads _committed too)
+        if logo_name and not org.logo._committed:  # type: ignore[attr-defined]  # FieldFile's stubs lack it
+            org.logo.save(logo_name, org.logo.file, save=False)
             stored = org.logo.name
     try:
         save_versioned(org, expected_version=expected_version, update_fields=fields)

@@ -86,6 +86,8 @@ def save_action(
     `priorities` replace the action's when given. Raises ValidationError for broken rules and EditConflict
     when someone else saved the action meanwhile."""
     organisation = action.organisation if action is not None else organisation
+    if organisation is None:
+        raise ValueError("A new action needs its organisation.")
     merged = {name: getattr(action, name) for name in ACTION_FIELDS} if action is not None else {}
     merged.update(data)
     check_action(merged, organisation=organisation, priorities=list(priorities or []))

@@ -208,7 +208,7 @@ def _action_record(action: Action) -> dict:
         "id": action.pk,
         "title": action.title,
         "goal": action.goal_id,
-        "goal_title": action.goal.title if action.goal_id else "",
+        "goal_title": action.goal.title if action.goal is not None else "",
         "responsible_function": action.responsible_function,
         "responsible_people": sorted(p.full_name or p.email for p in action.responsible_people.all()),
         "partners": sorted(p.name for p in action.partners.all()),
@@ -276,7 +276,7 @@ def _shown(name: str, record: dict) -> str:
     if name == "goal":
         return record.get("goal_title") or _("No goal")
     if name == "status":
-        return str(dict(ActionStatus.choices).get(value, value))
+        return str(dict(ActionStatus.choices).get(str(value), value))
     if name == "progress":
         return f"{value or 0} %"
     if name in ("starts", "due"):
@@ -338,7 +338,7 @@ def _by_goal(actions) -> list[Group]:
             label = action.goal.title if action.goal_id else _("No goal")
             groups[action.goal_id] = Group(str(action.goal_id or ""), label)
         groups[action.goal_id].actions.append(action)
-    goal_order = {
+    goal_order: dict[int | None, int] = {
         pk: i
         for i, pk in enumerate(
             Goal.objects.filter(pk__in=[k for k in groups if k])

@@ -22,7 +22,7 @@ PASSWORD = "correct-horse-battery-9"
 KELVIN = "\u212a"  # "K", the Kelvin sign: NFKC makes it a Latin K
 FULLWIDTH_LOCKME = "ｌｏｃｋｍｅ"  # fullwidth letters
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: uniqueness and case folding
 
 migration = __import__("kedja.accounts.migrations.0003_canonical_email", fromlist=["canonicalise"])
 

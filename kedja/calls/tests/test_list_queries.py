@@ -17,7 +17,7 @@ from kedja.calls.views_builder import visible_calls
 from kedja.organisations.factories import make_member, make_municipality, make_user
 from kedja.organisations.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: query counts
 
 
 def many_calls(world, reviewer, count: int) -> list[Call]:

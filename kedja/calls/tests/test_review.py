@@ -256,6 +256,7 @@ def test_scores_are_validated_and_what_was_typed_is_kept(client, world, call, re
     assert list(review.scores.values_list("score", flat=True)) == [0]
 
 
+@pytest.mark.db  # row locks
 def test_two_saves_from_the_same_version_conflict(world, call, reviewers):
     application = submitted(call, world.municipality)
     review = actions.declare(application, reviewer=reviewers[0], conflict=False)

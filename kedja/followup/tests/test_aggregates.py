@@ -13,7 +13,7 @@ from kedja.followup.models import Level, Row, Student, Term
 from kedja.followup.retention import aggregate_round
 from kedja.followup.scheme import Layout
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: counts and dates grouped in SQL
 
 
 def scores_for(layout: Layout, level: str) -> dict:

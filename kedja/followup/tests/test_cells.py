@@ -15,7 +15,7 @@ from kedja.followup.models import AccessAction, Round, Row, StudentDataAccess
 from kedja.followup.reading import editable_rows
 from kedja.followup.scheme import Layout
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: row locks, one transaction per paste
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from kedja.followup.counts import CountedRow, count_rows, decode_scores, row_tot
 from kedja.followup.scheme import Layout
 from kedja.organisations.factories import make_municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: bulk sums in SQL
 
 
 def _layout(weights: dict) -> Layout:

@@ -25,7 +25,7 @@ from kedja.followup.models import (
 from kedja.followup.scheme import Layout
 from kedja.organisations.demo import build_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: bulk deletes and aggregates
 
 
 @pytest.fixture

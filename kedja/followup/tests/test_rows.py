@@ -14,7 +14,7 @@ from kedja.followup.scheme import Layout
 from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: row locks against concurrent edits
 
 
 @pytest.fixture

@@ -72,6 +72,7 @@ def test_follow_kpi_makes_a_kolada_indicator_for_the_municipality_and_records_it
     assert event.organisation_id == malmo.pk
 
 
+@pytest.mark.db  # the unique constraint
 def test_following_twice_is_refused_not_duplicated(world, malmo):
     kpi = Kpi.objects.get(pk="N15419")
     follow_kpi(malmo, kpi, by=None)
@@ -143,6 +144,7 @@ def test_sync_copies_values_by_gender_and_revisions_overwrite(world, malmo):
 # --- pages ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.db  # case folding beyond A–Z (SQLite folds only ASCII)
 def test_catalogue_searches_case_insensitively_with_swedish_letters(client, world, malmo):
     url = reverse("indicators:kolada_catalogue", args=[malmo.pk])
     page = login(client, world, "teacher").get(url, {"q": "ÅK 9 BETYGSKRITERIERNA"})

@@ -15,7 +15,7 @@ from kedja.kolada.models import Kpi, KpiValue
 from kedja.organisations.factories import make_municipality, make_unit
 from kedja.organisations.roles import Kind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: means computed in SQL
 
 KPI = "N15419"
 

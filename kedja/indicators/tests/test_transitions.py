@@ -233,6 +233,7 @@ def test_back_to_the_default_follows_the_file_and_reset_works(stored):
     assert transitions.is_default(steps) and row.version == 4
 
 
+@pytest.mark.db  # row locks
 def test_concurrent_edits_do_not_overwrite_each_other(stored):
     by = stored.people["coordinator"]
     transitions.save_chain(stored.municipality, {"completion": "N17441"}, by=by, expected_version=0)

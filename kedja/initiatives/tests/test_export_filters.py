@@ -11,6 +11,8 @@ from kedja.initiatives.factories import make_initiative
 from kedja.initiatives.filters import filter_initiatives
 from kedja.initiatives.models import Initiative
 
+pytestmark = pytest.mark.db  # search and filters in SQL
+
 TODAY = date(2026, 9, 1)
 
 

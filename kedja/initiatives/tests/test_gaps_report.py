@@ -18,7 +18,7 @@ from kedja.initiatives.gaps import RankedGap, State
 from kedja.initiatives.models import Stage
 from kedja.organisations.factories import make_municipality
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: ranking in SQL
 
 TODAY = timezone.localdate()
 

@@ -15,7 +15,7 @@ from kedja.initiatives.factories import make_initiative
 from kedja.organisations.factories import make_member, make_municipality
 from kedja.organisations.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: search, filters and query counts
 
 LIST = reverse("initiatives:list")
 TODAY = timezone.localdate()

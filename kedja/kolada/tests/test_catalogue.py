@@ -6,7 +6,7 @@ from django.core.management import call_command
 from kedja.kolada.models import Kpi
 from kedja.kolada.store import load_catalogues, load_curated_catalogue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: bulk loads
 
 
 def test_full_and_curated_catalogue_load_idempotently():

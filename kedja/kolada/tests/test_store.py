@@ -14,7 +14,7 @@ from kedja.kolada.tasks import enqueue_fetch
 
 from . import recorded
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: COPY into a staging table on PostgreSQL
 
 T0 = datetime(2026, 3, 23, 12, 0, tzinfo=UTC)
 MUNICIPALITIES = ["0180", "0580", "1280", "1480", "2480"]

@@ -7,7 +7,7 @@ from kedja.organisations.factories import make_member, make_user
 from kedja.organisations.models import Membership
 from kedja.organisations.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: the access layer's querysets
 
 
 def names(qs):

@@ -5,7 +5,7 @@ from kedja.organisations.factories import make_municipality, make_partner, make_
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # db: constraints
 
 
 def test_path_is_the_chain_of_ancestors():

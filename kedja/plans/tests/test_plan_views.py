@@ -205,6 +205,7 @@ def test_start_page_items_for_the_people_responsible(world):
     assert attention.plan_items(world.people["teacher"], TODAY) == []
 
 
+@pytest.mark.db  # the reminder looks itself up by keys inside a JSON field
 def test_reminders_once_per_action_and_due_date(world):
     principal, coordinator = world.people["principal"], world.people["coordinator"]
     org = world.municipality
