@@ -6,6 +6,7 @@ never sees a round — only the area levels of rounds the municipality chose to 
 """
 
 from django.db.models import Q
+from django.http import Http404
 
 from kedja.accounts.models import User
 from kedja.organisations.access import (
@@ -115,8 +116,10 @@ def get_round_for(user, round_id, perm: str = VIEW_RESULT) -> Round:
 
 def get_respondent_for(user, round_id) -> Respondent:
     """The person's own place in a round; 404 for everyone who is not a respondent, staff included."""
-    round_ = get_or_deny(user, _rounds(user), round_id, sees=lambda u, r: respondent_for(u, r) is not None)
+    round_ = get_or_deny(user, _rounds(user), round_id)
     respondent = respondent_for(user, round_)
+    if respondent is None:  # staff who see the round but were not asked to answer it
+        raise Http404()
     respondent.round = round_
     return respondent
 

@@ -6,6 +6,7 @@
 - Only an organisation admin (and, for a region's frameworks, its regional officers) edits and publishes.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from kedja.organisations.access import (
@@ -123,7 +124,8 @@ def require_importer(user) -> list[Organisation]:
 def region_to_offer_to(user, region: Organisation | None) -> Organisation:
     """The region a version is offered to (chosen in the offer form): 403 unless it is a region the person
     offers frameworks in; a choice that is no region at all is refused the same way."""
-    require(user, lambda u, r: r is not None and u.has_perm("frameworks.offer_to_region", r), region)
+    if region is None or not user.has_perm("frameworks.offer_to_region", region):
+        raise PermissionDenied()
     return region
 
 

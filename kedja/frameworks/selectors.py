@@ -41,8 +41,8 @@ def default_framework_version(owners=()) -> FrameworkVersion | None:
             latest = framework.latest_published()
             if latest is not None:
                 return latest
-    framework = default_framework()
-    return framework.latest_published() if framework else None
+    default = default_framework()
+    return default.latest_published() if default else None
 
 
 def offered_items(organisations, *, keep=()):

@@ -176,9 +176,9 @@ def rank_cells(
         turn: dict[tuple[str, str], int] = {}
         keyed = []
         for gap in by_score[score]:  # already by column, then along the chain
-            column = (gap.kind, gap.column)
-            keyed.append((turn.get(column, 0), stage_order[gap.stage], column_order[column], gap))
-            turn[column] = turn.get(column, 0) + 1
+            key = (gap.kind, gap.column)
+            keyed.append((turn.get(key, 0), stage_order[gap.stage], column_order[key], gap))
+            turn[key] = turn.get(key, 0) + 1
         out += [g for *_key, g in sorted(keyed, key=lambda k: k[:3])]
     return out
 
