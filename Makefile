@@ -63,8 +63,8 @@ test: lint ## Lint, every test on SQLite (browser journeys too), then the `db` t
 	$(PYTEST) -n $(WORKERS) -p no:cacheprovider
 	scripts/with_postgres.sh $(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "$(PG_TESTS)"
 
-test-fast: setup ## The inner loop: every test on SQLite but the browser journeys and the fresh-clone setup
-	$(PYTEST) -n $(WORKERS) -p no:cacheprovider -m "not browser and not setup"
+test-fast: setup ## The inner loop on SQLite: no browser journeys, no fresh-clone setup, no whole-site sweeps (slow)
+	$(PYTEST) -n $(WORKERS) -p no:cacheprovider --no-migrations -m "not browser and not setup and not slow"
 
 test-sqlite: setup ## Only the SQLite run (browser journeys too)
 	$(PYTEST) -n $(WORKERS) -p no:cacheprovider

@@ -20,6 +20,9 @@ from kedja.organisations.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SECOND_FAC
 
 from .crawler import crawl
 
+# A sweep over the whole site: `make test` runs it, `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 PEOPLE = (
     "regionutvecklare",
     "region.skane",

@@ -13,6 +13,9 @@ from django.urls import reverse
 from kedja.accounts.factories import verify_second_factor
 from tests.test_url_matrix import MATRIX
 
+# A sweep over the whole site: `make test` runs it, `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 PREFERRED = ("admin", "regional_officer", "coordinator", "principal", "head_of_schools", "teacher", "reader")
 
 

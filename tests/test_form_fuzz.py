@@ -28,6 +28,9 @@ from kedja.accounts.factories import verify_second_factor
 from tests.test_url_matrix import MATRIX
 from tests.world import build_world
 
+# A sweep over the whole site: `make test` runs it, `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("KEDJA_FUZZ_EXAMPLES", "20"))
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 FORM = "application/x-www-form-urlencoded"

@@ -14,6 +14,7 @@ from collections import Counter
 from fractions import Fraction
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,9 @@ from kedja.followup import aggregates
 from kedja.followup.aggregates import LEVEL_KEYS, TermCounts, TermKey, World, compose
 from kedja.followup.counts import ALL, GENDER, SUBJECT
 from kedja.followup.disclosure import Tree, decide
+
+# A search over many generated figures: `make test` runs it, `make test-fast` leaves it out.
+pytestmark = pytest.mark.slow
 
 GENDERS = ["girl", "boy", "other"]
 SUBJECTS = {"maths": SimpleNamespace(label="Matematik"), "art": SimpleNamespace(label="Bild")}
