@@ -25,6 +25,7 @@ from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind, Role
 
 from .models import Framework, FrameworkVersion, Node, Publication
+from .selectors import offered_items
 
 CHANGE = "frameworks.change_framework"
 
@@ -80,6 +81,15 @@ def visible_publications(user, framework: Framework):
         return qs
     return qs.filter(
         Q(region__in=visible_organisations(user)) | Q(region_id__in=ancestor_ids_of_memberships(user))
+    )
+
+
+def offered_items_for(user, organisations, *, keep=()):
+    """The items a form for `organisations` offers (selectors.offered_items), less those of frameworks the
+    person may not see: a form never lists what the framework's own page would answer 404 to. Items already
+    chosen (`keep`) stay, so saving a form never drops a choice someone else made."""
+    return offered_items(organisations, keep=keep).filter(
+        Q(framework_version__framework__in=visible_frameworks(user).values("pk")) | Q(pk__in=list(keep))
     )
 
 

@@ -17,7 +17,7 @@ from kedja.core.files import download_response
 from kedja.core.forms import CONFLICT, apply_errors
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.core.texts import pick
-from kedja.frameworks.selectors import offered_items
+from kedja.frameworks.access import offered_items_for
 
 from . import actions, exports
 from .access import CHANGE, get_goal_for, get_goal_organisation_for, get_indicator_for
@@ -37,7 +37,7 @@ def _goal_form(request, org, *, goal=None, initial=None):
     return GoalForm(
         request.POST or None,
         organisation=org,
-        items=offered_items([org], keep=keep),
+        items=offered_items_for(request.user, [org], keep=keep),
         areas=gap_areas(org),
         goal=goal,
         initial=initial,

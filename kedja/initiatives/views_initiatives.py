@@ -27,8 +27,8 @@ from django.views.decorators.http import require_POST
 
 from kedja.core.forms import CONFLICT, apply_errors
 from kedja.core.texts import pick
+from kedja.frameworks.access import offered_items_for
 from kedja.frameworks.models import Node
-from kedja.frameworks.selectors import offered_items
 from kedja.organisations.access import active_membership, member_municipality_ids, membership_organisations
 from kedja.organisations.models import Organisation
 
@@ -330,7 +330,7 @@ def initiative_new(request):
     form = InitiativeForm(
         request.POST or None,
         owners=owners,
-        items=offered_items(membership_organisations(user)),
+        items=offered_items_for(user, membership_organisations(user)),
         initial={
             "owner": owner.pk if owner else None,
             "funding": Funding.ORDINARY,
@@ -362,7 +362,7 @@ def initiative_edit(request, initiative_id):
     form = InitiativeForm(
         request.POST or None,
         owners=owners,
-        items=offered_items(membership_organisations(user), keep=keep),
+        items=offered_items_for(user, membership_organisations(user), keep=keep),
         initiative=initiative,
     )
     if request.method == "POST" and form.is_valid():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kedja.frameworks.access import offered_items_for
 from kedja.frameworks.actions import publish_to_region
 from kedja.frameworks.factories import make_framework_version
 from kedja.frameworks.selectors import (
@@ -11,7 +12,8 @@ from kedja.frameworks.selectors import (
     is_default_framework,
     offered_items,
 )
-from kedja.organisations.factories import make_municipality, make_region
+from kedja.organisations.factories import make_member, make_municipality, make_region, make_unit
+from kedja.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,22 @@ def test_a_form_offers_the_default_and_what_the_organisations_region_owns_or_off
     assert [n.framework_version for n in offered_items([make_municipality(region=make_region())])] == [
         default
     ]
+
+
+def test_a_form_never_offers_items_of_a_framework_the_person_may_not_see():
+    """A principal does not see the municipality's own framework (its page answers 404 to them), so their
+    initiative form does not list its items either; the coordinator, who sees it, gets them. An item
+    already chosen stays offered, so saving the form never drops someone else's choice."""
+    default = make_framework_version(key=DEFAULT_FRAMEWORK_KEY, areas=1, items=1)
+    municipality = make_municipality(region=make_region())
+    school = make_unit(municipality)
+    own = make_framework_version(key="kommunens-egna", owner=municipality, areas=1, items=1)
+    principal = make_member(school, Role.PRINCIPAL)
+    coordinator = make_member(municipality, Role.MUNICIPAL_COORDINATOR)
+
+    assert {n.framework_version for n in offered_items([school])} == {default, own}  # the rule alone
+    assert {n.framework_version for n in offered_items_for(principal, [school])} == {default}
+    assert {n.framework_version for n in offered_items_for(coordinator, [municipality])} == {default, own}
+    chosen = own.items().first()
+    kept = offered_items_for(principal, [school], keep=[chosen.pk])
+    assert chosen in list(kept)
