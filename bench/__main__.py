@@ -54,7 +54,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from kedja.organisations import access as policy
+    from kedja.organisations import access as organisation_access
     from kedja.organisations.demo import DEMO_PASSWORD, build_demo
     from kedja.organisations.models import Organisation
     from kedja.organisations.reference import load_reference_data
@@ -86,11 +86,11 @@ def main() -> None:
     build_assessment_demo(people)
 
     officer = User.objects.get(email="regionutvecklare@kedja.example")
-    n_visible = policy.visible_organisations(officer).count()
+    n_visible = organisation_access.visible_organisations(officer).count()
 
     def visible():
-        policy.forget(officer)
-        list(policy.visible_organisations(officer))
+        organisation_access.forget(officer)
+        list(organisation_access.visible_organisations(officer))
 
     results["visible_organisations_regional_officer"] = {
         "value": median_ms(visible, runs=50),

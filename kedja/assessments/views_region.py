@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from kedja.core.files import download_response
 from kedja.core.spreadsheets import XLSX_CONTENT_TYPE
 from kedja.frameworks.models import Framework
+from kedja.frameworks.selectors import DEFAULT_FRAMEWORK_KEY
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -28,7 +29,6 @@ from .models import Level, Round
 from .results import Distribution, region_area_levels, region_distribution
 
 NO_ROUND = "none"
-STEAM_KEY = "steam-municipal"  # the regional STEAM framework the page opens on
 
 
 # --- rules as plain functions ------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _chosen_framework(request, frameworks: list[Framework], with_rounds: set[int
         return chosen
     # The regional STEAM framework first (the shipped one, or a region's own copy of it), then any other
     # framework that has rounds, so the page does not open on a model few municipalities use.
-    steam = [f for f in frameworks if f.key == STEAM_KEY]
+    steam = [f for f in frameworks if f.key == DEFAULT_FRAMEWORK_KEY]
     for candidates in (
         [f for f in steam if f.pk in with_rounds],
         steam,

@@ -150,13 +150,6 @@ def can_view_application(user, application: Application) -> bool:
     return is_reviewer(user, call) and not has_conflict(user, application)
 
 
-def can_edit_application(user, application: Application) -> bool:
-    """Applicants of the organisation, while it is a draft (deadline checked by the actions)."""
-    return application.status == Application.Status.DRAFT and can_apply_for(
-        user, application.call, application.organisation
-    )
-
-
 def can_review(user, application: Application) -> bool:
     return (
         application.status == Application.Status.SUBMITTED

@@ -14,6 +14,7 @@ Every student row read also goes through followup.reading, which asks these func
 """
 
 from django.db.models import Q
+from django.http import Http404
 
 from kedja.organisations.access import get_or_deny, memberships, require, visible_organisations
 from kedja.organisations.models import Organisation
@@ -87,6 +88,14 @@ def units_with_rows(user) -> list[Organisation]:
         for m in memberships(user)
         if m.role in ROW_ROLES and m.organisation.kind == Kind.SCHOOL_UNIT and m.organisation.is_active
     ]
+
+
+def require_units_with_rows(user) -> list[Organisation]:
+    """`units_with_rows`; 404 for a person with none (the page does not exist for them)."""
+    units = units_with_rows(user)
+    if not units:
+        raise Http404()
+    return units
 
 
 def can_view_aggregates(user, org: Organisation) -> bool:

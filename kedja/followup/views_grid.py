@@ -13,7 +13,6 @@ from html import escape
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -55,9 +54,7 @@ def sum_text(total, missing: int) -> str:
 @login_required
 @require_safe
 def my_groups(request):
-    units = access.units_with_rows(request.user)
-    if not units:
-        raise Http404()
+    units = access.require_units_with_rows(request.user)
     blocks = []
     for unit in units:
         rounds = sorted(

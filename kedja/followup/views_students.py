@@ -20,7 +20,15 @@ from .access import get_unit_for
 from .forms import EraseForm, ImportForm, MoveStudentsForm, StudentForm
 from .guard import student_rows_view
 from .models import Student, StudentGroup
-from .views_unit import _student_of
+
+
+def _student_of(unit, student_id) -> Student:
+    """A student of the unit (the unit was loaded through followup.access); 404 for any other id."""
+    student = Student.objects.filter(pk=student_id, school_unit=unit).first()
+    if student is None:
+        raise Http404()
+    return student
+
 
 # --- students --------------------------------------------------------------------------------------------
 

@@ -29,23 +29,7 @@ from .access import get_unit_for
 from .counts import CATEGORIES
 from .forms import GroupForm, RoundForm
 from .guard import student_rows_view
-from .models import Gender, Level, Round, Student, StudentGroup
-
-# --- who may ---------------------------------------------------------------------------------------------
-
-
-def _round_of(unit, round_id) -> Round:
-    round_ = Round.objects.select_related("scheme_version").filter(pk=round_id, school_unit=unit).first()
-    if round_ is None:
-        raise Http404()
-    return round_
-
-
-def _student_of(unit, student_id) -> Student:
-    student = Student.objects.filter(pk=student_id, school_unit=unit).first()
-    if student is None:
-        raise Http404()
-    return student
+from .models import Gender, Level, Round, StudentGroup
 
 
 def _level_counts(levels: dict) -> list[dict]:

@@ -96,27 +96,25 @@ def offered_items_for(user, organisations, *, keep=()):
 # --- getters for the views: 404 outside what the person sees, 403 without the right ----------------------
 
 
-def get_framework_for(user, framework_id, perm: str | None = None) -> Framework:
+def get_framework_for(user, framework_id) -> Framework:
     frameworks = Framework.objects.filter(pk__in=visible_frameworks(user).values("pk")).select_related(
         "owner"
     )
-    return get_or_deny(user, frameworks, framework_id, perm=perm)
+    return get_or_deny(user, frameworks, framework_id)
 
 
-def get_version_for(user, version_id, perm: str | None = None) -> FrameworkVersion:
+def get_version_for(user, version_id) -> FrameworkVersion:
     versions = FrameworkVersion.objects.filter(
         framework__in=visible_frameworks(user).values("pk")
     ).select_related("framework__owner", "published_by")
-    return get_or_deny(user, versions, version_id, perm=perm and (lambda u, v: u.has_perm(perm, v.framework)))
+    return get_or_deny(user, versions, version_id)
 
 
-def get_node_for(user, node_id, perm: str | None = None) -> Node:
+def get_node_for(user, node_id) -> Node:
     nodes = Node.objects.filter(
         framework_version__framework__in=visible_frameworks(user).values("pk")
     ).select_related("framework_version__framework__owner")
-    return get_or_deny(
-        user, nodes, node_id, perm=perm and (lambda u, n: u.has_perm(perm, n.framework_version.framework))
-    )
+    return get_or_deny(user, nodes, node_id)
 
 
 def require_change(user, framework: Framework) -> None:

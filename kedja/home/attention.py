@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from kedja.assessments import access as assessment_access
 from kedja.assessments.models import Respondent, Round
-from kedja.organisations import access as policy
+from kedja.organisations import access as organisation_access
 from kedja.organisations.models import Invitation, Membership, Organisation
 from kedja.organisations.roles import Kind, Role
 
@@ -34,7 +34,7 @@ def for_membership(user, membership: Membership) -> list[Item]:
 
     org = membership.organisation
     items: list[Item] = personal_items(user)
-    if policy.can_manage_members(user, org):
+    if organisation_access.can_manage_members(user, org):
         items += _admin_items(org)
     if membership.role == Role.REGIONAL_OFFICER:
         items += work.region_items(user, org)
@@ -195,7 +195,9 @@ def _answer_items(user) -> list[Item]:
 
 def _region_items(user, region: Organisation) -> list[Item]:
     municipalities = (
-        policy.visible_organisations(user).filter(parent=region, kind=Kind.MUNICIPALITY).order_by("name")
+        organisation_access.visible_organisations(user)
+        .filter(parent=region, kind=Kind.MUNICIPALITY)
+        .order_by("name")
     )
     links = [(str(m), reverse("organisations:detail", args=[m.pk])) for m in municipalities]
     shared = (
@@ -238,7 +240,11 @@ def _region_items(user, region: Organisation) -> list[Item]:
 
 
 def _municipality_items(user, org: Organisation, *, flag_missing: bool = True) -> list[Item]:
-    units = policy.visible_organisations(user).descendants_of(org, include_self=False).order_by("path")
+    units = (
+        organisation_access.visible_organisations(user)
+        .descendants_of(org, include_self=False)
+        .order_by("path")
+    )
     links = [(u.name, reverse("organisations:detail", args=[u.pk])) for u in units]
     without_people = (
         units.filter(kind=Kind.SCHOOL_UNIT)

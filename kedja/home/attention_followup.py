@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from kedja.followup import access as followup_access
 from kedja.followup.models import Round, Row
-from kedja.organisations import access as policy
+from kedja.organisations import access as organisation_access
 from kedja.organisations.models import Organisation
 from kedja.organisations.roles import Kind
 
@@ -33,7 +33,7 @@ def manager_items(user, org: Organisation) -> list[Item]:
     if not followup_access.can_view_aggregates(user, org):
         return []
     units = (
-        policy.visible_organisations(user)
+        organisation_access.visible_organisations(user)
         .descendants_of(org, include_self=False)
         .filter(kind=Kind.SCHOOL_UNIT)
     )

@@ -1,5 +1,5 @@
 from kedja.followup import access as followup_access
-from kedja.organisations import access as policy
+from kedja.organisations import access as organisation_access
 from kedja.organisations.roles import Role
 
 
@@ -8,8 +8,8 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    mine = policy.memberships(user)
-    active = policy.active_membership(user, request.session)
+    mine = organisation_access.memberships(user)
+    active = organisation_access.active_membership(user, request.session)
     return {
         "my_memberships": mine,
         "active_membership": active,

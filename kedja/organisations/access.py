@@ -254,10 +254,9 @@ def require_org_perm(perm: str, kwarg: str = "org_id"):
     return decorator
 
 
-def get_organisation_for(user, pk, perm: Permission = "organisations.view_organisation", *, kind=None):
-    """An organisation the person sees (of `kind`, if given; 404 otherwise), 403 without `perm`."""
-    visible = visible_organisations(user)
-    return get_or_deny(user, visible.filter(kind=kind) if kind else visible, pk, perm=perm)
+def get_organisation_for(user, pk, perm: Permission = "organisations.view_organisation") -> Organisation:
+    """An organisation the person sees (404 otherwise), 403 without `perm`."""
+    return get_or_deny(user, visible_organisations(user), pk, perm=perm)
 
 
 def get_membership_for(user, pk, perm: Permission = "organisations.manage_members") -> Membership:
