@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from tests.tools import refresh_planner_statistics
 from tests.world import World, build_world
 
 # Fixtures and markers that make pytest-django run a test as a TransactionTestCase (it commits, and the
@@ -65,6 +66,7 @@ def _module_world(request, django_db_setup, django_db_blocker):
         try:
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 shared = build_world()
+            refresh_planner_statistics()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

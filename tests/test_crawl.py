@@ -19,6 +19,7 @@ from django.urls import reverse
 from kedja.organisations.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SECOND_FACTOR, DEMO_TOTP_SECRET
 
 from .crawler import crawl
+from .tools import refresh_planner_statistics
 
 # A sweep over the whole site: `make test` runs it, `make test-fast` leaves it out.
 pytestmark = pytest.mark.slow
@@ -46,6 +47,7 @@ def demo_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), fast:
         with transaction.atomic():
             call_command("demo", stdout=StringIO())
+            refresh_planner_statistics()
             yield
             transaction.set_rollback(True)
 

@@ -29,8 +29,14 @@ def gap_from_value(value: str) -> tuple[str, str, str] | None:
 
 
 def responsible_candidates(organisation: Organisation):
-    """People with an active membership at the organisation or below it."""
-    ids = Membership.objects.active().filter(organisation__path__startswith=organisation.path).values("user")
+    """People with an active membership at the organisation or below it. The ids are read first with one
+    flat join, so the choice field's query stays a plain id list whatever plan the database picks."""
+    ids = list(
+        Membership.objects.active()
+        .filter(organisation__path__startswith=organisation.path)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
 
 
